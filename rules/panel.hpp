@@ -1,0 +1,57 @@
+// The alarm panel: a pure state machine. state + input + now -> new state + actions. No I/O, no
+// clock reads, no globals; the shell (daemon/) feeds it inputs, executes the actions it returns,
+// arms a timer for NextDeadline(), and persists Snapshot() together with the events in one
+// transaction.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "rules/panel_config.hpp"
+#include "rules/types.hpp"
+
+namespace homesec {
+
+struct PanelState;  // panel_state.hpp
+
+class Panel {
+ public:
+  // A new installation: disarmed, every zone unknown, first event seq 1.
+  explicit Panel(PanelConfig config);
+  // Resumes from a Snapshot(): armed stays armed, a running delay or siren resumes with the time
+  // it had left (wall-clock time elapsed while down is subtracted). Never raises an alarm by
+  // itself. `error` is set and a fresh panel returned when the snapshot is unreadable.
+  static Panel Restore(PanelConfig config, const nlohmann::json& snapshot, Now now,
+                       std::string* error);
+  Panel(Panel&&) noexcept;
+  Panel& operator=(Panel&&) noexcept;
+  ~Panel();
+
+  // Called once after construction or Restore(): announces state, zones and any resumed siren,
+  // and records a "system start" event.
+  std::vector<Action> Start(Now now);
+  std::vector<Action> Handle(const Input& input, Now now);
+  // Replaces the installation config (reload), keeping mode, zone states and history.
+  std::vector<Action> Reconfigure(PanelConfig config, Now now);
+
+  // The earliest monotonic time at which Handle(Tick{}) has something to do.
+  std::optional<MonoTime> NextDeadline() const;
+  nlohmann::json Snapshot(Now now) const;
+
+  Mode mode() const;
+  Mode armed_mode() const;  // kDisarmed when not armed
+  std::uint64_t next_seq() const;
+  const PanelConfig& config() const;
+  ZoneStatus zone_status(const std::string& zone_id) const;
+
+ private:
+  Panel(PanelConfig config, std::unique_ptr<PanelState> state);
+  PanelConfig config_;
+  std::unique_ptr<PanelState> state_;
+};
+
+}  // namespace homesec

@@ -1,0 +1,88 @@
+// What the panel needs to know about the installation: zones, devices it supervises, per-mode
+// timings, code policy and users. Built by daemon/config from etc/homesec.json (and the users
+// from the store); plain data so tests can build it inline.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rules/time.hpp"
+#include "rules/types.hpp"
+
+namespace homesec {
+
+struct ModeTiming {
+  Seconds exit_delay{60};
+  Seconds entry_delay{30};
+  Seconds siren{180};
+};
+
+struct ZoneConfig {
+  std::string id;
+  int number = 0;  // Contact ID zone number (CCC), 1..999
+  std::string name;
+  ZoneType type = ZoneType::kPerimeter;
+  std::string device;
+  std::string property;      // e.g. "contact", "latch", "smoke", "lock_state"
+  std::set<Mode> bypass_in;  // armed modes in which the zone is bypassed
+  bool chime = false;        // chime while disarmed when it opens
+  bool allow_open_at_arming = false;
+  bool silent = false;                  // panic_24h: silent panic (122) instead of audible (123)
+  int swinger_limit = 2;                // alarms per armed period before shutdown; 0 = unlimited
+  std::string cross_zone_group;         // empty = no cross-zone confirmation
+  Seconds door_held_limit{120};         // door_held zones
+  int lock_wrong_code_burst = 5;        // lock zones: wrong codes ...
+  Seconds lock_wrong_code_window{300};  // ... within this window raise an alarm
+};
+
+struct DeviceSupervision {
+  std::string device;
+  Seconds checkin_window{0};      // 0 = not supervised for silence
+  Seconds unavailable_grace{60};  // availability blips shorter than this cause nothing
+};
+
+enum class Role { kMaster, kUser, kArmOnly, kKeyholder, kDuress };
+std::string_view ToString(Role role);
+std::optional<Role> ParseRole(std::string_view text);
+
+struct User {
+  int number = 0;  // Contact ID user number (CCC)
+  std::string name;
+  Role role = Role::kUser;
+  std::string pin_hash;  // "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>", see codes.hpp
+  std::optional<WallTime> valid_from;  // keyholder window
+  std::optional<WallTime> valid_until;
+  bool operator==(const User&) const = default;
+};
+
+struct CodePolicy {
+  int min_length = 4;
+  int max_wrong = 5;          // wrong codes ...
+  Seconds wrong_window{600};  // ... within this window ...
+  Seconds lockout{90};        // ... lock code entry out for this long (Contact ID 461)
+  bool code_required_to_arm = true;
+};
+
+struct PanelConfig {
+  std::string hub_id;
+  std::map<Mode, ModeTiming> timing;    // per armed mode; missing = defaults
+  bool allow_long_entry_delay = false;  // EN 50131-1: entry delay <= 45 s unless allowed
+  std::vector<ZoneConfig> zones;
+  std::vector<DeviceSupervision> devices;
+  std::vector<User> users;
+  CodePolicy codes;
+  Seconds cross_zone_window{600};
+  Seconds recent_closing_window{120};
+  int uplink_zone_number = 0;  // CCC for communication troubles (350/354)
+
+  ModeTiming TimingFor(Mode armed_mode) const;
+};
+
+// Validates the panel-level rules (entry delay <= 45 s unless allowed, unique zone ids and
+// numbers, ...). Returns one message per problem; empty when valid.
+std::vector<std::string> Validate(const PanelConfig& config);
+
+}  // namespace homesec

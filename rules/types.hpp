@@ -1,0 +1,216 @@
+// The core's vocabulary: modes, zone types, readings, commands, events and the actions the panel
+// asks the shell to carry out. Everything here is plain data; the decisions live in panel.hpp.
+// Strings for modes are Home Assistant's alarm_control_panel states.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "rules/time.hpp"
+
+namespace homesec {
+
+// ---- modes ---------------------------------------------------------------------------------
+enum class Mode {
+  kDisarmed,
+  kArmedHome,
+  kArmedNight,
+  kArmedAway,
+  kArmedVacation,  // the vacant-house watch
+  kArming,         // exit delay running
+  kPending,        // entry delay running
+  kTriggered,
+};
+std::string_view ToString(Mode mode);
+std::optional<Mode> ParseMode(std::string_view text);
+// True for the four armed modes (not the transitional ones).
+bool IsArmedMode(Mode mode);
+
+// ---- zones ---------------------------------------------------------------------------------
+enum class ZoneType {
+  kEntryExit,      // delayed
+  kEntryFollower,  // interior, delayed only while an entry delay runs
+  kPerimeter,      // instant
+  kInterior,       // instant, bypassed in home/night by default
+  kTamper24h,
+  kFire24h,
+  kWater24h,
+  kGas24h,
+  kPanic24h,  // audible or silent (ZoneConfig::silent)
+  kLock,      // lock cylinder: forced / picked / jammed / wrong-code bursts
+  kDoorHeld,  // unit/intercom door left open past its limit
+};
+std::string_view ToString(ZoneType type);
+std::optional<ZoneType> ParseZoneType(std::string_view text);
+bool Is24Hour(ZoneType type);
+
+// ---- readings (sensors -> core) ------------------------------------------------------------
+// Normalised property values, whatever the source (see docs/devices.md):
+//   contact:    "open" | "closed"
+//   latch:      "closed" | "open" | "tilted" | "forced"          (window latch / handle)
+//   lock_state: "locked" | "unlocked" | "jammed" | "forced" | "picked" | "wrong_code"
+//   tamper, smoke, water_leak, gas, co, occupancy, vibration, battery_low, test: bool (true =
+//               active / alarm)
+//   battery:    number, percent
+//   available:  bool (false = device unreachable)
+// std::monostate means unknown (Zigbee2MQTT null, bridge offline): never closed, never OK.
+using Value = std::variant<std::monostate, bool, double, std::string>;
+
+struct Reading {
+  std::string device;    // DeviceId from the config
+  std::string property;  // one of the names above
+  Value value;
+  // A retained replay or an initial line read at start-up: sets state, never starts an alarm
+  // for a state the panel already knew.
+  bool initial = false;
+};
+
+// ---- commands (residents, keypads, platform -> core) --------------------------------------
+enum class CommandAction {
+  kArmHome,
+  kArmNight,
+  kArmAway,
+  kArmVacation,
+  kDisarm,
+  kTrigger,       // manual alarm (Home Assistant TRIGGER)
+  kPanic,         // keypad panic / emergency: audible panic
+  kFire,          // keypad fire button
+  kMedical,       // keypad medical button
+  kSilenceSiren,  // stop the siren, stay armed (remote siren silence from the platform)
+};
+std::string_view ToString(CommandAction action);
+std::optional<CommandAction> ParseCommandAction(std::string_view text);  // "ARM_AWAY", "arm_away"
+
+struct Command {
+  CommandAction action = CommandAction::kDisarm;
+  std::optional<std::string> code;  // PIN as typed; never logged
+  bool force = false;               // arm with open zones: bypass them
+  std::string source;               // "mqtt", "keypad:<device>", "homesecctl", "platform"
+  std::string request_id;           // echoed in CommandResult
+};
+
+// The uplink (district broker) link state, reported by the shell.
+struct UplinkLink {
+  bool connected = false;
+};
+
+// Nothing happened except time passing (the shell's timerfd fired).
+struct Tick {};
+
+using Input = std::variant<Reading, Command, UplinkLink, Tick>;
+
+// ---- events ----------------------------------------------------------------------------------
+enum class EventCategory {
+  kAlarm,
+  kRestore,  // alarm condition cleared
+  kTrouble,
+  kTroubleRestore,
+  kArming,
+  kDisarming,
+  kBypass,
+  kAccess,  // wrong code, lockout, keyholder visit
+  kWatch,   // vacant-house watch registered / ended / overdue / report
+  kDispatch,
+  kSystem,
+  kTest,
+};
+std::string_view ToString(EventCategory category);
+std::optional<EventCategory> ParseEventCategory(std::string_view text);
+
+// Lower number = more urgent. Alarms never wait behind kLow traffic (heartbeats, reports).
+enum class Priority { kCritical = 0, kHigh = 1, kNormal = 2, kLow = 3 };
+std::string_view ToString(Priority priority);
+std::optional<Priority> ParsePriority(std::string_view text);
+
+// Ademco Contact ID: Q XYZ GG CCC (see docs/alarm-codes-reference.md).
+struct ContactId {
+  int qualifier = 1;  // 1 new event / opening, 3 restore / closing, 6 still present
+  int code = 0;       // XYZ, e.g. 130 burglary
+  int group = 0;      // GG, 00 = none
+  int number = 0;     // CCC zone or user, 000 = none
+  bool operator==(const ContactId&) const = default;
+};
+// "1130 01 003"-style DC-09 ADM-CID data ("QXYZ GG CCC").
+std::string ToString(const ContactId& cid);
+
+struct Event {
+  std::uint64_t seq = 0;  // per-hub monotonic, assigned by the panel
+  WallTime time{};
+  EventCategory category = EventCategory::kSystem;
+  Priority priority = Priority::kNormal;
+  std::string type;  // stable machine name: "burglary", "fire", "exit_error", "wrong_code" ...
+  std::string zone;  // ZoneId or empty
+  std::string device;
+  std::string user;             // user name or empty
+  Mode mode = Mode::kDisarmed;  // the panel's (armed) mode when it happened
+  ContactId cid;
+  bool silent = false;  // never shown locally (duress, silent panic)
+  bool report = true;   // goes to the district platform
+  bool vacant_watch = false;
+  std::string watch_id;
+  std::string text;  // one human-readable line
+  bool operator==(const Event&) const = default;
+};
+
+// ---- outputs and actions (core -> shell) ----------------------------------------------------
+enum class OutputKind { kSiren, kStrobe, kDeterrent, kChime };
+enum class OutputPattern { kOff, kSteady, kPulsed };
+enum class SirenReason { kBurglar, kFire, kEmergency };
+std::string_view ToString(OutputKind kind);
+std::string_view ToString(OutputPattern pattern);
+std::string_view ToString(SirenReason reason);
+
+struct RecordEvent {
+  Event event;
+};
+
+struct SetOutput {
+  OutputKind kind = OutputKind::kSiren;
+  OutputPattern pattern = OutputPattern::kOff;
+  SirenReason reason = SirenReason::kBurglar;
+  Seconds duration{0};  // 0 = until told otherwise
+};
+
+struct CommandResult {
+  std::string request_id;
+  std::string source;
+  CommandAction action = CommandAction::kDisarm;
+  bool accepted = false;
+  // "ok", "invalid_code", "locked_out", "zones_open", "not_allowed", "already_disarmed",
+  // "already_armed", "invalid_request"
+  std::string reason = "ok";
+  std::string message;  // human-readable, names open zones
+  std::vector<std::string> open_zones;
+  std::string user;
+  bool operator==(const CommandResult&) const = default;
+};
+
+// The panel's visible state changed; the shell publishes it (retained) and updates keypads.
+struct StateChanged {
+  Mode mode = Mode::kDisarmed;
+  Mode armed_mode = Mode::kDisarmed;  // target/underlying armed mode, kDisarmed when none
+  Seconds delay_remaining{0};         // exit or entry delay left, for keypads
+};
+
+enum class ZoneStatus { kClosed, kOpen, kUnknown, kBypassed, kAlarm, kTrouble };
+std::string_view ToString(ZoneStatus status);
+
+struct ZoneChanged {
+  std::string zone;
+  ZoneStatus status = ZoneStatus::kUnknown;
+  bool open = false;  // raw open/active state, for binary sensors
+};
+
+// Pulsed chime or chirp while disarmed.
+struct Chime {
+  std::string zone;
+};
+
+using Action =
+    std::variant<RecordEvent, SetOutput, CommandResult, StateChanged, ZoneChanged, Chime>;
+
+}  // namespace homesec
