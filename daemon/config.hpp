@@ -1,0 +1,88 @@
+// The installation config: one JSON file (default /etc/homesec/homesec.json). Loading either
+// succeeds or lists every error at once, each with its JSON path and a hint a person can act on
+// ("zones[3].device: no device named 'kitchn_window' (did you mean 'kitchen_window'?)").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "rules/panel_config.hpp"
+#include "sensors/source_config.hpp"
+
+namespace homesec {
+
+struct HubConfig {
+  std::string id;        // "shinan-xianyou-0042"; [A-Za-z0-9_-]+, used in topics and event ids
+  std::string district;  // "qd-shinan"
+  std::string name;      // "3-201 Xianyou Rd"
+};
+
+struct TlsConfig {
+  std::string ca;    // CA file (PEM)
+  std::string cert;  // client certificate (PEM)
+  std::string key;   // client key (PEM)
+};
+
+struct BrokerConfig {
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  std::string username;
+  std::string password;
+  std::optional<TlsConfig> tls;  // absent = plain TCP (loopback tests and the demo only)
+  Seconds keepalive{30};
+  std::string client_id;  // default derived from the hub id
+};
+
+struct LocalMqttConfig {
+  BrokerConfig broker;
+  std::string zigbee2mqtt_base = "zigbee2mqtt";
+  std::string topic_prefix;  // default "homesec/<hub id>"
+  std::string discovery_prefix = "homeassistant";
+  bool discovery = true;
+};
+
+struct UplinkConfig {
+  BrokerConfig broker;
+  bool enabled = true;
+  std::string prefix = "homesec/v1";  // topics: <prefix>/<district>/<hub>/...
+  Seconds heartbeat{60};
+  int max_inflight = 20;  // bounded in-flight window of unacknowledged publishes
+};
+
+struct StorageConfig {
+  std::string path = "/var/lib/homesec/homesec.db";
+};
+
+struct AppConfig {
+  HubConfig hub;
+  StorageConfig storage;
+  LocalMqttConfig local_mqtt;
+  UplinkConfig uplink;
+  std::vector<DeviceConfig> devices;
+  std::vector<OutputConfig> outputs;
+  PanelConfig panel;  // zones, modes' timings, code policy (users come from the store)
+  std::string log_level = "info";
+  std::string sim_gpio_dir;  // where simulated chips live; default /run/homesec/sim
+};
+
+struct ConfigError {
+  std::string path;  // JSON path, e.g. "zones[3].device"
+  std::string message;
+  std::string hint;  // may be empty
+};
+// "zones[3].device: no device named 'kitchn_window' (hint: did you mean 'kitchen_window'?)"
+std::string ToString(const ConfigError& error);
+
+struct ConfigResult {
+  std::optional<AppConfig> config;
+  std::vector<ConfigError> errors;  // empty when config is set
+};
+
+ConfigResult ParseConfig(const nlohmann::json& json);
+// Reads and parses a file; unreadable file or invalid JSON is an error with path "".
+ConfigResult LoadConfigFile(const std::string& path);
+
+}  // namespace homesec
