@@ -1,0 +1,55 @@
+// Ademco Contact ID event codes (XYZ) and qualifiers the panel uses, in one place so that
+// docs/events.md, the panel and the tests name the same numbers (docs/alarm-codes-reference.md).
+#pragma once
+
+namespace homesec::cid {
+
+// Qualifiers.
+inline constexpr int kNew = 1;      // new event / opening (disarm)
+inline constexpr int kRestore = 3;  // restore / closing (arm)
+inline constexpr int kStill = 6;    // previously reported condition still present
+
+// Groups (GG).
+inline constexpr int kGroupNone = 0;
+inline constexpr int kGroupBurglary = 1;  // the one burglary partition
+
+// Medical, fire, panic.
+inline constexpr int kMedical = 100;
+inline constexpr int kFire = 110;
+inline constexpr int kPanic = 120;
+inline constexpr int kDuress = 121;
+inline constexpr int kSilentPanic = 122;
+inline constexpr int kAudiblePanic = 123;
+
+// Burglary.
+inline constexpr int kBurglary = 130;
+inline constexpr int kPerimeter = 131;
+inline constexpr int kInterior = 132;
+inline constexpr int kEntryExit = 134;
+inline constexpr int kTamper = 137;
+inline constexpr int kIntrusionVerified = 139;
+
+// Non-burglary 24-hour.
+inline constexpr int kGas = 151;
+inline constexpr int kWaterLeak = 154;
+
+// System and troubles.
+inline constexpr int kSystemReset = 305;
+inline constexpr int kCommunicationTrouble = 350;
+inline constexpr int kExitError = 374;
+inline constexpr int kLockJammed = 380;  // "sensor trouble", used for a jammed lock cylinder
+inline constexpr int kSupervisionLoss = 381;
+inline constexpr int kLowBattery = 384;
+
+// Open / close and access.
+inline constexpr int kOpenCloseByUser = 401;
+inline constexpr int kCancel = 406;
+inline constexpr int kDoorPropped = 426;
+inline constexpr int kArmedStay = 441;
+inline constexpr int kRecentClosing = 459;
+inline constexpr int kWrongCode = 461;
+
+// Bypass.
+inline constexpr int kBypass = 570;
+
+}  // namespace homesec::cid

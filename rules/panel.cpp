@@ -1,0 +1,161 @@
+// Panel: the public face of the pure alarm core. It owns the config and the state, runs one
+// PanelEngine per input, and turns zone status differences into ZoneChanged actions.
+#include "rules/panel.hpp"
+
+#include <utility>
+
+#include "rules/contact_id_codes.hpp"
+#include "rules/panel_engine.hpp"
+#include "rules/panel_state.hpp"
+
+namespace homesec {
+namespace {
+
+using StatusMap = std::map<std::string, std::pair<ZoneStatus, bool>>;
+
+StatusMap Statuses(const PanelConfig& config, const PanelState& state) {
+  StatusMap statuses;
+  for (const ZoneConfig& zone : config.zones) {
+    const auto it = state.zones.find(zone.id);
+    const bool open = it != state.zones.end() && it->second.active == true;
+    statuses[zone.id] = {ComputeZoneStatus(zone, state), open};
+  }
+  return statuses;
+}
+
+void AppendZoneChanges(const StatusMap& before, const StatusMap& after, std::vector<Action>& out) {
+  for (const auto& [id, now] : after) {
+    const auto it = before.find(id);
+    if (it != before.end() && it->second == now) continue;
+    out.push_back(ZoneChanged{id, now.first, now.second});
+  }
+}
+
+// Keeps exactly one runtime entry per configured zone (new zones start unknown).
+void SyncZones(const PanelConfig& config, PanelState& state) {
+  std::map<std::string, ZoneRuntime> zones;
+  for (const ZoneConfig& zone : config.zones) zones[zone.id] = state.zones[zone.id];
+  state.zones = std::move(zones);
+}
+
+}  // namespace
+
+Panel::Panel(PanelConfig config) : Panel(std::move(config), std::make_unique<PanelState>()) {}
+
+Panel::Panel(PanelConfig config, std::unique_ptr<PanelState> state)
+    : config_(std::move(config)), state_(std::move(state)) {
+  SyncZones(config_, *state_);
+}
+
+Panel::Panel(Panel&&) noexcept = default;
+Panel& Panel::operator=(Panel&&) noexcept = default;
+Panel::~Panel() = default;
+
+Panel Panel::Restore(PanelConfig config, const nlohmann::json& snapshot, Now now,
+                     std::string* error) {
+  std::string why;
+  auto state = StateFromJson(snapshot, now, &why);
+  if (!state) {
+    if (error) *error = why;
+    return Panel(std::move(config));
+  }
+  if (error) error->clear();
+  return Panel(std::move(config), std::make_unique<PanelState>(std::move(*state)));
+}
+
+std::vector<Action> Panel::Start(Now now) {
+  std::vector<Action> out;
+  PanelEngine engine(config_, *state_, now, out);
+  for (const DeviceSupervision& device : config_.devices) {
+    DeviceRuntime& rt = state_->devices[device.device];
+    if (device.checkin_window > Seconds{0} && !rt.checkin_deadline && !rt.silent_trouble) {
+      rt.checkin_deadline = now.mono + device.checkin_window;
+    }
+  }
+  out.push_back(StateChanged{state_->mode, state_->armed_mode, engine.DelayRemaining()});
+  for (const auto& [id, status] : Statuses(config_, *state_)) {
+    out.push_back(ZoneChanged{id, status.first, status.second});
+  }
+  if (state_->siren_deadline && *state_->siren_deadline > now.mono) {
+    // The siren was sounding when the hub went down: it resumes for the time it had left.
+    out.push_back(SetOutput{OutputKind::kSiren, OutputPattern::kSteady, state_->siren_reason,
+                            std::chrono::ceil<Seconds>(*state_->siren_deadline - now.mono)});
+  }
+  engine.Emit(engine.MakeEvent(EventCategory::kSystem, Priority::kNormal, "system_start", cid::kNew,
+                               cid::kSystemReset,
+                               "panel started in " + std::string(ToString(state_->mode))));
+  return out;
+}
+
+std::vector<Action> Panel::Handle(const Input& input, Now now) {
+  std::vector<Action> out;
+  const StatusMap before = Statuses(config_, *state_);
+  PanelEngine engine(config_, *state_, now, out);
+  if (const auto* reading = std::get_if<Reading>(&input)) {
+    engine.HandleReading(*reading);
+  } else if (const auto* command = std::get_if<Command>(&input)) {
+    engine.HandleCommand(*command);
+  } else if (const auto* link = std::get_if<UplinkLink>(&input)) {
+    engine.HandleUplink(*link);
+  } else {
+    engine.HandleTick();
+  }
+  AppendZoneChanges(before, Statuses(config_, *state_), out);
+  return out;
+}
+
+std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
+  std::vector<Action> out;
+  const StatusMap before = Statuses(config_, *state_);
+  config_ = std::move(config);
+  SyncZones(config_, *state_);
+  // Devices no longer supervised lose their check-in deadline; new ones get a full window.
+  for (auto& [device, rt] : state_->devices) {
+    bool supervised = false;
+    for (const DeviceSupervision& d : config_.devices) {
+      supervised = supervised || (d.device == device && d.checkin_window > Seconds{0});
+    }
+    if (!supervised) rt.checkin_deadline.reset();
+  }
+  for (const DeviceSupervision& device : config_.devices) {
+    DeviceRuntime& rt = state_->devices[device.device];
+    if (device.checkin_window > Seconds{0} && !rt.checkin_deadline && !rt.silent_trouble) {
+      rt.checkin_deadline = now.mono + device.checkin_window;
+    }
+  }
+  AppendZoneChanges(before, Statuses(config_, *state_), out);
+  return out;
+}
+
+std::optional<MonoTime> Panel::NextDeadline() const {
+  return NextDeadlineOf(*state_);
+}
+
+nlohmann::json Panel::Snapshot(Now now) const {
+  return StateToJson(*state_, now);
+}
+
+Mode Panel::mode() const {
+  return state_->mode;
+}
+
+Mode Panel::armed_mode() const {
+  return state_->mode == Mode::kDisarmed ? Mode::kDisarmed : state_->armed_mode;
+}
+
+std::uint64_t Panel::next_seq() const {
+  return state_->next_seq;
+}
+
+const PanelConfig& Panel::config() const {
+  return config_;
+}
+
+ZoneStatus Panel::zone_status(const std::string& zone_id) const {
+  for (const ZoneConfig& zone : config_.zones) {
+    if (zone.id == zone_id) return ComputeZoneStatus(zone, *state_);
+  }
+  return ZoneStatus::kUnknown;
+}
+
+}  // namespace homesec

@@ -1,0 +1,129 @@
+// The panel's decision rules, split by concept over several files (panel_events.cpp,
+// panel_arming.cpp, panel_commands.cpp, panel_zones.cpp, panel_alarms.cpp, panel_locks.cpp,
+// panel_troubles.cpp, panel_deadlines.cpp). A PanelEngine lives for one input: it holds the config,
+// the state it changes, the time of the input and the actions it produces. Internal to rules/; the
+// public face is Panel (panel.hpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rules/panel_config.hpp"
+#include "rules/panel_state.hpp"
+#include "rules/types.hpp"
+
+namespace homesec {
+
+// What an alarm raised by the panel looks like; RaiseAlarm() turns it into an event, a siren
+// and a mode change.
+struct AlarmSpec {
+  AlarmSpec() = default;
+  AlarmSpec(std::string alarm_type, int cid_code, const ZoneConfig* alarm_zone,
+            std::optional<SirenReason> siren_reason, bool is_silent = false, std::string line = {})
+      : type(std::move(alarm_type)),
+        code(cid_code),
+        zone(alarm_zone),
+        siren(siren_reason),
+        silent(is_silent),
+        text(std::move(line)) {}
+
+  std::string type;  // event type, e.g. "burglary", "fire"
+  int code = 0;      // Contact ID event code
+  const ZoneConfig* zone = nullptr;
+  std::optional<SirenReason> siren;  // nullopt = no siren (silent, water, disarmed tamper)
+  bool silent = false;               // never shown locally
+  std::string text;
+  std::string user;
+  int user_number = 0;
+  Priority priority = Priority::kCritical;
+  bool restorable = true;  // a restore follows when the zone returns to normal
+};
+
+class PanelEngine {
+ public:
+  PanelEngine(const PanelConfig& config, PanelState& state, Now now, std::vector<Action>& out)
+      : config_(config), state_(state), now_(now), out_(out) {}
+
+  // Inputs (panel_commands.cpp, panel_zones.cpp, panel_troubles.cpp, panel_alarms.cpp).
+  void HandleCommand(const Command& command);
+  void HandleReading(const Reading& reading);
+  void HandleUplink(const UplinkLink& link);
+  void HandleTick();
+
+  // ---- events and outputs (panel_events.cpp) ----
+  Event MakeEvent(EventCategory category, Priority priority, std::string type, int qualifier,
+                  int code, std::string text) const;
+  Event MakeZoneEvent(const ZoneConfig& zone, EventCategory category, Priority priority,
+                      std::string type, int qualifier, int code, std::string text) const;
+  void Emit(Event event);
+  void SetMode(Mode mode, Mode armed_mode);
+  void SirenOn(SirenReason reason, Seconds duration);
+  void SirenOff();
+  void Reply(const Command& command, bool accepted, std::string reason, std::string message,
+             std::string user = {}, std::vector<std::string> open_zones = {});
+  Seconds DelayRemaining() const;
+
+  // ---- arming and disarming (panel_arming.cpp) ----
+  void Arm(const Command& command, Mode target, const std::string& user, int user_number);
+  void Disarm(const Command& command, const std::string& user, int user_number);
+  void ExitDelayEnded();
+  void CompleteArming();
+  void StartEntryDelay(const ZoneConfig& zone);
+  std::vector<const ZoneConfig*> OpenZonesBlockingArm(Mode target) const;
+
+  // ---- zones (panel_zones.cpp) ----
+  void ZoneActivated(const ZoneConfig& zone);
+  void ZoneNormal(const ZoneConfig& zone);
+  bool IsBypassed(const ZoneConfig& zone, Mode armed_mode) const;
+
+  // ---- alarms (panel_alarms.cpp) ----
+  void RaiseAlarm(const AlarmSpec& spec);
+  void RaiseBurglary(const ZoneConfig& zone, int code, std::string type);
+  void EntryDelayEnded();
+  void SirenEnded();
+  void RestoreNormalZones();
+  // Whether a zone alarm of this kind counts towards the swinger limit (life-safety zones never
+  // shut down).
+  static bool CountsForSwinger(const ZoneConfig& zone);
+
+  // ---- locks and held doors (panel_locks.cpp) ----
+  void HandleLockReading(const ZoneConfig& zone, const std::string& lock_state);
+  void DoorHeldExpired(const ZoneConfig& zone);
+
+  // ---- troubles (panel_troubles.cpp) ----
+  void DeviceSeen(const std::string& device);
+  void HandleAvailability(const std::string& device, bool available);
+  void HandleBattery(const std::string& device, bool low);
+  void EmitDeviceTrouble(const std::string& device, bool raised, std::string type, int code,
+                         std::string text);
+  bool SupervisionTick();  // true when a deadline was handled
+
+  const ZoneConfig* FindZone(const std::string& id) const;
+  const DeviceSupervision* FindSupervision(const std::string& device) const;
+  int ZoneNumberForDevice(const std::string& device) const;
+
+  const PanelConfig& config() const { return config_; }
+  PanelState& state() { return state_; }
+  Now now() const { return now_; }
+
+ private:
+  const PanelConfig& config_;
+  PanelState& state_;
+  Now now_;
+  std::vector<Action>& out_;
+};
+
+// Visible status of a zone (also used to diff before/after an input for ZoneChanged).
+ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const PanelState& state);
+// True when `zone` listens to this reading's property (a zone without a property listens to
+// its type's usual one).
+bool ZoneListensTo(const ZoneConfig& zone, const std::string& property);
+// Whether a reading value means active (open, tilted, detected), inactive, or unknown.
+std::optional<bool> ActivityOf(const std::string& property, const Value& value);
+// The earliest monotonic deadline in the state, if any.
+std::optional<MonoTime> NextDeadlineOf(const PanelState& state);
+// Contact ID group for a zone: 1 for burglary zones, 0 otherwise.
+int GroupFor(const ZoneConfig& zone);
+
+}  // namespace homesec

@@ -1,0 +1,170 @@
+// The panel state as JSON for restart restore. Monotonic deadlines do not survive a reboot, so
+// each is stored as the milliseconds it had left plus the wall time of the snapshot; on restore
+// the wall time spent down is subtracted (a deadline that passed while down is due at once).
+#include "rules/panel_state.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace homesec {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kSnapshotVersion = 1;
+
+json Remaining(const std::optional<MonoTime>& deadline, Now now) {
+  if (!deadline) return nullptr;
+  return std::max<std::int64_t>(0, (*deadline - now.mono).count());
+}
+
+json WallMs(WallTime t) {
+  return t.time_since_epoch().count();
+}
+
+WallTime WallFrom(const json& j) {
+  return WallTime{Millis{j.get<std::int64_t>()}};
+}
+
+// Rebuilds a deadline from its remaining time, less the time the process was down.
+std::optional<MonoTime> Deadline(const json& j, Now now, Millis down) {
+  if (j.is_null()) return std::nullopt;
+  return now.mono + Millis{j.get<std::int64_t>()} - down;
+}
+
+json OptionalBool(const std::optional<bool>& b) {
+  if (!b) return nullptr;
+  return *b;
+}
+
+Mode ModeFrom(const json& j) {
+  const auto mode = ParseMode(j.get<std::string>());
+  if (!mode) throw std::invalid_argument("unknown mode '" + j.get<std::string>() + "'");
+  return *mode;
+}
+
+SirenReason SirenReasonFrom(const std::string& text) {
+  for (SirenReason r : {SirenReason::kBurglar, SirenReason::kFire, SirenReason::kEmergency}) {
+    if (ToString(r) == text) return r;
+  }
+  return SirenReason::kBurglar;
+}
+
+}  // namespace
+
+json StateToJson(const PanelState& state, Now now) {
+  json zones = json::object();
+  for (const auto& [id, z] : state.zones) {
+    json wrong = json::array();
+    for (WallTime t : z.lock_wrong_codes) wrong.push_back(WallMs(t));
+    zones[id] = {{"active", OptionalBool(z.active)},
+                 {"alarmed", z.alarmed},
+                 {"alarm_code", z.alarm_code},
+                 {"alarm_count", z.alarm_count},
+                 {"force_bypassed", z.force_bypassed},
+                 {"swinger_bypassed", z.swinger_bypassed},
+                 {"lock_state", z.lock_state},
+                 {"lock_jammed", z.lock_jammed},
+                 {"lock_wrong_codes", wrong},
+                 {"door_held_remaining_ms", Remaining(z.door_held_deadline, now)}};
+  }
+  json devices = json::object();
+  for (const auto& [id, d] : state.devices) {
+    // Check-in windows restart after a restart (devices could not be heard while down).
+    devices[id] = {{"unavailable_remaining_ms", Remaining(d.unavailable_deadline, now)},
+                   {"unavailable_trouble", d.unavailable_trouble},
+                   {"silent_trouble", d.silent_trouble},
+                   {"battery_low", d.battery_low}};
+  }
+  json cross = json::object();
+  for (const auto& [group, m] : state.cross_zone) {
+    cross[group] = {{"zone", m.zone}, {"remaining_ms", Remaining(m.expires, now)}};
+  }
+  json wrong = json::array();
+  for (WallTime t : state.codes.recent_wrong) wrong.push_back(WallMs(t));
+  return {{"version", kSnapshotVersion},
+          {"wall_ms", WallMs(now.wall)},
+          {"mode", ToString(state.mode)},
+          {"armed_mode", ToString(state.armed_mode)},
+          {"exit_remaining_ms", Remaining(state.exit_deadline, now)},
+          {"entry_remaining_ms", Remaining(state.entry_deadline, now)},
+          {"entry_zone", state.entry_zone},
+          {"siren_remaining_ms", Remaining(state.siren_deadline, now)},
+          {"siren_reason", ToString(state.siren_reason)},
+          {"recent_closing_remaining_ms", Remaining(state.recent_closing_until, now)},
+          {"armed_by", state.armed_by},
+          {"armed_by_number", state.armed_by_number},
+          {"zones", zones},
+          {"devices", devices},
+          {"cross_zone", cross},
+          {"uplink_trouble", state.uplink_trouble},
+          {"codes",
+           {{"recent_wrong", wrong},
+            {"locked_until",
+             state.codes.locked_until ? WallMs(*state.codes.locked_until) : json(nullptr)}}},
+          {"next_seq", state.next_seq}};
+}
+
+std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* error) {
+  try {
+    if (j.at("version").get<int>() != kSnapshotVersion) {
+      if (error) *error = "unsupported snapshot version " + j.at("version").dump();
+      return std::nullopt;
+    }
+    const Millis down = std::max(Millis{0}, now.wall - WallFrom(j.at("wall_ms")));
+    PanelState s;
+    s.mode = ModeFrom(j.at("mode"));
+    s.armed_mode = ModeFrom(j.at("armed_mode"));
+    s.exit_deadline = Deadline(j.at("exit_remaining_ms"), now, down);
+    s.entry_deadline = Deadline(j.at("entry_remaining_ms"), now, down);
+    s.entry_zone = j.at("entry_zone").get<std::string>();
+    s.siren_deadline = Deadline(j.at("siren_remaining_ms"), now, down);
+    s.siren_reason = SirenReasonFrom(j.at("siren_reason").get<std::string>());
+    s.recent_closing_until = Deadline(j.at("recent_closing_remaining_ms"), now, down);
+    s.armed_by = j.at("armed_by").get<std::string>();
+    s.armed_by_number = j.at("armed_by_number").get<int>();
+    for (const auto& [id, z] : j.at("zones").items()) {
+      ZoneRuntime& rt = s.zones[id];
+      if (!z.at("active").is_null()) rt.active = z.at("active").get<bool>();
+      rt.alarmed = z.at("alarmed").get<bool>();
+      rt.alarm_code = z.at("alarm_code").get<int>();
+      rt.alarm_count = z.at("alarm_count").get<int>();
+      rt.force_bypassed = z.at("force_bypassed").get<bool>();
+      rt.swinger_bypassed = z.at("swinger_bypassed").get<bool>();
+      rt.lock_state = z.at("lock_state").get<std::string>();
+      rt.lock_jammed = z.at("lock_jammed").get<bool>();
+      for (const json& t : z.at("lock_wrong_codes")) rt.lock_wrong_codes.push_back(WallFrom(t));
+      rt.door_held_deadline = Deadline(z.at("door_held_remaining_ms"), now, down);
+    }
+    for (const auto& [id, d] : j.at("devices").items()) {
+      DeviceRuntime& rt = s.devices[id];
+      rt.unavailable_deadline = Deadline(d.at("unavailable_remaining_ms"), now, down);
+      rt.unavailable_trouble = d.at("unavailable_trouble").get<bool>();
+      rt.silent_trouble = d.at("silent_trouble").get<bool>();
+      rt.battery_low = d.at("battery_low").get<bool>();
+    }
+    for (const auto& [group, m] : j.at("cross_zone").items()) {
+      const auto expires = Deadline(m.at("remaining_ms"), now, down);
+      if (!expires) throw std::invalid_argument("cross_zone." + group + ": no remaining_ms");
+      s.cross_zone[group] = CrossZoneMemory{m.at("zone").get<std::string>(), *expires};
+    }
+    s.uplink_trouble = j.at("uplink_trouble").get<bool>();
+    const json& codes = j.at("codes");
+    for (const json& t : codes.at("recent_wrong")) s.codes.recent_wrong.push_back(WallFrom(t));
+    if (!codes.at("locked_until").is_null())
+      s.codes.locked_until = WallFrom(codes.at("locked_until"));
+    s.next_seq = j.at("next_seq").get<std::uint64_t>();
+    if (s.next_seq < 1) throw std::invalid_argument("next_seq must be at least 1");
+    // A transitional mode without its timer cannot be resumed as it was: let the timer be due
+    // now, so the first Tick completes it (arming -> armed, pending -> alarm, siren -> off).
+    if (s.mode == Mode::kArming && !s.exit_deadline) s.exit_deadline = now.mono;
+    if (s.mode == Mode::kPending && !s.entry_deadline) s.entry_deadline = now.mono;
+    if (s.mode == Mode::kTriggered && !s.siren_deadline) s.siren_deadline = now.mono;
+    return s;
+  } catch (const std::exception& e) {
+    if (error) *error = std::string("unreadable panel snapshot: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace homesec

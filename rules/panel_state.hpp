@@ -1,0 +1,81 @@
+// The panel's mutable state: everything Snapshot() persists and Restore() brings back. Plain
+// data; the rules that change it live in the panel_*.cpp files (see panel_engine.hpp).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "rules/codes.hpp"
+#include "rules/panel_config.hpp"
+#include "rules/time.hpp"
+#include "rules/types.hpp"
+
+namespace homesec {
+
+// What the panel knows about one zone.
+struct ZoneRuntime {
+  std::optional<bool> active;     // nullopt = unknown (never treated as closed)
+  bool alarmed = false;           // an alarm was raised and its restore is not sent yet
+  int alarm_code = 0;             // Contact ID code of that alarm, repeated in the restore
+  int alarm_count = 0;            // alarms in this armed period (swinger shutdown)
+  bool force_bypassed = false;    // bypassed by a forced arm, until disarm
+  bool swinger_bypassed = false;  // shut down by the swinger limit, until disarm
+  // Lock zones.
+  std::string lock_state;  // last lock_state reading
+  bool lock_jammed = false;
+  std::vector<WallTime> lock_wrong_codes;  // inside lock_wrong_code_window
+  // door_held zones.
+  std::optional<MonoTime> door_held_deadline;
+};
+
+// Supervision of one device.
+struct DeviceRuntime {
+  std::optional<MonoTime> unavailable_deadline;  // grace running after available=false
+  bool unavailable_trouble = false;
+  std::optional<MonoTime> checkin_deadline;  // silent past this = trouble
+  bool silent_trouble = false;
+  bool battery_low = false;
+};
+
+// The first alarm of a cross-zone group, waiting for a second zone to confirm it.
+struct CrossZoneMemory {
+  std::string zone;
+  MonoTime expires{};
+};
+
+struct PanelState {
+  Mode mode = Mode::kDisarmed;
+  // The armed mode being armed (arming), in force (armed, pending) or to return to (triggered);
+  // kDisarmed when none.
+  Mode armed_mode = Mode::kDisarmed;
+  std::optional<MonoTime> exit_deadline;
+  std::optional<MonoTime> entry_deadline;
+  std::string entry_zone;  // the zone that started the entry delay
+  std::optional<MonoTime> siren_deadline;
+  SirenReason siren_reason = SirenReason::kBurglar;
+  std::optional<MonoTime> recent_closing_until;
+  // Who armed (for the closing event sent when the exit delay ends).
+  std::string armed_by;
+  int armed_by_number = 0;
+  std::map<std::string, ZoneRuntime> zones;
+  std::map<std::string, DeviceRuntime> devices;
+  std::map<std::string, CrossZoneMemory> cross_zone;  // by group
+  bool uplink_trouble = false;
+  CodeCheckerState codes;
+  std::uint64_t next_seq = 1;
+
+  bool siren_on() const { return siren_deadline.has_value(); }
+};
+
+// Serialises the state; monotonic deadlines become remaining milliseconds relative to `now`,
+// stored with now.wall so a restart can subtract the time spent down.
+nlohmann::json StateToJson(const PanelState& state, Now now);
+// Inverse of StateToJson; nullopt (and `error`) when the JSON is unreadable.
+std::optional<PanelState> StateFromJson(const nlohmann::json& json, Now now, std::string* error);
+
+}  // namespace homesec

@@ -1,0 +1,103 @@
+// Troubles, which are never alarms (no siren, no triggered state): a device reported
+// unavailable past its grace period or silent past its check-in window (381), low battery
+// (384), the uplink to the district platform lost (350). Each has a restore when it clears.
+#include <string>
+
+#include "rules/contact_id_codes.hpp"
+#include "rules/panel_engine.hpp"
+
+namespace homesec {
+namespace {
+
+// Zigbee availability blips shorter than this cause nothing (the top false-alarm complaint of
+// hub alarm software); used for devices without their own supervision entry.
+constexpr Seconds kDefaultUnavailableGrace{60};
+
+}  // namespace
+
+void PanelEngine::EmitDeviceTrouble(const std::string& device, bool raised, std::string type,
+                                    int code, std::string text) {
+  Event event = MakeEvent(raised ? EventCategory::kTrouble : EventCategory::kTroubleRestore,
+                          Priority::kNormal, raised ? std::move(type) : "trouble_restore",
+                          raised ? cid::kNew : cid::kRestore, code, std::move(text));
+  event.device = device;
+  event.cid.number = ZoneNumberForDevice(device);
+  Emit(std::move(event));
+}
+
+void PanelEngine::DeviceSeen(const std::string& device) {
+  const DeviceSupervision* supervision = FindSupervision(device);
+  if (supervision == nullptr) return;
+  DeviceRuntime& rt = state_.devices[device];
+  if (supervision->checkin_window > Seconds{0}) {
+    rt.checkin_deadline = now_.mono + supervision->checkin_window;
+  }
+  if (rt.silent_trouble) {
+    rt.silent_trouble = false;
+    EmitDeviceTrouble(device, false, "device_silent", cid::kSupervisionLoss,
+                      "device " + device + " reporting again");
+  }
+}
+
+void PanelEngine::HandleAvailability(const std::string& device, bool available) {
+  DeviceRuntime& rt = state_.devices[device];
+  if (available) {
+    rt.unavailable_deadline.reset();  // a blip inside the grace period: nothing at all
+    if (rt.unavailable_trouble) {
+      rt.unavailable_trouble = false;
+      EmitDeviceTrouble(device, false, "device_unavailable", cid::kSupervisionLoss,
+                        "device " + device + " available again");
+    }
+    return;
+  }
+  if (rt.unavailable_trouble || rt.unavailable_deadline) return;
+  const DeviceSupervision* supervision = FindSupervision(device);
+  const Seconds grace = supervision ? supervision->unavailable_grace : kDefaultUnavailableGrace;
+  rt.unavailable_deadline = now_.mono + grace;
+  if (grace <= Seconds{0}) SupervisionTick();
+}
+
+void PanelEngine::HandleBattery(const std::string& device, bool low) {
+  DeviceRuntime& rt = state_.devices[device];
+  if (rt.battery_low == low) return;
+  rt.battery_low = low;
+  EmitDeviceTrouble(device, low, "battery_low", cid::kLowBattery,
+                    "device " + device + (low ? " battery low" : " battery ok"));
+}
+
+bool PanelEngine::SupervisionTick() {
+  bool handled = false;
+  for (auto& [device, rt] : state_.devices) {
+    if (rt.unavailable_deadline && *rt.unavailable_deadline <= now_.mono) {
+      rt.unavailable_deadline.reset();
+      rt.unavailable_trouble = true;
+      handled = true;
+      EmitDeviceTrouble(device, true, "device_unavailable", cid::kSupervisionLoss,
+                        "device " + device + " unavailable");
+    }
+    if (rt.checkin_deadline && *rt.checkin_deadline <= now_.mono) {
+      rt.checkin_deadline.reset();  // re-armed by the next reading
+      handled = true;
+      if (!rt.silent_trouble) {
+        rt.silent_trouble = true;
+        EmitDeviceTrouble(device, true, "device_silent", cid::kSupervisionLoss,
+                          "device " + device + " silent past its check-in window");
+      }
+    }
+  }
+  return handled;
+}
+
+void PanelEngine::HandleUplink(const UplinkLink& link) {
+  if (link.connected == !state_.uplink_trouble) return;
+  state_.uplink_trouble = !link.connected;
+  Event event = MakeEvent(link.connected ? EventCategory::kTroubleRestore : EventCategory::kTrouble,
+                          Priority::kNormal, link.connected ? "trouble_restore" : "uplink_lost",
+                          link.connected ? cid::kRestore : cid::kNew, cid::kCommunicationTrouble,
+                          link.connected ? "uplink to the district platform restored"
+                                         : "uplink to the district platform lost");
+  event.cid.number = config_.uplink_zone_number;
+  Emit(std::move(event));
+}
+
+}  // namespace homesec

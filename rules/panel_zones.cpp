@@ -1,0 +1,202 @@
+// Zone logic: what a reading means for a zone (active / normal / unknown), what an activation
+// edge does for each zone type and mode, bypass rules and the zone's visible status.
+#include <string>
+
+#include "rules/contact_id_codes.hpp"
+#include "rules/panel_engine.hpp"
+
+namespace homesec {
+namespace {
+
+std::string DefaultProperty(ZoneType type) {
+  switch (type) {
+    case ZoneType::kInterior:
+      return "occupancy";
+    case ZoneType::kTamper24h:
+      return "tamper";
+    case ZoneType::kFire24h:
+      return "smoke";
+    case ZoneType::kWater24h:
+      return "water_leak";
+    case ZoneType::kGas24h:
+      return "gas";
+    case ZoneType::kLock:
+      return "lock_state";
+    default:
+      return "contact";
+  }
+}
+
+}  // namespace
+
+bool ZoneListensTo(const ZoneConfig& zone, const std::string& property) {
+  return property == (zone.property.empty() ? DefaultProperty(zone.type) : zone.property);
+}
+
+std::optional<bool> ActivityOf(const std::string& property, const Value& value) {
+  if (const bool* b = std::get_if<bool>(&value)) return *b;
+  if (const double* d = std::get_if<double>(&value)) return *d != 0.0;
+  const std::string* s = std::get_if<std::string>(&value);
+  if (s == nullptr) return std::nullopt;           // monostate: unknown, never closed
+  if (property == "latch") return *s != "closed";  // tilted, open, forced are all open
+  if (*s == "open" || *s == "on" || *s == "true" || *s == "detected") return true;
+  if (*s == "closed" || *s == "off" || *s == "false" || *s == "clear") return false;
+  return std::nullopt;
+}
+
+bool PanelEngine::IsBypassed(const ZoneConfig& zone, Mode armed_mode) const {
+  const auto it = state_.zones.find(zone.id);
+  if (it != state_.zones.end() && (it->second.force_bypassed || it->second.swinger_bypassed)) {
+    return true;
+  }
+  return zone.bypass_in.contains(armed_mode);
+}
+
+ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const PanelState& state) {
+  const auto it = state.zones.find(zone.id);
+  if (it == state.zones.end()) return ZoneStatus::kUnknown;
+  const ZoneRuntime& rt = it->second;
+  const auto dev = state.devices.find(zone.device);
+  if (dev != state.devices.end() &&
+      (dev->second.unavailable_trouble || dev->second.silent_trouble)) {
+    return ZoneStatus::kTrouble;
+  }
+  // A silent panic must never show locally (the attacker may be watching the keypad).
+  const bool silent = zone.type == ZoneType::kPanic24h && zone.silent;
+  if (rt.alarmed && !silent) return ZoneStatus::kAlarm;
+  if (rt.lock_jammed) return ZoneStatus::kTrouble;
+  if (state.armed_mode != Mode::kDisarmed &&
+      (rt.force_bypassed || rt.swinger_bypassed || zone.bypass_in.contains(state.armed_mode))) {
+    return ZoneStatus::kBypassed;
+  }
+  if (!rt.active) return ZoneStatus::kUnknown;
+  return *rt.active ? ZoneStatus::kOpen : ZoneStatus::kClosed;
+}
+
+void PanelEngine::HandleReading(const Reading& reading) {
+  if (reading.property == "available") {
+    if (const bool* available = std::get_if<bool>(&reading.value)) {
+      HandleAvailability(reading.device, *available);
+      if (*available) DeviceSeen(reading.device);
+    }
+    return;
+  }
+  DeviceSeen(reading.device);
+  if (reading.property == "battery_low") {
+    if (const bool* low = std::get_if<bool>(&reading.value)) HandleBattery(reading.device, *low);
+    return;
+  }
+  for (const ZoneConfig& zone : config_.zones) {
+    if (zone.device != reading.device || !ZoneListensTo(zone, reading.property)) continue;
+    if (zone.type == ZoneType::kLock) {
+      if (const std::string* s = std::get_if<std::string>(&reading.value)) {
+        ZoneRuntime& rt = state_.zones[zone.id];
+        if (reading.initial && rt.lock_state.empty()) {
+          rt.lock_state = *s;  // learnt at start-up: never an alarm
+        } else {
+          HandleLockReading(zone, *s);
+        }
+      }
+      continue;
+    }
+    ZoneRuntime& rt = state_.zones[zone.id];
+    const std::optional<bool> before = rt.active;
+    const std::optional<bool> after = ActivityOf(reading.property, reading.value);
+    rt.active = after;
+    // A start-up or retained reading only tells the panel a state it did not know yet: it sets
+    // the state but never starts an alarm (a restart never raises an alarm).
+    if (reading.initial && !before) continue;
+    if (after == true && before != true) {
+      ZoneActivated(zone);
+    } else if (after == false && before != false) {
+      ZoneNormal(zone);
+    }
+  }
+}
+
+void PanelEngine::ZoneActivated(const ZoneConfig& zone) {
+  const std::string opened = zone.id + " (" + std::string(ToString(zone.type)) + ")";
+  switch (zone.type) {
+    case ZoneType::kFire24h:
+      RaiseAlarm({"fire", cid::kFire, &zone, SirenReason::kFire, false, "fire: " + opened});
+      return;
+    case ZoneType::kGas24h:
+      RaiseAlarm({"gas", cid::kGas, &zone, SirenReason::kEmergency, false, "gas: " + opened});
+      return;
+    case ZoneType::kWater24h:
+      // A leak needs someone to look, not a siren: a local chime plus the report.
+      RaiseAlarm(
+          {"water_leak", cid::kWaterLeak, &zone, std::nullopt, false, "water leak: " + opened});
+      out_.push_back(Chime{zone.id});
+      return;
+    case ZoneType::kTamper24h: {
+      // Tamper is always reported, but sounds only when armed: opening a sensor for a battery
+      // change at home must not wake the street.
+      const bool armed = state_.armed_mode != Mode::kDisarmed;
+      RaiseAlarm({"tamper", cid::kTamper, &zone,
+                  armed ? std::optional(SirenReason::kBurglar) : std::nullopt, false,
+                  "tamper: " + opened});
+      return;
+    }
+    case ZoneType::kPanic24h:
+      if (zone.silent) {
+        RaiseAlarm({"silent_panic", cid::kSilentPanic, &zone, std::nullopt, true,
+                    "silent panic: " + zone.id});
+      } else {
+        RaiseAlarm({"panic", cid::kAudiblePanic, &zone, SirenReason::kEmergency, false,
+                    "panic: " + zone.id});
+      }
+      return;
+    case ZoneType::kDoorHeld:
+      state_.zones[zone.id].door_held_deadline = now_.mono + zone.door_held_limit;
+      return;
+    case ZoneType::kLock:
+      return;  // handled from lock_state readings
+    default:
+      break;
+  }
+
+  // Burglary zones.
+  if (state_.mode == Mode::kDisarmed) {
+    if (zone.chime) out_.push_back(Chime{zone.id});
+    return;
+  }
+  if (state_.armed_mode == Mode::kDisarmed || IsBypassed(zone, state_.armed_mode)) return;
+  const bool perimeter = zone.type == ZoneType::kPerimeter;
+  const int instant_code = perimeter ? cid::kPerimeter : cid::kInterior;
+  switch (state_.mode) {
+    case Mode::kArming:
+      // The exit route (entry_exit, followers, interior) may be walked while leaving; a window
+      // opened during the exit delay is not on it.
+      if (perimeter) RaiseBurglary(zone, cid::kPerimeter, "burglary");
+      return;
+    case Mode::kPending:
+      if (zone.type == ZoneType::kEntryExit || zone.type == ZoneType::kEntryFollower) return;
+      RaiseBurglary(zone, instant_code, "burglary");
+      return;
+    case Mode::kTriggered:
+      RaiseBurglary(zone, zone.type == ZoneType::kEntryExit ? cid::kEntryExit : instant_code,
+                    "burglary");
+      return;
+    default:  // an armed mode
+      if (zone.type == ZoneType::kEntryExit) {
+        StartEntryDelay(zone);
+      } else {
+        RaiseBurglary(zone, instant_code, "burglary");
+      }
+      return;
+  }
+}
+
+void PanelEngine::ZoneNormal(const ZoneConfig& zone) {
+  ZoneRuntime& rt = state_.zones[zone.id];
+  rt.door_held_deadline.reset();
+  if (!rt.alarmed) return;
+  rt.alarmed = false;
+  Event event = MakeZoneEvent(zone, EventCategory::kRestore, Priority::kNormal, "alarm_restore",
+                              cid::kRestore, rt.alarm_code, "restore: " + zone.id);
+  event.silent = zone.type == ZoneType::kPanic24h && zone.silent;
+  Emit(std::move(event));
+}
+
+}  // namespace homesec
