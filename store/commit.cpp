@@ -1,0 +1,159 @@
+// Committing a panel decision: the snapshot, the event log rows and the outbox rows for
+// reportable events go in one transaction, with the durability the caller chose. Also reading
+// the snapshot and the event log back, and pruning the log.
+#include <algorithm>
+
+#include "rules/event_json.hpp"
+#include "store/sqlite_statement.hpp"
+#include "store/store.hpp"
+
+namespace homesec {
+namespace {
+
+// Pruning needs a count(*) over the log, so it is checked only when a commit's events cross a
+// multiple of this many seqs, and it only starts once the log is this far above the minimum.
+constexpr std::uint64_t kPruneCheckEvery = 1000;
+constexpr std::size_t kPruneSlack = 1000;
+
+std::int64_t ToMillis(WallTime t) {
+  return t.time_since_epoch().count();
+}
+
+// dump() throws on invalid UTF-8 (a device name from a misbehaving bridge); replace such bytes
+// with U+FFFD instead, so a bad string can never abort a commit or escape as an exception.
+std::string Serialise(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool SetSynchronous(sqlite3* db, Durability durability, std::string* error) {
+  // In WAL mode, NORMAL syncs the WAL only at checkpoints: a committed transaction survives a
+  // process crash but may be lost on power loss. FULL syncs the WAL on every commit.
+  const char* sql =
+      durability == Durability::kFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+  return sqlite::Exec(db, sql, "set durability", error);
+}
+
+bool ReplaceSnapshot(sqlite3* db, const nlohmann::json& snapshot, std::string* error) {
+  sqlite::Statement stmt(db,
+                         "INSERT INTO panel_state (id, snapshot) VALUES (1, ?1) "
+                         "ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot");
+  stmt.Bind(1, Serialise(snapshot));
+  return stmt.Run("commit: save panel state", error);
+}
+
+bool AppendEvents(sqlite3* db, const std::vector<Event>& events, const std::string& hub_id,
+                  std::string* error) {
+  if (events.empty()) return true;
+  sqlite::Statement log(db,
+                        "INSERT INTO events (seq, time_ms, category, priority, report, json) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  sqlite::Statement outbox(db, "INSERT INTO outbox (seq, priority, payload) VALUES (?1, ?2, ?3)");
+  for (const Event& event : events) {
+    // The payload is serialised once, here, and published byte for byte on every resend.
+    const std::string payload = Serialise(EventToJson(event, hub_id));
+    const auto seq = static_cast<std::int64_t>(event.seq);
+    const auto priority = static_cast<std::int64_t>(event.priority);
+    log.Reset();
+    log.Bind(1, seq)
+        .Bind(2, ToMillis(event.time))
+        .Bind(3, ToString(event.category))
+        .Bind(4, priority)
+        .Bind(5, std::int64_t{event.report ? 1 : 0})
+        .Bind(6, payload);
+    if (!log.Run("commit: append event " + std::to_string(event.seq), error)) return false;
+    if (!event.report) continue;
+    outbox.Reset();
+    outbox.Bind(1, seq).Bind(2, priority).Bind(3, payload);
+    if (!outbox.Run("commit: queue event " + std::to_string(event.seq), error)) return false;
+  }
+  return true;
+}
+
+// True when the batch's seqs reach a new multiple of kPruneCheckEvery. The panel numbers events
+// consecutively, so this happens once per kPruneCheckEvery events.
+bool CrossesPruneCheck(const std::vector<Event>& events) {
+  if (events.empty()) return false;
+  std::uint64_t lo = events.front().seq;
+  std::uint64_t hi = lo;
+  for (const Event& event : events) {
+    lo = std::min(lo, event.seq);
+    hi = std::max(hi, event.seq);
+  }
+  return lo == 0 || (lo - 1) / kPruneCheckEvery != hi / kPruneCheckEvery;
+}
+
+// Keeps the newest kMinLogEvents events, plus any older event still waiting in the outbox (its
+// dispatch history goes with it through ON DELETE CASCADE).
+bool PruneLog(sqlite3* db, std::string* error) {
+  sqlite::Statement count(db, "SELECT count(*) FROM events");
+  if (count.Step() != SQLITE_ROW) return sqlite::Fail(db, "commit: count events", error);
+  if (static_cast<std::size_t>(count.Int(0)) <= Store::kMinLogEvents + kPruneSlack) return true;
+  sqlite::Statement prune(
+      db,
+      "DELETE FROM events WHERE seq < (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 "
+      "OFFSET ?1) AND seq NOT IN (SELECT seq FROM outbox)");
+  prune.Bind(1, static_cast<std::int64_t>(Store::kMinLogEvents - 1));
+  return prune.Run("commit: prune event log", error);
+}
+
+}  // namespace
+
+bool Store::Commit(const nlohmann::json& panel_snapshot, const std::vector<Event>& events,
+                   const std::string& hub_id, Durability durability, std::string* error) {
+  if (!SetSynchronous(db_, durability, error)) return false;
+  sqlite::Transaction txn(db_);
+  if (!txn.Begin("commit", error)) return false;
+  if (!ReplaceSnapshot(db_, panel_snapshot, error)) return false;
+  if (!AppendEvents(db_, events, hub_id, error)) return false;
+  if (CrossesPruneCheck(events) && !PruneLog(db_, error)) return false;
+  return txn.Commit("commit", error);
+}
+
+std::optional<nlohmann::json> Store::LoadSnapshot(std::string* error) {
+  sqlite::Statement stmt(db_, "SELECT snapshot FROM panel_state WHERE id = 1");
+  const int rc = stmt.Step();
+  if (rc == SQLITE_DONE) return std::nullopt;  // fresh store: no error
+  if (rc != SQLITE_ROW) {
+    sqlite::Fail(db_, "load panel state", error);
+    return std::nullopt;
+  }
+  auto snapshot = nlohmann::json::parse(stmt.Text(0), nullptr, /*allow_exceptions=*/false);
+  if (snapshot.is_discarded()) {
+    if (error != nullptr) *error = sqlite::Describe(db_, "load panel state") + " (not JSON)";
+    return std::nullopt;
+  }
+  return snapshot;
+}
+
+std::vector<Event> Store::RecentEvents(std::size_t count, std::string* error) {
+  std::vector<Event> events;
+  sqlite::Statement stmt(db_,
+                         "SELECT seq, report, json FROM (SELECT seq, report, json FROM events "
+                         "ORDER BY seq DESC LIMIT ?1) ORDER BY seq ASC");
+  stmt.Bind(1, static_cast<std::int64_t>(count));
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) {
+    const auto json = nlohmann::json::parse(stmt.Text(2), nullptr, false);
+    std::string parse_error;
+    auto event = EventFromJson(json, &parse_error);
+    if (!event) {
+      // One damaged row must not hide the rest of the log.
+      if (error != nullptr) {
+        *error = sqlite::Describe(db_, "read event " + std::to_string(stmt.Int(0))) + " (" +
+                 (json.is_discarded() ? std::string("not JSON") : parse_error) + ")";
+      }
+      continue;
+    }
+    event->report = stmt.Int(1) != 0;
+    events.push_back(std::move(*event));
+  }
+  if (rc != SQLITE_DONE) sqlite::Fail(db_, "read event log", error);
+  return events;
+}
+
+std::size_t Store::EventCount() {
+  sqlite::Statement stmt(db_, "SELECT count(*) FROM events");
+  return stmt.Step() == SQLITE_ROW ? static_cast<std::size_t>(stmt.Int(0)) : 0;
+}
+
+}  // namespace homesec
