@@ -1,0 +1,200 @@
+// Zigbee2MQTT bridge topics: bridge/state (online/offline, the bridge's MQTT last will),
+// bridge/devices (the paired-device inventory for the installer), bridge/event (joins, leaves,
+// interviews), bridge/response/<request>, and the legacy 1.x bridge/log. Everything else under
+// bridge/ (info, config, definitions, groups, extensions, logging, our own requests) is
+// counted as ignored.
+#include <algorithm>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sensors/zigbee2mqtt_decoder.hpp"
+
+namespace homesec {
+namespace {
+
+using nlohmann::json;
+
+std::string StringAt(const json& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool BoolAt(const json& object, const char* key) {
+  if (!object.is_object()) return false;
+  auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
+// bridge/devices entry (1.x and 2.x shapes; definition is null for the coordinator and for
+// unsupported devices).
+PairedDevice ParseInventoryEntry(const json& entry) {
+  PairedDevice device;
+  device.friendly_name = StringAt(entry, "friendly_name");
+  device.ieee_address = StringAt(entry, "ieee_address");
+  device.type = StringAt(entry, "type");
+  device.supported = BoolAt(entry, "supported");
+  device.interview_completed = BoolAt(entry, "interview_completed");
+  if (auto it = entry.find("definition"); it != entry.end() && it->is_object()) {
+    device.model = StringAt(*it, "model");
+    device.vendor = StringAt(*it, "vendor");
+    device.description = StringAt(*it, "description");
+  }
+  return device;
+}
+
+// Legacy bridge/log {"type":"devices","message":[{ieeeAddr, type, model, friendly_name}]}.
+PairedDevice ParseLegacyEntry(const json& entry) {
+  PairedDevice device;
+  device.friendly_name = StringAt(entry, "friendly_name");
+  device.ieee_address = StringAt(entry, "ieeeAddr");
+  device.type = StringAt(entry, "type");
+  device.model = StringAt(entry, "model");
+  device.vendor = StringAt(entry, "vendor");
+  device.description = StringAt(entry, "description");
+  device.supported = !device.model.empty();
+  device.interview_completed = true;
+  return device;
+}
+
+std::string DefinitionText(const json& definition) {
+  const std::string vendor = StringAt(definition, "vendor");
+  const std::string model = StringAt(definition, "model");
+  if (model.empty()) return {};
+  return vendor.empty() ? model : vendor + " " + model;
+}
+
+}  // namespace
+
+void Zigbee2MqttDecoder::DecodeBridge(const std::string& subtopic, std::string_view payload,
+                                      bool retained, Z2mDecoded* out) {
+  if (subtopic == "state") {
+    // 2.x: {"state":"online"}; 1.x default: plain online/offline.
+    std::string state(payload);
+    json parsed = json::parse(payload.begin(), payload.end(), nullptr, false);
+    if (!parsed.is_discarded() && parsed.is_object()) state = StringAt(parsed, "state");
+    if (state == "online" || state == "offline")
+      return SetBridgeOnline(state == "online", retained, out);
+    ++counters_.malformed;
+    out->error = "bridge/state: expected online or offline";
+    return;
+  }
+  json parsed = json::parse(payload.begin(), payload.end(), nullptr, false);
+  if (parsed.is_discarded()) {
+    ++counters_.malformed;
+    out->error = "bridge/" + subtopic + ": not JSON";
+    return;
+  }
+
+  if (subtopic == "devices") {
+    if (!parsed.is_array()) {
+      ++counters_.malformed;
+      out->error = "bridge/devices: expected a JSON array";
+      return;
+    }
+    std::vector<PairedDevice> devices;
+    for (const json& entry : parsed) {
+      if (entry.is_object()) devices.push_back(ParseInventoryEntry(entry));
+    }
+    out->notices.push_back(
+        {"devices", "", std::to_string(devices.size()) + " devices paired with the bridge"});
+    CompareInventory(devices, out);
+    out->devices = std::move(devices);
+    return;
+  }
+  if (!parsed.is_object()) {
+    ++counters_.malformed;
+    out->error = "bridge/" + subtopic + ": expected a JSON object";
+    return;
+  }
+
+  if (subtopic == "event") {
+    const std::string type = StringAt(parsed, "type");
+    static const json kNone = json::object();
+    const json& data = parsed.contains("data") ? parsed["data"] : kNone;
+    const std::string name = StringAt(data, "friendly_name");
+    const std::string ieee = StringAt(data, "ieee_address");
+    if (type == "device_joined") {
+      out->notices.push_back({"device_joined", name, "device " + ieee + " joined the network"});
+    } else if (type == "device_announce") {
+      out->notices.push_back({"device_announce", name, "device " + ieee + " announced itself"});
+    } else if (type == "device_leave") {
+      out->notices.push_back({"device_left", name, "device " + ieee + " left the network"});
+    } else if (type == "device_interview") {
+      std::string text = StringAt(data, "status");
+      if (text == "successful") {
+        const std::string model =
+            data.contains("definition") ? DefinitionText(data["definition"]) : std::string();
+        if (!model.empty()) text += ": " + model;
+        text += BoolAt(data, "supported") ? " (supported)" : " (not supported)";
+      }
+      out->notices.push_back({"interview", name, text});
+    } else {
+      ++counters_.ignored;
+    }
+    return;
+  }
+
+  if (subtopic == "log") {  // 1.x only; removed in 2.0
+    const std::string type = StringAt(parsed, "type");
+    if (type == "devices" && parsed.contains("message") && parsed["message"].is_array()) {
+      std::vector<PairedDevice> devices;
+      for (const json& entry : parsed["message"]) {
+        if (entry.is_object()) devices.push_back(ParseLegacyEntry(entry));
+      }
+      out->notices.push_back(
+          {"devices", "", std::to_string(devices.size()) + " devices paired with the bridge"});
+      CompareInventory(devices, out);
+      out->devices = std::move(devices);
+    } else if (type == "pairing") {
+      const std::string message = StringAt(parsed, "message");
+      static const json kNone = json::object();
+      const json& meta = parsed.contains("meta") ? parsed["meta"] : kNone;
+      const std::string name = StringAt(meta, "friendly_name");
+      if (message.rfind("interview_", 0) == 0) {
+        std::string text = message.substr(10);  // started | successful | failed
+        const std::string model = DefinitionText(meta);
+        if (!model.empty()) text += ": " + model;
+        if (message == "interview_successful") {
+          text += BoolAt(meta, "supported") ? " (supported)" : " (not supported)";
+        }
+        out->notices.push_back({"interview", name, text});
+      } else {
+        out->notices.push_back({"pairing", name, message});
+      }
+    } else {
+      ++counters_.ignored;
+    }
+    return;
+  }
+
+  // bridge/response/<request>: {"data":..., "status":"ok"|"error", "error"?, "transaction"?}
+  const std::string request = subtopic.substr(9);
+  const std::string status = StringAt(parsed, "status");
+  std::string text = request + ": " + (status.empty() ? "no status" : status);
+  if (status == "error") text += ": " + StringAt(parsed, "error");
+  out->notices.push_back({"response", "", text});
+}
+
+void Zigbee2MqttDecoder::CompareInventory(const std::vector<PairedDevice>& paired,
+                                          Z2mDecoded* out) {
+  unconfigured_paired_.clear();
+  configured_unpaired_.clear();
+  for (const PairedDevice& device : paired) {
+    if (device.type == "Coordinator") continue;
+    if (!id_by_name_.count(device.friendly_name)) {
+      unconfigured_paired_.push_back(device.friendly_name);
+    }
+  }
+  for (const auto& [name, id] : id_by_name_) {
+    const bool found = std::any_of(paired.begin(), paired.end(),
+                                   [&](const PairedDevice& d) { return d.friendly_name == name; });
+    if (!found) {
+      configured_unpaired_.push_back(name);
+      out->notices.push_back({"not_paired", name, "configured but not paired with the bridge"});
+    }
+  }
+}
+
+}  // namespace homesec

@@ -1,0 +1,219 @@
+// Zigbee2MQTT command encoders. Field names and allowed values follow the converters in
+// zigbee-herdsman-converters (tz.warning, tz.squawk, tz.arm_mode, tz.lock) and z2m's
+// constants.armNotification / constants.armMode; tests compare them with the corpus.
+#include "sensors/zigbee2mqtt_commands.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace homesec {
+namespace {
+
+// Keeps keys in the order written, which is how z2m's docs show them; receivers do not care.
+using Json = nlohmann::ordered_json;
+
+std::string DeviceTopic(const std::string& base, const std::string& name, const char* suffix) {
+  return base + "/" + name + "/" + suffix;
+}
+
+MqttOut SetMessage(const std::string& base, const std::string& name, const Json& body) {
+  return MqttOut{DeviceTopic(base, name, "set"), body.dump(), false};
+}
+
+}  // namespace
+
+std::string_view ToString(WarningMode mode) {
+  switch (mode) {
+    case WarningMode::kStop:
+      return "stop";
+    case WarningMode::kBurglar:
+      return "burglar";
+    case WarningMode::kFire:
+      return "fire";
+    case WarningMode::kEmergency:
+      return "emergency";
+    case WarningMode::kPolicePanic:
+      return "police_panic";
+    case WarningMode::kFirePanic:
+      return "fire_panic";
+    case WarningMode::kEmergencyPanic:
+      return "emergency_panic";
+  }
+  return "stop";
+}
+
+WarningMode WarningModeFor(SirenReason reason) {
+  switch (reason) {
+    case SirenReason::kBurglar:
+      return WarningMode::kBurglar;
+    case SirenReason::kFire:
+      return WarningMode::kFire;
+    case SirenReason::kEmergency:
+      return WarningMode::kEmergency;
+  }
+  return WarningMode::kBurglar;
+}
+
+MqttOut SirenWarning(const std::string& base, const std::string& friendly_name,
+                     const SirenWarningSpec& spec) {
+  Json warning;
+  warning["mode"] = ToString(spec.mode);
+  if (spec.level) warning["level"] = *spec.level;
+  if (spec.strobe) warning["strobe"] = *spec.strobe;
+  if (spec.strobe_level) warning["strobe_level"] = *spec.strobe_level;
+  if (spec.strobe_duty_cycle) warning["strobe_duty_cycle"] = *spec.strobe_duty_cycle;
+  if (spec.duration) warning["duration"] = spec.duration->count();
+  return SetMessage(base, friendly_name, Json{{"warning", warning}});
+}
+
+MqttOut SirenWarning(const std::string& base, const std::string& friendly_name, SirenReason reason,
+                     const std::string& level, bool strobe, Seconds duration) {
+  SirenWarningSpec spec;
+  spec.mode = WarningModeFor(reason);
+  spec.level = level;
+  spec.strobe = strobe;
+  spec.duration = duration.count() > 0 ? duration : kSirenUntilStopped;
+  return SirenWarning(base, friendly_name, spec);
+}
+
+MqttOut SirenStop(const std::string& base, const std::string& friendly_name) {
+  return SirenWarning(base, friendly_name,
+                      SirenWarningSpec{WarningMode::kStop, {}, {}, {}, {}, {}});
+}
+
+MqttOut SirenSquawk(const std::string& base, const std::string& friendly_name, bool armed,
+                    const std::string& level, bool strobe) {
+  // tz.squawk reads value.state; the SIRZB-110 doc example's "mode" key is rejected.
+  Json squawk;
+  squawk["state"] = armed ? "system_is_armed" : "system_is_disarmed";
+  squawk["level"] = level;
+  squawk["strobe"] = strobe;
+  return SetMessage(base, friendly_name, Json{{"squawk", squawk}});
+}
+
+MqttOut SirenAlarmSwitch(const std::string& base, const std::string& friendly_name, bool on,
+                         AlarmSwitchForm form) {
+  Json body;
+  if (form == AlarmSwitchForm::kBoolean) {
+    body["alarm"] = on;
+  } else {
+    body["alarm"] = on ? "START" : "OFF";
+  }
+  return SetMessage(base, friendly_name, body);
+}
+
+MqttOut TuyaSiren(const std::string& base, const std::string& friendly_name, bool on) {
+  return SirenAlarmSwitch(base, friendly_name, on, AlarmSwitchForm::kBoolean);
+}
+
+std::string_view ToString(ArmNotification notification) {
+  switch (notification) {
+    case ArmNotification::kDisarm:
+      return "disarm";
+    case ArmNotification::kArmDayZones:
+      return "arm_day_zones";
+    case ArmNotification::kArmNightZones:
+      return "arm_night_zones";
+    case ArmNotification::kArmAllZones:
+      return "arm_all_zones";
+    case ArmNotification::kInvalidCode:
+      return "invalid_code";
+    case ArmNotification::kNotReady:
+      return "not_ready";
+    case ArmNotification::kAlreadyDisarmed:
+      return "already_disarmed";
+  }
+  return "not_ready";
+}
+
+std::optional<ArmNotification> AcceptedNotification(CommandAction action) {
+  switch (action) {
+    case CommandAction::kDisarm:
+      return ArmNotification::kDisarm;
+    case CommandAction::kArmHome:
+      return ArmNotification::kArmDayZones;
+    case CommandAction::kArmNight:
+      return ArmNotification::kArmNightZones;
+    case CommandAction::kArmAway:
+    case CommandAction::kArmVacation:
+      return ArmNotification::kArmAllZones;
+    default:
+      return std::nullopt;
+  }
+}
+
+MqttOut KeypadArmModeReply(const std::string& base, const std::string& friendly_name,
+                           std::optional<int> transaction, ArmNotification notification) {
+  Json arm_mode;
+  if (transaction) arm_mode["transaction"] = *transaction;
+  arm_mode["mode"] = ToString(notification);
+  return SetMessage(base, friendly_name, Json{{"arm_mode", arm_mode}});
+}
+
+std::string_view KeypadPanelMode(Mode mode) {
+  switch (mode) {
+    case Mode::kDisarmed:
+      return "disarm";
+    case Mode::kArmedHome:
+      return "arm_day_zones";
+    case Mode::kArmedNight:
+      return "arm_night_zones";
+    case Mode::kArmedAway:
+    case Mode::kArmedVacation:
+      return "arm_all_zones";
+    case Mode::kArming:
+      return "exit_delay";
+    case Mode::kPending:
+      return "entry_delay";
+    case Mode::kTriggered:
+      return "in_alarm";
+  }
+  return "disarm";
+}
+
+MqttOut KeypadSetMode(const std::string& base, const std::string& friendly_name, Mode mode,
+                      Seconds delay) {
+  // No transaction here: with one, z2m treats the message as a reply and rejects exit_delay.
+  Json arm_mode;
+  arm_mode["mode"] = KeypadPanelMode(mode);
+  if (mode == Mode::kArming || mode == Mode::kPending) {
+    arm_mode["delay"] = std::clamp<long long>(delay.count(), 0, 255);  // tz.arm_mode: uint8
+  }
+  return SetMessage(base, friendly_name, Json{{"arm_mode", arm_mode}});
+}
+
+MqttOut LockCommand(const std::string& base, const std::string& friendly_name, bool lock,
+                    const std::optional<std::string>& code) {
+  const char* state = lock ? "LOCK" : "UNLOCK";
+  if (!code) return SetMessage(base, friendly_name, Json{{"state", state}});
+  Json inner;
+  inner["state"] = state;
+  inner["code"] = *code;
+  return SetMessage(base, friendly_name, Json{{"state", inner}});
+}
+
+MqttOut ReadProperty(const std::string& base, const std::string& friendly_name,
+                     const std::string& property) {
+  return MqttOut{DeviceTopic(base, friendly_name, "get"), Json{{property, ""}}.dump(), false};
+}
+
+MqttOut SmokeSelfTest(const std::string& base, const std::string& friendly_name) {
+  return SetMessage(base, friendly_name, Json{{"selftest", ""}});
+}
+
+MqttOut PermitJoin(const std::string& base, Seconds time, std::optional<int> transaction) {
+  Json body;
+  body["time"] = std::clamp<long long>(time.count(), 0, 254);
+  if (transaction) body["transaction"] = *transaction;
+  return MqttOut{base + "/bridge/request/permit_join", body.dump(), false};
+}
+
+MqttOut RenameDevice(const std::string& base, const std::string& from, const std::string& to) {
+  Json body;
+  body["from"] = from;
+  body["to"] = to;
+  return MqttOut{base + "/bridge/request/device/rename", body.dump(), false};
+}
+
+}  // namespace homesec

@@ -1,0 +1,137 @@
+// Zigbee2MQTT (z2m) in: turns `<base>/...` MQTT messages from the local broker into the panel's
+// normalised Readings (rules/types.hpp), keypad requests, bridge notices for the log and the
+// paired-device inventory. Stateful only to drop values z2m repeats from its state cache.
+// Never throws: bad input comes back as `error` (whole message rejected) or `warnings` (one
+// property rejected, the rest of the message still decoded) plus a counter.
+// See docs/devices.md for the property mapping and tests/data/zigbee2mqtt-corpus.md for the
+// device behaviour it is built on.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "rules/types.hpp"
+
+namespace homesec {
+
+// Larger payloads are rejected unparsed. A device state message is a few hundred bytes; only
+// the retained bridge/devices inventory (every device's exposes, megabytes on a large network)
+// gets the larger cap.
+inline constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
+inline constexpr std::size_t kMaxInventoryPayloadBytes = 8 * 1024 * 1024;
+
+// A keypad request (IAS ACE): arm/disarm with a code, or a panic/emergency/fire button.
+struct KeypadAction {
+  std::string device;  // DeviceId
+  CommandAction action = CommandAction::kDisarm;
+  std::optional<std::string> code;  // action_code as typed (a string: leading zeros count)
+  std::optional<int> transaction;   // action_transaction: echo it in the arm_mode reply
+  std::string raw_action;           // "arm_all_zones", "emergency", ...
+};
+
+// Something the bridge said that belongs in the log (never a zone state).
+struct BridgeNotice {
+  // "bridge_online", "bridge_offline", "device_joined", "device_announce", "device_left",
+  // "interview" (text: started | failed | successful), "pairing" (other legacy 1.x pairing
+  // messages), "devices" (inventory received), "not_paired" (a configured friendly name the
+  // inventory lacks), "response" (bridge/response/<request>: "<request>: ok" or
+  // "<request>: error: ...")
+  std::string kind;
+  std::string friendly_name;  // empty for bridge-wide notices
+  std::string text;
+};
+
+// One entry of bridge/devices (or the legacy bridge/log "devices" list).
+struct PairedDevice {
+  std::string friendly_name;
+  std::string ieee_address;
+  std::string model;  // definition.model; empty for the coordinator / unsupported devices
+  std::string vendor;
+  std::string description;
+  std::string type;  // Coordinator | Router | EndDevice
+  bool supported = false;
+  bool interview_completed = false;
+};
+
+struct Z2mDecoded {
+  std::vector<Reading> readings;  // normalised, only values that changed (or events)
+  std::vector<KeypadAction> keypad;
+  std::vector<BridgeNotice> notices;
+  std::optional<std::vector<PairedDevice>> devices;  // set when an inventory arrived
+  std::string error;                                 // non-empty: the whole message was rejected
+  std::vector<std::string> warnings;  // properties rejected (wrong type / unknown value)
+};
+
+class Zigbee2MqttDecoder {
+ public:
+  // `devices`: (DeviceId, friendly name) for every configured Zigbee device.
+  Zigbee2MqttDecoder(std::string base_topic,
+                     std::vector<std::pair<std::string, std::string>> devices);
+
+  // What to subscribe to on the local broker: "<base>/#".
+  std::vector<std::string> Subscriptions() const;
+
+  // Decodes one message. `retained`: the broker's retain flag (a replay at subscribe time);
+  // readings from it carry Reading::initial = true.
+  Z2mDecoded Decode(std::string_view topic, std::string_view payload, bool retained);
+
+  struct Counters {
+    std::uint64_t messages = 0;        // every Decode call
+    std::uint64_t readings = 0;        // readings emitted
+    std::uint64_t keypad_actions = 0;  // keypad requests emitted
+    std::uint64_t malformed = 0;       // not JSON / not an object where one is required
+    std::uint64_t bad_values = 0;      // a property with a wrong type or unknown value
+    std::uint64_t unknown_device = 0;  // friendly name not in the config (error on the first)
+    std::uint64_t oversized = 0;       // payload over the cap
+    std::uint64_t ignored = 0;         // our own /set traffic, cleared retained topics, ...
+  };
+  const Counters& counters() const { return counters_; }
+
+  // The friendly names from the last inventory that no configured device uses, and the
+  // configured names the inventory lacks (for the installer; empty before an inventory).
+  const std::vector<std::string>& unconfigured_paired() const { return unconfigured_paired_; }
+  const std::vector<std::string>& configured_unpaired() const { return configured_unpaired_; }
+
+ private:
+  struct Target;  // what a topic addresses
+  Target Route(std::string_view rest) const;
+  void DecodeState(const std::string& device, std::string_view payload, bool retained,
+                   Z2mDecoded* out);
+  void DecodeObject(const std::string& device, const nlohmann::json& object, bool retained,
+                    Z2mDecoded* out);
+  void DecodeAttribute(const std::string& device, const std::string& attribute,
+                       std::string_view payload, bool retained, Z2mDecoded* out);
+  void DecodeAvailability(const std::string& device, std::string_view payload, bool retained,
+                          Z2mDecoded* out);
+  void DecodeBridge(const std::string& subtopic, std::string_view payload, bool retained,
+                    Z2mDecoded* out);
+  void SetBridgeOnline(bool online, bool retained, Z2mDecoded* out);
+  void CompareInventory(const std::vector<PairedDevice>& paired, Z2mDecoded* out);
+  // Appends a reading unless it repeats the last value (events always pass).
+  void Emit(const std::string& device, const std::string& property, const Value& value,
+            bool retained, bool event, Z2mDecoded* out);
+
+  std::string base_;
+  std::map<std::string, std::string> id_by_name_;  // friendly name -> DeviceId
+  // (device, property) and (device, "property@z2m key") -> last value
+  std::map<std::pair<std::string, std::string>, Value> last_;
+  std::map<std::string, bool> device_available_;  // from <name>/availability
+  static constexpr std::size_t kMaxRememberedUnknown = 1024;
+  std::set<std::string> unknown_names_;  // unknown friendly names already reported
+  bool bridge_known_ = false;            // a bridge/state has been seen
+  bool bridge_offline_ = false;
+  std::vector<std::string> unconfigured_paired_;
+  std::vector<std::string> configured_unpaired_;
+  Counters counters_;
+};
+
+}  // namespace homesec
