@@ -1,0 +1,307 @@
+// homesecd's wiring: config -> store -> panel -> GPIO -> brokers, all on one EventLoop.
+#include "daemon/app.hpp"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <systemd/sd-daemon.h>
+
+#include <cstdlib>
+
+#include "daemon/log.hpp"
+
+namespace homesec {
+namespace {
+
+constexpr const char* kTag = "homesecd";
+
+// Alarms and arming changes must survive a power cut; everything else a process crash.
+Durability DurabilityFor(const std::vector<Event>& events) {
+  for (const Event& event : events) {
+    if (event.category == EventCategory::kAlarm || event.category == EventCategory::kArming ||
+        event.category == EventCategory::kDisarming) {
+      return Durability::kFull;
+    }
+  }
+  return Durability::kNormal;
+}
+
+std::vector<std::pair<std::string, GpioLineConfig>> GpioLines(const AppConfig& config) {
+  std::vector<std::pair<std::string, GpioLineConfig>> lines;
+  for (const DeviceConfig& device : config.devices) {
+    if (const auto* line = std::get_if<GpioLineConfig>(&device.source)) {
+      lines.emplace_back(device.id, *line);
+    }
+  }
+  return lines;
+}
+
+}  // namespace
+
+App::App(std::string config_path) : config_path_(std::move(config_path)) {}
+
+App::~App() = default;
+
+PanelConfig App::BuildPanelConfig(const AppConfig& config) {
+  PanelConfig panel = config.panel;
+  panel.hub_id = config.hub.id;
+  std::string error;
+  panel.users = store_->Users(&error);
+  if (!error.empty()) LogMessage(LogLevel::kError, kTag, "reading users: " + error);
+  users_version_ = store_->DataVersion();
+  return panel;
+}
+
+bool App::Init() {
+  ConfigResult loaded = LoadConfigFile(config_path_);
+  if (!loaded.config) {
+    for (const ConfigError& error : loaded.errors)
+      LogMessage(LogLevel::kError, kTag, ToString(error));
+    return false;
+  }
+  config_ = std::move(loaded.config);
+  if (const auto level = ParseLogLevel(config_->log_level)) SetLogLevel(*level);
+  if (!config_->sim_gpio_dir.empty()) setenv("HOMESEC_SIM_DIR", config_->sim_gpio_dir.c_str(), 1);
+
+  std::string error;
+  loop_ = EventLoop::Create(&error);
+  if (!loop_) {
+    LogMessage(LogLevel::kError, kTag, "event loop: " + error);
+    return false;
+  }
+  store_ = Store::Open(config_->storage.path, &error);
+  if (!store_) {
+    LogMessage(LogLevel::kError, kTag, "store " + config_->storage.path + ": " + error);
+    return false;
+  }
+
+  const Now now = ClockNow();
+  PanelConfig panel_config = BuildPanelConfig(*config_);
+  const std::optional<nlohmann::json> snapshot = store_->LoadSnapshot(&error);
+  if (snapshot) {
+    std::string restore_error;
+    panel_.emplace(Panel::Restore(panel_config, *snapshot, now, &restore_error));
+    if (!restore_error.empty())
+      LogMessage(LogLevel::kError, kTag, "restoring the panel: " + restore_error);
+  } else {
+    if (!error.empty()) LogMessage(LogLevel::kError, kTag, "loading the snapshot: " + error);
+    panel_.emplace(panel_config);
+  }
+  LogMessage(
+      LogLevel::kInfo, kTag,
+      "hub " + config_->hub.id + " starting in mode " + std::string(ToString(panel_->mode())));
+
+  loop_->OnSignal([this](int signal_number) { OnSignal(signal_number); });
+  loop_->AddPrepareHook([this] { RearmDeadline(); });
+  CreateAdapters();
+  CommitAndExecute(panel_->Start(now), now);
+  OpenGpio(ClockNow());
+  ConnectAdapters();
+  return true;
+}
+
+void App::OpenGpio(Now now) {
+  gpio_in_ = std::make_unique<GpioInputs>();
+  gpio_out_ = std::make_unique<GpioOutputs>();
+  std::vector<Reading> initial;
+  std::vector<std::string> errors;
+  gpio_in_->Open(GpioLines(*config_), now, &initial, &errors);
+  gpio_out_->Open(config_->outputs, &errors);
+  for (const std::string& error : errors) LogMessage(LogLevel::kError, kTag, "gpio: " + error);
+  for (const int fd : gpio_in_->Fds()) {
+    std::string error;
+    const bool ok = loop_->Watch(
+        fd, EPOLLIN,
+        [this, fd](std::uint32_t) {
+          std::vector<std::string> read_errors;
+          for (const Reading& reading : gpio_in_->OnReadable(fd, ClockNow(), &read_errors)) {
+            Dispatch(reading);
+          }
+          for (const std::string& e : read_errors)
+            LogMessage(LogLevel::kWarning, kTag, "gpio: " + e);
+        },
+        &error);
+    if (ok) gpio_fds_.push_back(fd);
+    if (!ok) LogMessage(LogLevel::kError, kTag, "gpio fd: " + error);
+  }
+  for (const Reading& reading : initial) Dispatch(reading);
+}
+
+void App::CreateAdapters() {
+  LocalHooks local_hooks;
+  local_hooks.on_reading = [this](const Reading& reading) { Dispatch(reading); };
+  local_hooks.on_command = [this](const Command& command) { Dispatch(command); };
+  local_ = std::make_unique<LocalInterface>(*loop_, *config_, std::move(local_hooks));
+  // What the retained topics say until the panel says more (after a reload it may not).
+  local_->Apply(StateChanged{panel_->mode(), panel_->armed_mode(), Seconds(0)});
+  for (const ZoneConfig& zone : config_->panel.zones) {
+    const ZoneStatus status = panel_->zone_status(zone.id);
+    local_->Apply(ZoneChanged{zone.id, status, status == ZoneStatus::kOpen});
+  }
+
+  if (config_->uplink.enabled) {
+    UplinkHooks uplink_hooks;
+    uplink_hooks.on_link = [this](bool connected) { Dispatch(UplinkLink{connected}); };
+    uplink_hooks.on_dispatch = [this](const PlatformAck& ack) { local_->PublishDispatch(ack); };
+    uplink_hooks.on_command = [this](const Command& command) { Dispatch(command); };
+    uplink_hooks.heartbeat_fields = [this] {
+      return nlohmann::json{{"mode", std::string(ToString(panel_->mode()))}};
+    };
+    uplink_ = std::make_unique<Uplink>(*loop_, *store_, config_->uplink, config_->hub,
+                                       std::move(uplink_hooks));
+  }
+}
+
+void App::ConnectAdapters() {
+  local_->Start();
+  if (uplink_) uplink_->Start();
+}
+
+void App::StopAdapters() {
+  if (uplink_) uplink_->Stop();
+  if (local_) local_->Stop();
+  uplink_.reset();
+  local_.reset();
+  for (const int fd : gpio_fds_) loop_->Unwatch(fd);
+  gpio_fds_.clear();
+  gpio_in_.reset();
+  gpio_out_.reset();
+}
+
+void App::ReloadUsersIfChanged() {
+  if (store_->DataVersion() == users_version_) return;
+  // homesecctl wrote to the store (users added or removed) while we were running.
+  const Now now = ClockNow();
+  CommitAndExecute(panel_->Reconfigure(BuildPanelConfig(*config_), now), now);
+}
+
+void App::Dispatch(const Input& input) {
+  if (std::holds_alternative<Command>(input)) ReloadUsersIfChanged();
+  const Now now = ClockNow();
+  CommitAndExecute(panel_->Handle(input, now), now);
+}
+
+void App::CommitAndExecute(std::vector<Action> actions, Now now) {
+  if (actions.empty()) return;
+  std::vector<Event> events;
+  for (const Action& action : actions) {
+    if (const auto* record = std::get_if<RecordEvent>(&action)) events.push_back(record->event);
+  }
+  // Durable first: nothing leaves the hub that a crash could make it forget.
+  std::string error;
+  if (!store_->Commit(panel_->Snapshot(now), events, config_->hub.id, DurabilityFor(events),
+                      &error)) {
+    LogMessage(LogLevel::kError, kTag,
+               "commit failed (acting anyway, the siren must sound): " + error);
+  }
+  bool report = false;
+  for (const Event& event : events) report = report || event.report;
+  if (report && uplink_) uplink_->Kick();  // alarms first: the uplink before anything local
+  for (const Action& action : actions) {
+    if (const auto* output = std::get_if<SetOutput>(&action); output && gpio_out_) {
+      std::vector<std::string> errors;
+      gpio_out_->Apply(*output, now, &errors);
+      for (const std::string& e : errors) LogMessage(LogLevel::kError, kTag, "output: " + e);
+    }
+    if (local_) local_->Apply(action);
+  }
+}
+
+void App::RearmDeadline() {
+  std::optional<MonoTime> next = panel_->NextDeadline();
+  for (const std::optional<MonoTime> other :
+       {gpio_in_ ? gpio_in_->NextDeadline() : std::nullopt,
+        gpio_out_ ? gpio_out_->NextDeadline() : std::nullopt}) {
+    if (other && (!next || *other < *next)) next = other;
+  }
+  const MonoTime deadline = next.value_or(MonoTime::max());
+  if (deadline == deadline_armed_) return;
+  loop_->Cancel(deadline_timer_);
+  deadline_timer_ = 0;
+  deadline_armed_ = deadline;
+  if (!next) return;
+  deadline_timer_ = loop_->At(deadline, [this] {
+    deadline_timer_ = 0;
+    deadline_armed_ = MonoTime::max();
+    const Now now = ClockNow();
+    if (gpio_in_) {
+      for (const Reading& reading : gpio_in_->OnTick(now)) Dispatch(reading);
+    }
+    if (gpio_out_) gpio_out_->OnTick(now);
+    if (const auto due = panel_->NextDeadline(); due && *due <= now.mono) Dispatch(Tick{});
+  });
+}
+
+void App::OnSignal(int signal_number) {
+  if (signal_number == SIGHUP) {
+    Reload();
+  } else {
+    LogMessage(LogLevel::kInfo, kTag, "stopping (signal " + std::to_string(signal_number) + ")");
+    Shutdown();
+  }
+}
+
+void App::Reload() {
+  sd_notify(0, "RELOADING=1");
+  ConfigResult loaded = LoadConfigFile(config_path_);
+  if (!loaded.config) {
+    LogMessage(LogLevel::kError, kTag,
+               "reload refused, keeping the running config (" +
+                   std::to_string(loaded.errors.size()) + " errors):");
+    for (const ConfigError& error : loaded.errors)
+      LogMessage(LogLevel::kError, kTag, ToString(error));
+    sd_notify(0, "READY=1");
+    return;
+  }
+  if (loaded.config->storage.path != config_->storage.path) {
+    LogMessage(LogLevel::kWarning, kTag, "storage.path changed: takes effect at the next restart");
+    loaded.config->storage.path = config_->storage.path;
+  }
+  StopAdapters();
+  config_ = std::move(loaded.config);
+  if (const auto level = ParseLogLevel(config_->log_level)) SetLogLevel(*level);
+  CreateAdapters();
+  const Now now = ClockNow();
+  CommitAndExecute(panel_->Reconfigure(BuildPanelConfig(*config_), now), now);
+  OpenGpio(ClockNow());
+  ConnectAdapters();
+  LogMessage(LogLevel::kInfo, kTag, "config reloaded");
+  sd_notify(0, "READY=1");
+}
+
+void App::Shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  sd_notify(0, "STOPPING=1");
+  std::string error;
+  const Now now = ClockNow();
+  store_->Commit(panel_->Snapshot(now), {}, config_->hub.id, Durability::kFull, &error);
+  StopAdapters();
+  loop_->Stop();
+}
+
+void App::StartWatchdog() {
+  std::uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+  const Millis every{static_cast<long>(usec / 2000)};
+  struct Pet {
+    static void Schedule(EventLoop& loop, Millis every) {
+      loop.After(every, [&loop, every] {
+        sd_notify(0, "WATCHDOG=1");
+        Schedule(loop, every);
+      });
+    }
+  };
+  Pet::Schedule(*loop_, every);
+}
+
+int App::Run() {
+  if (!Init()) return 1;
+  // READY once config, store and GPIO are up; the brokers connect in the background.
+  sd_notify(0, "READY=1");
+  StartWatchdog();
+  const bool ok = loop_->Run();
+  LogMessage(LogLevel::kInfo, kTag, "stopped");
+  return ok ? 0 : 1;
+}
+
+}  // namespace homesec

@@ -1,0 +1,64 @@
+// homesecd as a whole: loads the config, opens the store, restores the panel, opens the GPIO
+// lines and both brokers' clients, and runs the event loop. Every panel decision goes through
+// Dispatch(): the snapshot and events are committed to SQLite first, then the actions are
+// carried out (uplink, local broker, outputs), then the deadline timer is re-armed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/config.hpp"
+#include "daemon/event_loop.hpp"
+#include "daemon/local_interface.hpp"
+#include "daemon/uplink.hpp"
+#include "rules/panel.hpp"
+#include "sensors/gpio_inputs.hpp"
+#include "sensors/gpio_outputs.hpp"
+#include "store/store.hpp"
+
+namespace homesec {
+
+class App {
+ public:
+  explicit App(std::string config_path);
+  ~App();
+
+  // Runs until TERM/INT. Returns the process exit code (non-zero when start-up failed).
+  int Run();
+
+ private:
+  bool Init();
+  void Dispatch(const Input& input);
+  void CommitAndExecute(std::vector<Action> actions, Now now);
+  PanelConfig BuildPanelConfig(const AppConfig& config);
+  void ReloadUsersIfChanged();
+  void CreateAdapters();
+  void ConnectAdapters();
+  void StopAdapters();
+  void OpenGpio(Now now);
+  void RearmDeadline();
+  void OnSignal(int signal_number);
+  void Reload();
+  void Shutdown();
+  void StartWatchdog();
+
+  std::string config_path_;
+  std::unique_ptr<EventLoop> loop_;
+  std::optional<AppConfig> config_;
+  std::unique_ptr<Store> store_;
+  std::optional<Panel> panel_;
+  std::unique_ptr<GpioInputs> gpio_in_;
+  std::unique_ptr<GpioOutputs> gpio_out_;
+  std::unique_ptr<LocalInterface> local_;
+  std::unique_ptr<Uplink> uplink_;
+  std::vector<int> gpio_fds_;
+  std::int64_t users_version_ = -1;
+  EventLoop::TimerId deadline_timer_ = 0;
+  MonoTime deadline_armed_ = MonoTime::max();
+  bool stopping_ = false;
+};
+
+}  // namespace homesec

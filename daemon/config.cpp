@@ -1,0 +1,125 @@
+// Loading etc/homesec.json: reads every section (config_brokers.cpp, config_sources.cpp,
+// config_zones.cpp, config_policy.cpp), collects every mistake, and only when there are none
+// hands back an AppConfig with its defaults filled in. Never throws.
+#include "daemon/config.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "daemon/config_sections.hpp"
+
+namespace homesec {
+namespace {
+
+const std::vector<std::string> kLogLevels{"debug", "info", "notice", "warning", "error"};
+
+// Whatever is not in a section of its own.
+void ReadTopLevel(ObjectReader& reader, ConfigErrors& errors, AppConfig& config) {
+  PanelConfig& panel = config.panel;
+  reader.Bool("allow_long_entry_delay", panel.allow_long_entry_delay);
+  reader.Duration("cross_zone_window_s", panel.cross_zone_window, 10, 3600);
+  reader.Duration("recent_closing_window_s", panel.recent_closing_window, 0, 3600);
+  reader.Int("uplink_zone_number", panel.uplink_zone_number, 0, 999);
+  reader.Choice("log_level", config.log_level, kLogLevels);
+  if (reader.String("sim_gpio_dir", config.sim_gpio_dir) && config.sim_gpio_dir.empty()) {
+    errors.Add("sim_gpio_dir", "empty path", "default: /run/homesec/sim");
+  }
+  if (config.sim_gpio_dir.empty()) config.sim_gpio_dir = "/run/homesec/sim";
+}
+
+// The panel supervises every device; its windows come from the device entries.
+std::vector<DeviceSupervision> SupervisionOf(const std::vector<DeviceConfig>& devices) {
+  std::vector<DeviceSupervision> out;
+  for (const DeviceConfig& device : devices) {
+    out.push_back(DeviceSupervision{device.id, device.checkin_window, device.unavailable_grace});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ToString(const ConfigError& error) {
+  std::string out = error.path.empty() ? error.message : error.path + ": " + error.message;
+  if (!error.hint.empty()) out += " (hint: " + error.hint + ")";
+  return out;
+}
+
+ConfigResult ParseConfig(const nlohmann::json& json) {
+  ConfigErrors errors;
+  AppConfig config;
+  // nlohmann throws only on programming errors here (every access is type-checked first); the
+  // catch keeps that promise to the event loop all the same.
+  try {
+    ObjectReader root(
+        json, "", errors,
+        {"hub", "storage", "local_mqtt", "uplink", "devices", "zones", "modes",
+         "allow_long_entry_delay", "codes", "cross_zone_window_s", "recent_closing_window_s",
+         "uplink_zone_number", "outputs", "log_level", "sim_gpio_dir"});
+    if (!root.ok()) return ConfigResult{std::nullopt, errors.Take()};
+
+    ReadHub(root.Get("hub"), errors, config.hub);
+    ReadStorage(root.Get("storage"), errors, config.storage);
+    ReadLocalMqtt(root.Get("local_mqtt"), config.hub, errors, config.local_mqtt);
+    ReadUplink(root.Get("uplink"), config.hub, errors, config.uplink);
+    ReadTopLevel(root, errors, config);
+
+    GpioClaims gpio_claims;
+    ReadDevices(root.Get("devices"), gpio_claims, errors, config.devices);
+    ReadOutputs(root.Get("outputs"), gpio_claims, errors, config.outputs);
+
+    PanelConfig& panel = config.panel;
+    panel.hub_id = config.hub.id;
+    ReadZones(root.Get("zones"), config.devices, errors, panel.zones);
+    ReadModes(root.Get("modes"), panel.allow_long_entry_delay, errors, panel.timing);
+    ReadCodes(root.Get("codes"), errors, panel.codes);
+    panel.devices = SupervisionOf(config.devices);
+
+    // The panel's own rules last: they assume the fields above are individually sane, and their
+    // findings would only repeat ours when those are not.
+    if (errors.empty()) {
+      for (const std::string& message : Validate(panel)) {
+        // Its messages read "zones[2].number: ..."; keep the path in the path field.
+        const std::size_t colon = message.find(": ");
+        if (colon == std::string::npos) {
+          errors.Add("", message);
+        } else {
+          errors.Add(message.substr(0, colon), message.substr(colon + 2));
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    errors.Add("", std::string("internal error while reading the config: ") + e.what());
+  }
+  if (!errors.empty()) return ConfigResult{std::nullopt, errors.Take()};
+  return ConfigResult{std::move(config), {}};
+}
+
+ConfigResult LoadConfigFile(const std::string& path) {
+  std::error_code ec;
+  std::ifstream file(path);
+  if (!std::filesystem::is_regular_file(path, ec) || !file) {
+    return ConfigResult{std::nullopt,
+                        {ConfigError{"", "cannot read config file " + path,
+                                     "check the path and that the daemon's user can read it"}}};
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    // what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
+    std::string what = e.what();
+    if (const auto end = what.find("] "); what.starts_with("[json.") && end != std::string::npos) {
+      what.erase(0, end + 2);
+    }
+    return ConfigResult{std::nullopt,
+                        {ConfigError{"", path + ": invalid JSON: " + what,
+                                     "check for a missing comma or quote, or a "
+                                     "trailing comma, just before that point"}}};
+  }
+  return ParseConfig(json);
+}
+
+}  // namespace homesec

@@ -1,0 +1,163 @@
+// Config sections for the hub's identity and its connections: "hub", "storage", "local_mqtt"
+// and "uplink" (with its TLS files, which are checked here so that a missing certificate is a
+// config error at install time rather than a silent reconnect loop at alarm time).
+#include <unistd.h>
+
+#include "daemon/config_sections.hpp"
+
+namespace homesec {
+namespace {
+
+void ReadTls(const nlohmann::json& value, const std::string& path, ConfigErrors& errors,
+             TlsConfig& out) {
+  ObjectReader reader(value, path, errors, {"ca", "cert", "key"});
+  if (!reader.ok()) return;
+  const struct {
+    const char* key;
+    std::string* field;
+  } files[] = {{"ca", &out.ca}, {"cert", &out.cert}, {"key", &out.key}};
+  for (const auto& file : files) {
+    if (!reader.String(file.key, *file.field, /*required=*/true)) continue;
+    if (file.field->empty()) {
+      errors.Add(reader.PathOf(file.key), "empty file name");
+    } else if (::access(file.field->c_str(), R_OK) != 0) {
+      const bool exists = ::access(file.field->c_str(), F_OK) == 0;
+      errors.Add(reader.PathOf(file.key),
+                 (exists ? "file not readable: " : "file not found: ") + *file.field,
+                 exists ? "the daemon runs as user 'homesec': make the file readable to it "
+                          "(chgrp homesec, chmod 640)"
+                        : "give the full path of the PEM file; relative paths are resolved from "
+                          "the daemon's working directory");
+    }
+  }
+}
+
+// Fields shared by both brokers.
+void ReadBroker(ObjectReader& reader, ConfigErrors& errors, BrokerConfig& out) {
+  if (reader.String("host", out.host) && out.host.empty()) {
+    errors.Add(reader.PathOf("host"), "empty host name");
+  }
+  reader.Int("port", out.port, 1, 65535);
+  reader.String("username", out.username);
+  reader.String("password", out.password);
+  reader.Duration("keepalive_s", out.keepalive, 5, 3600);
+  reader.String("client_id", out.client_id);
+  if (const nlohmann::json* tls = reader.Get("tls")) {
+    TlsConfig config;
+    ReadTls(*tls, reader.PathOf("tls"), errors, config);
+    out.tls = config;
+  }
+}
+
+}  // namespace
+
+bool IsValidId(std::string_view id) {
+  if (id.empty()) return false;
+  for (const char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void CheckId(const std::string& id, const std::string& path, ConfigErrors& errors) {
+  if (id.empty()) {
+    errors.Add(path, "empty id");
+  } else if (!IsValidId(id)) {
+    errors.Add(path, "invalid id '" + id + "'",
+               "use only letters, digits, '_' and '-': ids become MQTT topic levels and event "
+               "ids");
+  }
+}
+
+void ReadHub(const nlohmann::json* hub, ConfigErrors& errors, HubConfig& out) {
+  if (hub == nullptr) {
+    errors.Add("hub", "missing (required)",
+               R"(e.g. "hub": {"id": "shinan-xianyou-0042", "district": "qd-shinan"})");
+    return;
+  }
+  ObjectReader reader(*hub, "hub", errors, {"id", "district", "name"});
+  if (!reader.ok()) return;
+  if (reader.String("id", out.id, /*required=*/true)) CheckId(out.id, "hub.id", errors);
+  if (reader.String("district", out.district) && !out.district.empty()) {
+    CheckId(out.district, "hub.district", errors);
+  }
+  reader.String("name", out.name);
+}
+
+void ReadStorage(const nlohmann::json* storage, ConfigErrors& errors, StorageConfig& out) {
+  if (storage == nullptr) return;
+  ObjectReader reader(*storage, "storage", errors, {"path"});
+  if (reader.String("path", out.path) && out.path.empty()) {
+    errors.Add("storage.path", "empty path", "default: /var/lib/homesec/homesec.db");
+  }
+}
+
+void ReadLocalMqtt(const nlohmann::json* local_mqtt, const HubConfig& hub, ConfigErrors& errors,
+                   LocalMqttConfig& out) {
+  if (local_mqtt != nullptr) {
+    ObjectReader reader(*local_mqtt, "local_mqtt", errors,
+                        {"host", "port", "username", "password", "tls", "keepalive_s", "client_id",
+                         "zigbee2mqtt_base", "topic_prefix", "discovery_prefix", "discovery"});
+    if (reader.ok()) {
+      ReadBroker(reader, errors, out.broker);
+      reader.String("zigbee2mqtt_base", out.zigbee2mqtt_base);
+      reader.String("topic_prefix", out.topic_prefix);
+      reader.String("discovery_prefix", out.discovery_prefix);
+      reader.Bool("discovery", out.discovery);
+      for (const char* key : {"zigbee2mqtt_base", "topic_prefix", "discovery_prefix"}) {
+        const nlohmann::json* value = reader.Get(key);
+        if (value == nullptr || !value->is_string()) continue;
+        const std::string topic = value->get<std::string>();
+        if (topic.empty() || topic.find_first_of("+#") != std::string::npos ||
+            topic.back() == '/') {
+          errors.Add(reader.PathOf(key), "invalid topic prefix '" + topic + "'",
+                     "a non-empty MQTT topic without wildcards or a trailing '/'");
+        }
+      }
+    }
+  }
+  if (out.topic_prefix.empty() && !hub.id.empty()) out.topic_prefix = "homesec/" + hub.id;
+  if (out.broker.client_id.empty() && !hub.id.empty()) {
+    out.broker.client_id = "homesecd-" + hub.id;
+  }
+}
+
+void ReadUplink(const nlohmann::json* uplink, const HubConfig& hub, ConfigErrors& errors,
+                UplinkConfig& out) {
+  if (uplink == nullptr) {
+    errors.Add("uplink", "missing (required)",
+               R"(the district platform broker, e.g. "uplink": {"host": "platform.example", )"
+               R"("port": 8883, "tls": {...}}; write "uplink": {"enabled": false} for a hub )"
+               "that reports to no platform");
+    return;
+  }
+  ObjectReader reader(*uplink, "uplink", errors,
+                      {"enabled", "host", "port", "username", "password", "tls", "keepalive_s",
+                       "client_id", "prefix", "heartbeat_s", "max_inflight"});
+  if (!reader.ok()) return;
+  reader.Bool("enabled", out.enabled);
+  out.broker.port = reader.Has("tls") ? 8883 : 1883;
+  ReadBroker(reader, errors, out.broker);
+  if (out.enabled && !reader.Has("host")) {
+    errors.Add("uplink.host", "missing (required)",
+               "the district platform's MQTT broker host name");
+  }
+  if (reader.String("prefix", out.prefix) &&
+      (out.prefix.empty() || out.prefix.find_first_of("+#") != std::string::npos ||
+       out.prefix.back() == '/')) {
+    errors.Add("uplink.prefix", "invalid topic prefix '" + out.prefix + "'", "default: homesec/v1");
+  }
+  reader.Duration("heartbeat_s", out.heartbeat, 5, 86400);
+  reader.Int("max_inflight", out.max_inflight, 1, 1000);
+  // The uplink topics are <prefix>/<district>/<hub>/...: without a district they would not
+  // match the platform's ACLs.
+  if (out.enabled && !hub.id.empty() && hub.district.empty()) {
+    errors.Add("hub.district", "missing (required when the uplink is enabled)",
+               "the district id the platform knows this hub under, e.g. \"qd-shinan\"");
+  }
+  if (out.broker.client_id.empty() && !hub.id.empty()) out.broker.client_id = "homesec-" + hub.id;
+}
+
+}  // namespace homesec

@@ -1,0 +1,66 @@
+// Config sections for the panel's policy: "modes" (exit delay, entry delay and siren time per
+// armed mode) and "codes" (PIN length, wrong-code lockout, whether arming needs a code).
+#include "daemon/config_sections.hpp"
+
+namespace homesec {
+namespace {
+
+// EN 50131-1 (grade 2): the entry delay must not exceed 45 s; installations that need longer
+// (a long drive, a disabled resident) must say so explicitly.
+constexpr int kMaxEntryDelayS = 45;
+constexpr int kMaxLongEntryDelayS = 600;
+
+}  // namespace
+
+const std::vector<std::string>& ArmedModeNames() {
+  static const std::vector<std::string> names{"armed_home", "armed_night", "armed_away",
+                                              "armed_vacation"};
+  return names;
+}
+
+void ReadModes(const nlohmann::json* modes, bool allow_long_entry_delay, ConfigErrors& errors,
+               std::map<Mode, ModeTiming>& out) {
+  // Only configured modes get an entry: PanelConfig::TimingFor supplies the defaults (and lets
+  // armed_vacation inherit armed_away's timing).
+  if (modes == nullptr) return;
+  ObjectReader reader(*modes, "modes", errors,
+                      {"armed_home", "armed_night", "armed_away", "armed_vacation"});
+  if (!reader.ok()) return;
+  for (const std::string& name : ArmedModeNames()) {
+    const nlohmann::json* value = reader.Get(name);
+    if (value == nullptr) continue;
+    ModeTiming& timing = out[*ParseMode(name)];
+    ObjectReader mode(*value, reader.PathOf(name), errors,
+                      {"exit_delay_s", "entry_delay_s", "siren_s"});
+    mode.Duration("exit_delay_s", timing.exit_delay, 0, 600);
+    int entry_delay_s = 0;
+    if (mode.Int("entry_delay_s", entry_delay_s, 0, kMaxLongEntryDelayS)) {
+      if (entry_delay_s > kMaxEntryDelayS && !allow_long_entry_delay) {
+        errors.Add(mode.PathOf("entry_delay_s"),
+                   "entry delay of " + std::to_string(entry_delay_s) + " s is longer than 45 s",
+                   "EN 50131-1 allows at most 45 s; set \"allow_long_entry_delay\": true if this "
+                   "installation really needs it");
+      } else {
+        timing.entry_delay = Seconds{entry_delay_s};
+      }
+    }
+    // EN 50131-4 / most local rules: an external siren sounds 90 s to 15 min; 0 = silent mode.
+    mode.Duration("siren_s", timing.siren, 0, 900);
+  }
+}
+
+void ReadCodes(const nlohmann::json* codes, ConfigErrors& errors, CodePolicy& out) {
+  if (codes == nullptr) return;
+  ObjectReader reader(
+      *codes, "codes", errors,
+      {"min_length", "max_wrong", "wrong_window_s", "lockout_s", "code_required_to_arm"});
+  if (!reader.ok()) return;
+  // EN 50131-1 grade 2 asks for at least 10 000 combinations: four digits.
+  reader.Int("min_length", out.min_length, 4, 12);
+  reader.Int("max_wrong", out.max_wrong, 1, 50);
+  reader.Duration("wrong_window_s", out.wrong_window, 10, 86400);
+  reader.Duration("lockout_s", out.lockout, 10, 86400);
+  reader.Bool("code_required_to_arm", out.code_required_to_arm);
+}
+
+}  // namespace homesec

@@ -1,0 +1,236 @@
+// homesecctl's argument parser: options may appear anywhere ("homesecctl arm away --force" and
+// "homesecctl --force arm away" are the same), "--opt value" and "--opt=value" both work, and
+// every misuse is one line saying what is wrong.
+#include "daemon/ctl_args.hpp"
+
+#include <charconv>
+#include <map>
+#include <set>
+
+namespace homesec {
+namespace {
+
+// Which command may use which option (the global ones are always allowed).
+const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
+    {"--force", {CtlCommand::kArm}},
+    {"--pin-stdin", {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd}},
+    {"--last", {CtlCommand::kEvents}},
+    {"--role", {CtlCommand::kUserAdd}},
+    {"--from", {CtlCommand::kUserAdd}},
+    {"--until", {CtlCommand::kUserAdd}},
+    {"--replace", {CtlCommand::kUserAdd}},
+};
+const std::set<std::string> kValueOptions{"--config", "--last", "--role", "--from", "--until"};
+const std::set<std::string> kFlagOptions{"--json", "--pin-stdin", "--force", "--replace", "--help"};
+
+struct Tokens {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // flags map to ""
+};
+
+CtlParseResult Fail(std::string error) {
+  return CtlParseResult{std::nullopt, std::move(error)};
+}
+
+std::optional<CommandAction> ArmActionFor(const std::string& mode) {
+  if (mode == "home") return CommandAction::kArmHome;
+  if (mode == "night") return CommandAction::kArmNight;
+  if (mode == "away") return CommandAction::kArmAway;
+  if (mode == "vacation") return CommandAction::kArmVacation;
+  return std::nullopt;
+}
+
+// The command named by the positional words; `consumed` = how many words it used.
+std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std::size_t& consumed,
+                                     std::string& error) {
+  consumed = 1;
+  const std::string& verb = words[0];
+  if (verb == "status") return CtlCommand::kStatus;
+  if (verb == "arm") return CtlCommand::kArm;
+  if (verb == "disarm") return CtlCommand::kDisarm;
+  if (verb == "events") return CtlCommand::kEvents;
+  if (verb == "help") return CtlCommand::kHelp;
+  if (verb == "user") {
+    consumed = 2;
+    const std::string sub = words.size() > 1 ? words[1] : "";
+    if (sub == "add") return CtlCommand::kUserAdd;
+    if (sub == "list") return CtlCommand::kUserList;
+    if (sub == "remove") return CtlCommand::kUserRemove;
+    error = sub.empty() ? "user: missing subcommand (add, list or remove)"
+                        : "user: unknown subcommand '" + sub + "' (add, list or remove)";
+    return std::nullopt;
+  }
+  error = "unknown command '" + verb + "' (status, arm, disarm, events or user)";
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool IsValidUserName(const std::string& name) {
+  if (name.empty() || name.size() > 32) return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
+  Tokens tokens;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& word = argv[i];
+    if (!word.starts_with("--") || word == "--") {
+      tokens.positional.push_back(word);
+      continue;
+    }
+    std::string name = word;
+    std::optional<std::string> value;
+    if (const auto eq = word.find('='); eq != std::string::npos) {
+      name = word.substr(0, eq);
+      value = word.substr(eq + 1);
+    }
+    if (kValueOptions.contains(name)) {
+      if (!value) {
+        if (i + 1 >= argv.size()) return Fail(name + " needs a value");
+        value = argv[++i];
+      }
+    } else if (kFlagOptions.contains(name)) {
+      if (value) return Fail(name + " takes no value");
+      value = "";
+    } else {
+      return Fail("unknown option " + name);
+    }
+    tokens.options[name] = *value;
+  }
+
+  CtlArgs args;
+  if (tokens.options.contains("--help") || tokens.positional.empty()) {
+    args.command = CtlCommand::kHelp;
+    return CtlParseResult{args, ""};
+  }
+  std::size_t consumed = 0;
+  std::string error;
+  const std::optional<CtlCommand> command = CommandFor(tokens.positional, consumed, error);
+  if (!command) return Fail(error);
+  args.command = *command;
+  const std::vector<std::string> operands(tokens.positional.begin() + consumed,
+                                          tokens.positional.end());
+
+  for (const auto& [name, value] : tokens.options) {
+    const auto allowed = kOptionCommands.find(name);
+    if (allowed != kOptionCommands.end() && !allowed->second.contains(args.command)) {
+      return Fail(name + " does not apply to this command");
+    }
+  }
+  const auto option = [&](const std::string& name) -> const std::string* {
+    const auto it = tokens.options.find(name);
+    return it == tokens.options.end() ? nullptr : &it->second;
+  };
+  if (const std::string* path = option("--config")) {
+    if (path->empty()) return Fail("--config needs a path");
+    args.config_path = *path;
+  }
+  args.json = option("--json") != nullptr;
+  args.pin_stdin = option("--pin-stdin") != nullptr;
+  args.force = option("--force") != nullptr;
+  args.replace = option("--replace") != nullptr;
+
+  switch (args.command) {
+    case CtlCommand::kArm: {
+      if (operands.size() != 1) return Fail("arm: give one mode: home, night, away or vacation");
+      const std::optional<CommandAction> action = ArmActionFor(operands[0]);
+      if (!action) {
+        return Fail("arm: unknown mode '" + operands[0] + "' (home, night, away or vacation)");
+      }
+      args.arm_action = *action;
+      break;
+    }
+    case CtlCommand::kEvents:
+      if (!operands.empty()) return Fail("events: unexpected argument '" + operands[0] + "'");
+      if (const std::string* last = option("--last")) {
+        std::size_t n = 0;
+        const auto [end, ec] = std::from_chars(last->data(), last->data() + last->size(), n);
+        if (ec != std::errc() || end != last->data() + last->size() || n == 0 || n > 100000) {
+          return Fail("--last: expected a count from 1 to 100000, got '" + *last + "'");
+        }
+        args.last = n;
+      }
+      break;
+    case CtlCommand::kUserAdd:
+    case CtlCommand::kUserRemove: {
+      const char* what = args.command == CtlCommand::kUserAdd ? "user add" : "user remove";
+      if (operands.size() != 1) return Fail(std::string(what) + ": give one user name");
+      args.user_name = operands[0];
+      if (!IsValidUserName(args.user_name)) {
+        return Fail(std::string(what) + ": invalid name '" + args.user_name +
+                    "' (letters, digits, '.', '_' and '-', at most 32)");
+      }
+      if (args.command == CtlCommand::kUserRemove) break;
+      const std::string* role = option("--role");
+      if (role == nullptr) {
+        return Fail("user add: --role is required (master, user, arm_only, keyholder, duress)");
+      }
+      const std::optional<Role> parsed = ParseRole(*role);
+      if (!parsed) {
+        return Fail("user add: unknown role '" + *role +
+                    "' (master, user, arm_only, keyholder or duress)");
+      }
+      args.role = *parsed;
+      for (const char* name : {"--from", "--until"}) {
+        const std::string* text = option(name);
+        if (text == nullptr) continue;
+        const std::optional<WallTime> time = ParseRfc3339(*text);
+        if (!time) {
+          return Fail(std::string(name) + ": expected an RFC 3339 time such as " +
+                      "2026-12-01T08:00:00+08:00, got '" + *text + "'");
+        }
+        (std::string(name) == "--from" ? args.valid_from : args.valid_until) = time;
+      }
+      // A keyholder's PIN is valid only inside its window (the neighbour who waters the plants
+      // while the family travels); other roles have none.
+      const bool has_window = args.valid_from || args.valid_until;
+      if (args.role == Role::kKeyholder && !(args.valid_from && args.valid_until)) {
+        return Fail("user add: a keyholder needs --from and --until");
+      }
+      if (args.role != Role::kKeyholder && has_window) {
+        return Fail("user add: --from/--until apply only to --role keyholder");
+      }
+      if (args.valid_from && args.valid_until && *args.valid_until <= *args.valid_from) {
+        return Fail("user add: --until must be after --from");
+      }
+      break;
+    }
+    case CtlCommand::kStatus:
+    case CtlCommand::kDisarm:
+    case CtlCommand::kUserList:
+    case CtlCommand::kHelp:
+      if (!operands.empty()) return Fail("unexpected argument '" + operands[0] + "'");
+      break;
+  }
+  return CtlParseResult{args, ""};
+}
+
+std::string CtlUsage() {
+  return R"(usage: homesecctl [--config PATH] [--json] COMMAND
+
+  status                             the panel's state and every zone (from homesecd)
+  arm home|night|away|vacation [--force] [--pin-stdin]
+                                     arm; --force bypasses open zones
+  disarm [--pin-stdin]               disarm
+  events [--last N]                  the event log, newest last (default 20)
+  user add NAME --role ROLE [--pin-stdin] [--replace] [--from TIME --until TIME]
+                                     ROLE: master, user, arm_only, keyholder, duress;
+                                     a keyholder needs --from/--until (RFC 3339)
+  user list                          users and roles (never PINs)
+  user remove NAME
+
+  --config PATH   the homesecd config (default /etc/homesec/homesec.json)
+  --json          machine-readable output
+  --pin-stdin     read the PIN as one line from stdin instead of the terminal
+
+exit status: 0 ok, 1 refused, 2 usage or config error, 3 homesecd unreachable
+)";
+}
+
+}  // namespace homesec

@@ -1,0 +1,50 @@
+// homesecctl's command line, parsed into plain data so it can be tested without a terminal, a
+// broker or a database (tools/homesecctl/ carries it out).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rules/panel_config.hpp"
+#include "rules/types.hpp"
+
+namespace homesec {
+
+enum class CtlCommand { kHelp, kStatus, kArm, kDisarm, kEvents, kUserAdd, kUserList, kUserRemove };
+
+inline constexpr const char* kDefaultConfigPath = "/etc/homesec/homesec.json";
+
+struct CtlArgs {
+  CtlCommand command = CtlCommand::kHelp;
+  std::string config_path = kDefaultConfigPath;
+  bool json = false;       // machine-readable output
+  bool pin_stdin = false;  // read the PIN as one line from stdin instead of the terminal
+  // arm
+  CommandAction arm_action = CommandAction::kArmAway;
+  bool force = false;
+  // events
+  std::size_t last = 20;
+  // user add / remove
+  std::string user_name;
+  Role role = Role::kUser;
+  bool replace = false;  // user add over an existing user
+  std::optional<WallTime> valid_from;
+  std::optional<WallTime> valid_until;
+};
+
+struct CtlParseResult {
+  std::optional<CtlArgs> args;
+  std::string error;  // set when args is not: what is wrong, one line
+};
+
+// `argv` without the program name.
+CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv);
+
+std::string CtlUsage();
+
+// User names are shown in events and on keypads: letters, digits, '.', '_' and '-', 1..32.
+bool IsValidUserName(const std::string& name);
+
+}  // namespace homesec

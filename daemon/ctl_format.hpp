@@ -1,0 +1,34 @@
+// homesecctl's output: aligned plain-text tables for people, JSON for scripts. PIN hashes are
+// never printed in either.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/ctl_protocol.hpp"
+#include "rules/panel_config.hpp"
+#include "rules/types.hpp"
+
+namespace homesec {
+
+// Columns padded to their widest cell, two spaces apart, header first; no trailing spaces.
+std::string FormatTable(const std::vector<std::string>& headers,
+                        const std::vector<std::vector<std::string>>& rows);
+
+std::string FormatUsers(const std::vector<User>& users);
+// [{"name", "number", "role", "valid_from"?, "valid_until"?}]
+nlohmann::json UsersToJson(const std::vector<User>& users);
+
+// Local time is the resident's; the column says which zone is meant.
+std::string FormatEvents(const std::vector<Event>& events);
+
+std::string FormatStatus(const PanelStatus& status);
+// {"state", "available", "zones": [{"id", "name", "status", "open"}]}
+nlohmann::json StatusToJson(const PanelStatus& status);
+
+// "accepted: armed_away by alice" / "refused (zones_open): ... open zones: a, b".
+std::string FormatCommandResult(const CommandResult& result);
+
+}  // namespace homesec

@@ -1,0 +1,87 @@
+// homesecctl's messages on the local MQTT interface; see ctl_protocol.hpp.
+#include "daemon/ctl_protocol.hpp"
+
+namespace homesec {
+namespace {
+
+std::string StringField(const nlohmann::json& json, const char* key) {
+  const auto it = json.find(key);
+  return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std::string>& code,
+                                  bool force, const std::string& request_id) {
+  nlohmann::json request{
+      {"action", std::string(ToString(action))}, {"force", force}, {"request_id", request_id}};
+  if (code && !code->empty()) request["code"] = *code;
+  return request;
+}
+
+std::optional<CommandResult> ParseCommandReply(std::string_view payload,
+                                               const std::string& request_id) {
+  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object() || StringField(json, "request_id") != request_id) return std::nullopt;
+  const auto accepted = json.find("accepted");
+  if (accepted == json.end() || !accepted->is_boolean()) return std::nullopt;
+  CommandResult result;
+  result.request_id = request_id;
+  result.accepted = accepted->get<bool>();
+  result.reason = StringField(json, "reason");
+  result.message = StringField(json, "message");
+  result.user = StringField(json, "user");
+  if (const auto action = ParseCommandAction(StringField(json, "action"))) {
+    result.action = *action;
+  }
+  if (const auto zones = json.find("open_zones"); zones != json.end() && zones->is_array()) {
+    for (const nlohmann::json& zone : *zones) {
+      if (zone.is_string()) result.open_zones.push_back(zone.get<std::string>());
+    }
+  }
+  return result;
+}
+
+PanelStatus InitialStatus(const AppConfig& config) {
+  PanelStatus status;
+  for (const ZoneConfig& zone : config.panel.zones) {
+    status.zones.push_back(ZoneView{zone.id, zone.name, "unknown", std::nullopt});
+  }
+  return status;
+}
+
+bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topic,
+                        std::string_view payload, PanelStatus& status) {
+  if (topic == topic_prefix + "/state") {
+    status.state = std::string(payload);
+    return true;
+  }
+  if (topic == topic_prefix + "/availability") {
+    status.availability = std::string(payload);
+    return true;
+  }
+  const std::string zone_prefix = topic_prefix + "/zone/";
+  if (!topic.starts_with(zone_prefix) || topic.size() == zone_prefix.size()) return false;
+  const std::string id = topic.substr(zone_prefix.size());
+  if (id.find('/') != std::string::npos) return false;
+  ZoneView* view = nullptr;
+  for (ZoneView& zone : status.zones) {
+    if (zone.id == id) view = &zone;
+  }
+  if (view == nullptr) {
+    // Published by a daemon running a different config: still worth showing.
+    status.zones.push_back(ZoneView{id, "", "unknown", std::nullopt});
+    view = &status.zones.back();
+  }
+  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (json.is_object()) {
+    view->status = StringField(json, "status");
+    if (view->status.empty()) view->status = "unknown";
+    if (const auto open = json.find("open"); open != json.end() && open->is_boolean()) {
+      view->open = open->get<bool>();
+    }
+  }
+  return true;
+}
+
+}  // namespace homesec

@@ -1,0 +1,47 @@
+// homesecctl's side of the local MQTT interface (docs/protocol.md): the command request it
+// publishes on <topic_prefix>/command, recognising its own reply on .../command/result, and
+// assembling the panel status from the retained .../state, .../availability and .../zone/<id>.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/config.hpp"
+#include "rules/types.hpp"
+
+namespace homesec {
+
+// {"action": "ARM_AWAY", "code": "1234", "force": false, "request_id": "..."}; no "code" key
+// when `code` is empty.
+nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std::string>& code,
+                                  bool force, const std::string& request_id);
+
+// The result for `request_id`, or nullopt when the payload is someone else's reply or not a
+// result at all (other clients' replies share the topic).
+std::optional<CommandResult> ParseCommandReply(std::string_view payload,
+                                               const std::string& request_id);
+
+struct ZoneView {
+  std::string id;
+  std::string name;          // from the config, may be empty
+  std::string status;        // "closed", "open", "bypassed", "alarm", "trouble", "unknown"
+  std::optional<bool> open;  // nullopt: homesecd has published nothing for the zone
+};
+
+struct PanelStatus {
+  std::optional<std::string> state;  // Home Assistant state string; nullopt = never published
+  std::string availability;          // "online", "offline" or "" (never published)
+  std::vector<ZoneView> zones;       // config order, then zones only the broker knows
+};
+
+// The status before any message: every configured zone, unknown.
+PanelStatus InitialStatus(const AppConfig& config);
+// Folds one retained message into `status`; false when the topic is not a status topic.
+bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topic,
+                        std::string_view payload, PanelStatus& status);
+
+}  // namespace homesec

@@ -1,0 +1,96 @@
+// Home Assistant discovery payloads
+// (https://www.home-assistant.io/integrations/alarm_control_panel.mqtt/).
+#include "daemon/ha_discovery.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace homesec {
+namespace {
+
+nlohmann::json Device(const AppConfig& config) {
+  return nlohmann::json{
+      {"identifiers", nlohmann::json::array({"homesec_" + config.hub.id})},
+      {"name", config.hub.name.empty() ? "homesec " + config.hub.id : config.hub.name},
+      {"manufacturer", "homesec"},
+      {"model", "homesecd"}};
+}
+
+bool Contains(const std::string& text, const char* word) {
+  return text.find(word) != std::string::npos;
+}
+
+}  // namespace
+
+LocalTopics MakeLocalTopics(const AppConfig& config) {
+  return LocalTopics{config.local_mqtt.topic_prefix.empty() ? "homesec/" + config.hub.id
+                                                            : config.local_mqtt.topic_prefix};
+}
+
+std::string DeviceClassFor(const ZoneConfig& zone) {
+  switch (zone.type) {
+    case ZoneType::kFire24h:
+      return "smoke";
+    case ZoneType::kWater24h:
+      return "moisture";
+    case ZoneType::kGas24h:
+      return "gas";
+    case ZoneType::kTamper24h:
+      return "tamper";
+    case ZoneType::kLock:
+      return "lock";
+    case ZoneType::kInterior:
+    case ZoneType::kEntryFollower:
+      return zone.property == "occupancy" ? "motion" : "door";
+    case ZoneType::kPanic24h:
+      return "safety";
+    case ZoneType::kPerimeter:
+      // A window latch or a zone named like a window is a window; other perimeter zones doors.
+      if (zone.property == "latch" || Contains(zone.id, "window")) return "window";
+      return "door";
+    case ZoneType::kEntryExit:
+    case ZoneType::kDoorHeld:
+      return "door";
+  }
+  return "opening";
+}
+
+std::vector<MqttOut> DiscoveryMessages(const AppConfig& config) {
+  std::vector<MqttOut> out;
+  if (!config.local_mqtt.discovery) return out;
+  const LocalTopics topics = MakeLocalTopics(config);
+  const std::string& base = config.local_mqtt.discovery_prefix;
+  const std::string& hub = config.hub.id;
+
+  nlohmann::json panel{
+      {"name", nullptr},
+      {"unique_id", "homesec_" + hub + "_panel"},
+      {"state_topic", topics.State()},
+      {"command_topic", topics.Command()},
+      // HA renders {{action}} and {{code}}; homesecd checks the code, not Home Assistant.
+      {"command_template", R"({"action":"{{action}}","code":"{{code}}"})"},
+      {"code", "REMOTE_CODE"},
+      {"code_arm_required", config.panel.codes.code_required_to_arm},
+      {"code_disarm_required", true},
+      {"supported_features",
+       nlohmann::json::array({"arm_home", "arm_away", "arm_night", "arm_vacation", "trigger"})},
+      {"availability_topic", topics.Availability()},
+      {"json_attributes_topic", topics.Dispatch()},
+      {"device", Device(config)}};
+  out.push_back(MqttOut{base + "/alarm_control_panel/" + hub + "/config", panel.dump(), true});
+
+  for (const ZoneConfig& zone : config.panel.zones) {
+    nlohmann::json sensor{{"name", zone.name.empty() ? zone.id : zone.name},
+                          {"unique_id", "homesec_" + hub + "_" + zone.id},
+                          {"state_topic", topics.Zone(zone.id)},
+                          {"value_template", "{{ 'ON' if value_json.open else 'OFF' }}"},
+                          {"json_attributes_topic", topics.Zone(zone.id)},
+                          {"device_class", DeviceClassFor(zone)},
+                          {"availability_topic", topics.Availability()},
+                          {"device", Device(config)}};
+    out.push_back(
+        MqttOut{base + "/binary_sensor/" + hub + "_" + zone.id + "/config", sensor.dump(), true});
+  }
+  return out;
+}
+
+}  // namespace homesec

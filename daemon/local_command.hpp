@@ -1,0 +1,32 @@
+// Commands arriving on the local broker's <topic_prefix>/command topic (Home Assistant, scripts,
+// homesecctl): the plain Home Assistant payloads (ARM_AWAY, DISARM, ...) or JSON
+// {"action", "code", "force", "request_id"}. Anything else becomes a CommandResult that says
+// exactly why it was refused (reason "invalid_request"), so a bad command never vanishes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "rules/types.hpp"
+
+namespace homesec {
+
+// Larger command payloads are refused unparsed.
+inline constexpr std::size_t kMaxCommandBytes = 4096;
+
+struct LocalCommandParse {
+  std::optional<Command> command;        // set when the request is well-formed
+  std::optional<CommandResult> refusal;  // set otherwise, ready to publish
+};
+
+// `retained`: the broker's retain flag. A retained command is a stale replay (someone published
+// with retain): it is refused so that a broker restart can never re-arm or disarm the house.
+LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained);
+
+// The JSON published on <topic_prefix>/command/result.
+nlohmann::json CommandResultToJson(const CommandResult& result);
+
+}  // namespace homesec

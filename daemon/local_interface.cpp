@@ -1,0 +1,230 @@
+// The local broker: Home Assistant interface and Zigbee2MQTT, both on one libmosquitto client.
+#include "daemon/local_interface.hpp"
+
+#include <mqtt_protocol.h>
+
+#include <variant>
+
+#include "daemon/local_command.hpp"
+#include "daemon/log.hpp"
+#include "rules/event_json.hpp"
+
+namespace homesec {
+namespace {
+
+constexpr const char* kTag = "local";
+
+std::vector<std::pair<std::string, std::string>> ZigbeeDevices(const AppConfig& config) {
+  std::vector<std::pair<std::string, std::string>> devices;
+  for (const DeviceConfig& device : config.devices) {
+    if (const auto* zigbee = std::get_if<ZigbeeDeviceConfig>(&device.source)) {
+      devices.emplace_back(device.id, zigbee->friendly_name);
+    }
+  }
+  return devices;
+}
+
+bool StartsWith(const std::string& text, const std::string& prefix) {
+  return text.size() >= prefix.size() && text.compare(0, prefix.size(), prefix) == 0;
+}
+
+ArmNotification RefusalNotification(const CommandResult& result) {
+  if (result.reason == "zones_open") return ArmNotification::kNotReady;
+  if (result.reason == "already_disarmed") return ArmNotification::kAlreadyDisarmed;
+  return ArmNotification::kInvalidCode;
+}
+
+}  // namespace
+
+LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHooks hooks)
+    : loop_(loop),
+      config_(config),
+      topics_(MakeLocalTopics(config)),
+      hooks_(std::move(hooks)),
+      decoder_(config.local_mqtt.zigbee2mqtt_base, ZigbeeDevices(config)) {
+  for (const OutputConfig& output : config.outputs) {
+    if (output.driver == OutputDriver::kZigbeeKeypad) keypads_.insert(output.zigbee);
+  }
+  const BrokerConfig& broker = config.local_mqtt.broker;
+  MqttOptions options;
+  options.name = kTag;
+  options.client_id = broker.client_id.empty() ? "homesecd-" + config.hub.id : broker.client_id;
+  options.host = broker.host;
+  options.port = broker.port;
+  options.username = broker.username;
+  options.password = broker.password;
+  options.keepalive = broker.keepalive;
+  if (broker.tls) options.tls = MqttTls{broker.tls->ca, broker.tls->cert, broker.tls->key};
+  options.mqtt_v5 = true;
+  options.will = MqttWill{topics_.Availability(), "offline", 1, true};
+  MqttCallbacks callbacks;
+  callbacks.on_connect = [this] { OnConnect(); };
+  callbacks.on_message = [this](const MqttMessage& m) { OnMessage(m); };
+  client_ = std::make_unique<MqttClient>(loop_, std::move(options), std::move(callbacks));
+}
+
+LocalInterface::~LocalInterface() = default;
+
+void LocalInterface::Start() {
+  client_->Start();
+}
+
+void LocalInterface::Stop() {
+  if (client_->connected()) client_->Publish(topics_.Availability(), "offline", 1, true);
+  client_->Stop();
+}
+
+void LocalInterface::Send(const MqttOut& out, int qos) {
+  client_->Publish(out.topic, out.payload, qos, out.retain);
+}
+
+void LocalInterface::OnConnect() {
+  // Retain-as-published: a command published with retain is recognised (and refused) even when
+  // it arrives live, not only when the broker replays it at subscribe time.
+  client_->Subscribe(topics_.Command(), 1, MQTT_SUB_OPT_RETAIN_AS_PUBLISHED);
+  for (const std::string& topic : decoder_.Subscriptions()) client_->Subscribe(topic, 0);
+  for (const MqttOut& out : DiscoveryMessages(config_)) Send(out, 1);
+  Send(MqttOut{topics_.Availability(), "online", true}, 1);
+  if (state_) Apply(*state_);
+  for (const auto& [id, zone] : zones_) Apply(zone);
+}
+
+void LocalInterface::OnMessage(const MqttMessage& message) {
+  if (message.topic == topics_.Command()) {
+    HandleCommand(message);
+  } else if (StartsWith(message.topic, config_.local_mqtt.zigbee2mqtt_base + "/")) {
+    HandleZigbee(message);
+  }
+}
+
+void LocalInterface::HandleCommand(const MqttMessage& message) {
+  LocalCommandParse parsed = ParseLocalCommand(message.payload, message.retained);
+  if (parsed.refusal) {
+    ++rejected_commands_;
+    LogMessage(LogLevel::kWarning, kTag, "command refused: " + parsed.refusal->message);
+    PublishResult(*parsed.refusal);
+    return;
+  }
+  if (hooks_.on_command) hooks_.on_command(*parsed.command);
+}
+
+void LocalInterface::HandleZigbee(const MqttMessage& message) {
+  const Z2mDecoded decoded = decoder_.Decode(message.topic, message.payload, message.retained);
+  if (!decoded.error.empty()) {
+    LogMessage(LogLevel::kWarning, kTag, message.topic + ": " + decoded.error);
+    return;
+  }
+  for (const std::string& warning : decoded.warnings)
+    LogMessage(LogLevel::kWarning, kTag, message.topic + ": " + warning);
+  for (const BridgeNotice& notice : decoded.notices) {
+    LogMessage(LogLevel::kInfo, kTag,
+               "zigbee2mqtt " + notice.kind + " " + notice.friendly_name + " " + notice.text);
+  }
+  if (hooks_.on_reading) {
+    for (const Reading& reading : decoded.readings) hooks_.on_reading(reading);
+  }
+  for (const KeypadAction& keypad : decoded.keypad) {
+    if (message.retained) continue;  // a replayed keypad press must never arm or disarm
+    Command command;
+    command.action = keypad.action;
+    command.code = keypad.code;
+    command.source = "keypad:" + keypad.device;
+    command.request_id = "keypad-" + std::to_string(next_request_++);
+    const std::string name = FriendlyName(keypad.device);
+    keypads_.insert(name);
+    keypad_requests_[command.request_id] = KeypadRequest{name, keypad.transaction};
+    if (hooks_.on_command) hooks_.on_command(command);
+  }
+}
+
+std::string LocalInterface::FriendlyName(const std::string& device_id) const {
+  for (const DeviceConfig& device : config_.devices) {
+    if (device.id != device_id) continue;
+    if (const auto* zigbee = std::get_if<ZigbeeDeviceConfig>(&device.source)) {
+      return zigbee->friendly_name;
+    }
+  }
+  return device_id;
+}
+
+void LocalInterface::PublishResult(const CommandResult& result) {
+  if (StartsWith(result.source, "keypad:")) {
+    ReplyToKeypad(result);
+    return;
+  }
+  Send(MqttOut{topics_.CommandResult(), CommandResultToJson(result).dump(), false}, 1);
+}
+
+void LocalInterface::ReplyToKeypad(const CommandResult& result) {
+  const auto it = keypad_requests_.find(result.request_id);
+  if (it == keypad_requests_.end()) return;
+  const KeypadRequest request = it->second;
+  keypad_requests_.erase(it);
+  std::optional<ArmNotification> notification;
+  if (result.accepted) {
+    notification = AcceptedNotification(result.action);
+  } else {
+    notification = RefusalNotification(result);
+  }
+  if (!notification) return;  // panic / fire buttons get no arm_mode reply
+  Send(KeypadArmModeReply(config_.local_mqtt.zigbee2mqtt_base, request.friendly_name,
+                          request.transaction, *notification));
+}
+
+void LocalInterface::SyncKeypads() {
+  if (!state_) return;
+  for (const std::string& name : keypads_) {
+    Send(KeypadSetMode(config_.local_mqtt.zigbee2mqtt_base, name, state_->mode,
+                       state_->delay_remaining));
+  }
+}
+
+void LocalInterface::DriveSirens(const SetOutput& output) {
+  const std::string& base = config_.local_mqtt.zigbee2mqtt_base;
+  const bool on = output.pattern != OutputPattern::kOff;
+  for (const OutputConfig& out : config_.outputs) {
+    if (out.kind != ToString(output.kind)) continue;
+    if (out.driver == OutputDriver::kZigbeeSiren) {
+      const Seconds duration = output.duration.count() > 0 ? output.duration : kSirenUntilStopped;
+      Send(on ? SirenWarning(base, out.zigbee, output.reason, out.level, out.strobe, duration)
+              : SirenStop(base, out.zigbee),
+           1);
+    } else if (out.driver == OutputDriver::kZigbeeTuyaSiren) {
+      Send(TuyaSiren(base, out.zigbee, on), 1);
+    }
+  }
+}
+
+void LocalInterface::Apply(const Action& action) {
+  if (const auto* state = std::get_if<StateChanged>(&action)) {
+    state_ = *state;
+    Send(MqttOut{topics_.State(), std::string(ToString(state->mode)), true}, 1);
+    SyncKeypads();
+  } else if (const auto* zone = std::get_if<ZoneChanged>(&action)) {
+    zones_[zone->zone] = *zone;
+    const nlohmann::json payload{{"status", std::string(ToString(zone->status))},
+                                 {"open", zone->open}};
+    Send(MqttOut{topics_.Zone(zone->zone), payload.dump(), true}, 1);
+  } else if (const auto* result = std::get_if<CommandResult>(&action)) {
+    PublishResult(*result);
+  } else if (const auto* record = std::get_if<RecordEvent>(&action)) {
+    // Silent events (duress, silent panic) exist only for the platform: whoever forced the
+    // resident to disarm may be watching Home Assistant.
+    if (record->event.silent) return;
+    Send(MqttOut{topics_.Event(), EventToJson(record->event, config_.hub.id).dump(), false}, 1);
+  } else if (const auto* output = std::get_if<SetOutput>(&action)) {
+    DriveSirens(*output);
+  }
+}
+
+void LocalInterface::PublishDispatch(const PlatformAck& ack) {
+  const nlohmann::json payload{{"type", "dispatch"},
+                               {"id", ack.id},
+                               {"status", ack.status},
+                               {"note", ack.note},
+                               {"time", FormatRfc3339(ClockNow().wall)}};
+  Send(MqttOut{topics_.Event(), payload.dump(), false}, 1);
+  Send(MqttOut{topics_.Dispatch(), payload.dump(), true}, 1);
+}
+
+}  // namespace homesec

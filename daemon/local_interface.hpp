@@ -1,0 +1,81 @@
+// The hub's own broker: the Home Assistant-compatible interface (retained state and zones,
+// commands and their results, events, discovery, availability) and Zigbee2MQTT (readings and
+// keypad requests in; siren warnings and keypad arm_mode replies/sync out). It executes the
+// panel actions that face the local broker; silent events (duress, silent panic) are never
+// published here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "daemon/config.hpp"
+#include "daemon/event_loop.hpp"
+#include "daemon/ha_discovery.hpp"
+#include "daemon/mqtt_client.hpp"
+#include "daemon/uplink.hpp"
+#include "rules/types.hpp"
+#include "sensors/zigbee2mqtt_decoder.hpp"
+
+namespace homesec {
+
+struct LocalHooks {
+  std::function<void(const Reading& reading)> on_reading;
+  std::function<void(const Command& command)> on_command;
+};
+
+class LocalInterface {
+ public:
+  LocalInterface(EventLoop& loop, const AppConfig& config, LocalHooks hooks);
+  ~LocalInterface();
+
+  void Start();
+  // Publishes availability "offline" and disconnects cleanly.
+  void Stop();
+  bool connected() const { return client_->connected(); }
+
+  // The panel's actions that concern the local broker (others are ignored).
+  void Apply(const Action& action);
+  // A platform status for an event: shown to residents on .../event and retained .../dispatch.
+  void PublishDispatch(const PlatformAck& ack);
+
+  const Zigbee2MqttDecoder::Counters& z2m_counters() const { return decoder_.counters(); }
+  std::uint64_t rejected_commands() const { return rejected_commands_; }
+
+ private:
+  struct KeypadRequest {
+    std::string friendly_name;
+    std::optional<int> transaction;
+  };
+
+  void OnConnect();
+  void OnMessage(const MqttMessage& message);
+  void HandleCommand(const MqttMessage& message);
+  void HandleZigbee(const MqttMessage& message);
+  void PublishResult(const CommandResult& result);
+  void ReplyToKeypad(const CommandResult& result);
+  void SyncKeypads();
+  void DriveSirens(const SetOutput& output);
+  void Send(const MqttOut& out, int qos = 0);
+  std::string FriendlyName(const std::string& device_id) const;
+
+  EventLoop& loop_;
+  AppConfig config_;
+  LocalTopics topics_;
+  LocalHooks hooks_;
+  Zigbee2MqttDecoder decoder_;
+  std::unique_ptr<MqttClient> client_;
+  // What is retained, republished after a reconnect (a broker restart loses it).
+  std::optional<StateChanged> state_;
+  std::map<std::string, ZoneChanged> zones_;
+  std::map<std::string, KeypadRequest> keypad_requests_;  // request_id -> where to reply
+  std::set<std::string> keypads_;                         // friendly names kept in sync
+  std::uint64_t next_request_ = 1;
+  std::uint64_t rejected_commands_ = 0;
+};
+
+}  // namespace homesec

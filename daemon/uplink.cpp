@@ -1,0 +1,283 @@
+// The district link: outbox sender, platform acks, status, heartbeat, link supervision.
+#include "daemon/uplink.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "daemon/log.hpp"
+#include "rules/event_json.hpp"
+
+namespace homesec {
+namespace {
+
+constexpr const char* kTag = "uplink";
+// A platform that took an event (PUBACK from the broker) but never acknowledged it gets it again
+// after this long: the broker may have had no subscriber for it.
+constexpr Millis kAckTimeout{30000};
+// Alarms may pass a full window, but not without any bound.
+constexpr std::size_t kUrgentWindowFactor = 4;
+// Not connected this long after start = a communication trouble, as a lost link is.
+constexpr Millis kStartupGrace{30000};
+
+bool IsKnownStatus(const std::string& status) {
+  return status == "received" || status == "dispatched" || status == "on_scene" ||
+         status == "closed";
+}
+
+}  // namespace
+
+std::optional<PlatformAck> ParsePlatformAck(const std::string& payload, const std::string& hub_id,
+                                            std::string* error) {
+  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    *error = "not a JSON object";
+    return std::nullopt;
+  }
+  const auto id = json.find("id");
+  const auto status = json.find("status");
+  if (id == json.end() || !id->is_string()) {
+    *error = "\"id\" missing or not a string";
+    return std::nullopt;
+  }
+  if (status == json.end() || !status->is_string()) {
+    *error = "\"status\" missing or not a string";
+    return std::nullopt;
+  }
+  PlatformAck ack;
+  ack.id = id->get<std::string>();
+  ack.status = status->get<std::string>();
+  if (!IsKnownStatus(ack.status)) {
+    *error = "unknown status '" + ack.status + "'";
+    return std::nullopt;
+  }
+  const auto colon = ack.id.rfind(':');
+  if (colon == std::string::npos || ack.id.substr(0, colon) != hub_id) {
+    *error = "id '" + ack.id + "' is not '" + hub_id + ":<seq>'";
+    return std::nullopt;
+  }
+  const char* first = ack.id.data() + colon + 1;
+  const char* last = ack.id.data() + ack.id.size();
+  const auto [end, ec] = std::from_chars(first, last, ack.seq);
+  if (ec != std::errc() || end != last || first == last) {
+    *error = "id '" + ack.id + "' has no numeric sequence";
+    return std::nullopt;
+  }
+  const auto note = json.find("note");
+  if (note != json.end() && note->is_string()) ack.note = note->get<std::string>();
+  return ack;
+}
+
+UplinkTopics MakeUplinkTopics(const UplinkConfig& uplink, const HubConfig& hub) {
+  return UplinkTopics{uplink.prefix + "/" + hub.district + "/" + hub.id};
+}
+
+Uplink::Uplink(EventLoop& loop, Store& store, const UplinkConfig& uplink, const HubConfig& hub,
+               UplinkHooks hooks)
+    : loop_(loop),
+      store_(store),
+      config_(uplink),
+      hub_(hub),
+      topics_(MakeUplinkTopics(uplink, hub)),
+      hooks_(std::move(hooks)) {
+  MqttOptions options;
+  options.name = kTag;
+  options.client_id =
+      uplink.broker.client_id.empty() ? "homesec-" + hub.id : uplink.broker.client_id;
+  options.host = uplink.broker.host;
+  options.port = uplink.broker.port;
+  options.username = uplink.broker.username;
+  options.password = uplink.broker.password;
+  options.keepalive = uplink.broker.keepalive;
+  options.mqtt_v5 = true;
+  if (uplink.broker.tls) {
+    options.tls = MqttTls{uplink.broker.tls->ca, uplink.broker.tls->cert, uplink.broker.tls->key};
+  }
+  options.will = MqttWill{topics_.Status(), "offline", 1, true};
+  MqttCallbacks callbacks;
+  callbacks.on_connect = [this] { OnConnect(); };
+  callbacks.on_disconnect = [this](const std::string&) { OnDisconnect(); };
+  callbacks.on_message = [this](const MqttMessage& m) { OnMessage(m); };
+  callbacks.on_publish = [this](int) { Pump(); };
+  client_ = std::make_unique<MqttClient>(loop_, std::move(options), std::move(callbacks));
+}
+
+Uplink::~Uplink() {
+  loop_.Cancel(heartbeat_timer_);
+  loop_.Cancel(ack_timer_);
+  loop_.Cancel(startup_timer_);
+}
+
+void Uplink::Start() {
+  started_ = ClockNow().mono;
+  client_->Start();
+  startup_timer_ = loop_.After(kStartupGrace, [this] {
+    startup_timer_ = 0;
+    if (!link_) SetLink(false);
+  });
+}
+
+void Uplink::Stop() {
+  if (client_->connected()) client_->Publish(topics_.Status(), "offline", 1, true);
+  client_->Stop();
+}
+
+void Uplink::SetLink(bool connected) {
+  if (link_ && *link_ == connected) return;
+  link_ = connected;
+  if (hooks_.on_link) hooks_.on_link(connected);
+}
+
+void Uplink::OnConnect() {
+  loop_.Cancel(startup_timer_);
+  startup_timer_ = 0;
+  client_->Subscribe(topics_.Ack(), 1);
+  client_->Subscribe(topics_.Command(), 1);
+  client_->Publish(topics_.Status(), "online", 1, true);
+  // A new session: whatever was in flight on the old one is sent again, in outbox order.
+  awaiting_ack_.clear();
+  SetLink(true);
+  Pump();
+  PublishHeartbeat();
+  ScheduleHeartbeat();
+}
+
+void Uplink::OnDisconnect() {
+  loop_.Cancel(heartbeat_timer_);
+  heartbeat_timer_ = 0;
+  loop_.Cancel(ack_timer_);
+  ack_timer_ = 0;
+  awaiting_ack_.clear();
+  if (link_ && *link_) SetLink(false);
+}
+
+void Uplink::Kick() {
+  Pump();
+}
+
+void Uplink::Pump() {
+  if (!client_->connected()) return;
+  const std::size_t window = static_cast<std::size_t>(std::max(1, config_.max_inflight));
+  if (awaiting_ack_.size() >= window * kUrgentWindowFactor) return;
+  std::string error;
+  const std::vector<OutboxEntry> pending =
+      store_.PendingOutbox(awaiting_ack_.size() + window, &error);
+  if (!error.empty()) {
+    LogMessage(LogLevel::kError, kTag, "reading the outbox: " + error);
+    return;
+  }
+  const MonoTime now = ClockNow().mono;
+  for (const OutboxEntry& entry : pending) {
+    if (awaiting_ack_.count(entry.seq) != 0) continue;
+    const bool urgent = entry.priority <= Priority::kHigh;
+    if (awaiting_ack_.size() >= (urgent ? window * kUrgentWindowFactor : window)) break;
+    if (!client_->Publish(topics_.Events(), entry.payload, 1, false)) break;
+    awaiting_ack_[entry.seq] = now;
+    ++counters_.published;
+    if (entry.attempts > 0 || attempts_[entry.seq]++ > 0) ++counters_.resent;
+    if (!store_.MarkAttempt(entry.seq, &error)) {
+      LogMessage(LogLevel::kWarning, kTag,
+                 "marking attempt for seq " + std::to_string(entry.seq) + ": " + error);
+    }
+  }
+  ScheduleAckTimeout();
+}
+
+void Uplink::ScheduleAckTimeout() {
+  if (ack_timer_ != 0 || awaiting_ack_.empty()) return;
+  MonoTime oldest = MonoTime::max();
+  for (const auto& [seq, at] : awaiting_ack_) oldest = std::min(oldest, at);
+  ack_timer_ = loop_.At(oldest + kAckTimeout, [this] {
+    ack_timer_ = 0;
+    const MonoTime now = ClockNow().mono;
+    std::erase_if(awaiting_ack_, [&](const auto& item) {
+      if (now - item.second < kAckTimeout) return false;
+      LogMessage(LogLevel::kWarning, kTag,
+                 "no ack for " + EventId(hub_.id, item.first) + ": sending it again");
+      return true;
+    });
+    Pump();
+  });
+}
+
+void Uplink::OnMessage(const MqttMessage& message) {
+  if (message.topic == topics_.Ack()) {
+    HandleAck(message.payload);
+  } else if (message.topic == topics_.Command()) {
+    HandleCommand(message.payload);
+  }
+}
+
+void Uplink::HandleAck(const std::string& payload) {
+  std::string error;
+  const std::optional<PlatformAck> ack = ParsePlatformAck(payload, hub_.id, &error);
+  if (!ack) {
+    ++counters_.malformed_acks;
+    LogMessage(LogLevel::kWarning, kTag, "malformed ack ignored: " + error);
+    return;
+  }
+  DispatchStatus status;
+  status.seq = ack->seq;
+  status.status = ack->status;
+  status.at = ClockNow().wall;
+  status.note = ack->note;
+  const bool known = store_.RecordDispatch(status, &error);
+  if (!error.empty()) LogMessage(LogLevel::kError, kTag, "recording ack " + ack->id + ": " + error);
+  // Any status implies the platform has the event.
+  awaiting_ack_.erase(ack->seq);
+  attempts_.erase(ack->seq);
+  if (!known) {
+    ++counters_.unknown_acks;
+    LogMessage(LogLevel::kDebug, kTag, "ack for unknown or already acknowledged " + ack->id);
+  } else {
+    ++counters_.acks;
+    if (ack->status != "received" && hooks_.on_dispatch) hooks_.on_dispatch(*ack);
+  }
+  Pump();
+}
+
+void Uplink::HandleCommand(const std::string& payload) {
+  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
+  const std::string action =
+      json.is_object() && json.contains("action") && json["action"].is_string()
+          ? json["action"].get<std::string>()
+          : "";
+  if (action == "status_request") {
+    PublishHeartbeat();
+  } else if (action == "silence_siren") {
+    Command command;
+    command.action = CommandAction::kSilenceSiren;
+    command.source = "platform";
+    if (json.contains("request_id") && json["request_id"].is_string()) {
+      command.request_id = json["request_id"].get<std::string>();
+    }
+    if (hooks_.on_command) hooks_.on_command(command);
+  } else if (action == "note") {
+    LogMessage(LogLevel::kInfo, kTag, "platform note: " + json.value("text", std::string()));
+  } else {
+    LogMessage(LogLevel::kWarning, kTag,
+               "platform command ignored (unknown action '" + action + "')");
+  }
+}
+
+void Uplink::PublishHeartbeat() {
+  nlohmann::json beat = hooks_.heartbeat_fields ? hooks_.heartbeat_fields() : nlohmann::json{};
+  if (!beat.is_object()) beat = nlohmann::json::object();
+  beat["v"] = 1;
+  beat["hub"] = hub_.id;
+  beat["time"] = FormatRfc3339(ClockNow().wall);
+  beat["outbox"] = store_.OutboxSize();
+  beat["uptime_s"] = std::chrono::duration_cast<Seconds>(ClockNow().mono - started_).count();
+  client_->Publish(topics_.Heartbeat(), beat.dump(), 0, false);
+}
+
+void Uplink::ScheduleHeartbeat() {
+  loop_.Cancel(heartbeat_timer_);
+  const Seconds every = std::max(config_.heartbeat, Seconds(1));
+  heartbeat_timer_ = loop_.After(every, [this] {
+    heartbeat_timer_ = 0;
+    PublishHeartbeat();
+    ScheduleHeartbeat();
+  });
+}
+
+}  // namespace homesec

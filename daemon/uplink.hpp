@@ -1,0 +1,111 @@
+// The district link: MQTT v5 to the district broker under <prefix>/<district>/<hub>/. Sends the
+// SQLite outbox (QoS 1, a bounded window of events the platform has not acknowledged yet,
+// urgent events allowed past it), takes them out of the outbox only on the platform's
+// {"id","status":"received"} ack, resends every unacknowledged event after a reconnect or a
+// restart, publishes status (online / the "offline" will) and heartbeats, and reports link
+// changes so the panel can raise and restore the communication trouble (Contact ID 350).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/config.hpp"
+#include "daemon/event_loop.hpp"
+#include "daemon/mqtt_client.hpp"
+#include "rules/types.hpp"
+#include "store/store.hpp"
+
+namespace homesec {
+
+// A platform ack parsed: {"id": "<hub>:<seq>", "status": "...", "note": "..."}.
+struct PlatformAck {
+  std::uint64_t seq = 0;
+  std::string id;
+  std::string status;
+  std::string note;
+};
+// nullopt and `error` (why) for anything else; an id for another hub is an error too.
+std::optional<PlatformAck> ParsePlatformAck(const std::string& payload, const std::string& hub_id,
+                                            std::string* error);
+
+// The uplink topics for one hub.
+struct UplinkTopics {
+  std::string base;  // <prefix>/<district>/<hub>
+  std::string Events() const { return base + "/events"; }
+  std::string Ack() const { return base + "/ack"; }
+  std::string Status() const { return base + "/status"; }
+  std::string Heartbeat() const { return base + "/heartbeat"; }
+  std::string Watch() const { return base + "/watch"; }
+  std::string Command() const { return base + "/command"; }
+};
+UplinkTopics MakeUplinkTopics(const UplinkConfig& uplink, const HubConfig& hub);
+
+struct UplinkHooks {
+  std::function<void(bool connected)> on_link;  // transitions only
+  // A later platform status (dispatched, on_scene, closed) for one of our events.
+  std::function<void(const PlatformAck& ack)> on_dispatch;
+  // A command from the platform (remote siren silence).
+  std::function<void(const Command& command)> on_command;
+  // Extra heartbeat fields (mode, ...).
+  std::function<nlohmann::json()> heartbeat_fields;
+};
+
+class Uplink {
+ public:
+  Uplink(EventLoop& loop, Store& store, const UplinkConfig& uplink, const HubConfig& hub,
+         UplinkHooks hooks);
+  ~Uplink();
+
+  void Start();
+  // Publishes "offline" (retained) and disconnects cleanly.
+  void Stop();
+  // New events were committed to the outbox: send what the window allows.
+  void Kick();
+  bool connected() const { return client_->connected(); }
+
+  struct Counters {
+    std::uint64_t published = 0;
+    std::uint64_t resent = 0;
+    std::uint64_t acks = 0;
+    std::uint64_t unknown_acks = 0;
+    std::uint64_t malformed_acks = 0;
+  };
+  const Counters& counters() const { return counters_; }
+
+ private:
+  void OnConnect();
+  void OnDisconnect();
+  void OnMessage(const MqttMessage& message);
+  void HandleAck(const std::string& payload);
+  void HandleCommand(const std::string& payload);
+  void Pump();
+  void PublishHeartbeat();
+  void ScheduleHeartbeat();
+  void ScheduleAckTimeout();
+  void SetLink(bool connected);
+
+  EventLoop& loop_;
+  Store& store_;
+  UplinkConfig config_;
+  HubConfig hub_;
+  UplinkTopics topics_;
+  UplinkHooks hooks_;
+  std::unique_ptr<MqttClient> client_;
+  // Published on this connection and not yet acknowledged by the platform: seq -> sent at.
+  std::map<std::uint64_t, MonoTime> awaiting_ack_;
+  std::map<std::uint64_t, int> attempts_;  // seq -> sends, to count resends
+  std::optional<bool> link_;               // last reported link state
+  EventLoop::TimerId heartbeat_timer_ = 0;
+  EventLoop::TimerId ack_timer_ = 0;
+  EventLoop::TimerId startup_timer_ = 0;
+  MonoTime started_{};
+  Counters counters_;
+};
+
+}  // namespace homesec

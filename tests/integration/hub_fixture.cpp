@@ -1,0 +1,226 @@
+// The hub under test: brokers, config, user, homesecd and the two test clients.
+#include "tests/integration/hub_fixture.hpp"
+
+#include <signal.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "rules/codes.hpp"
+#include "sensors/sim_chip.hpp"
+#include "store/store.hpp"
+
+#ifndef HOMESECD_PATH
+#define HOMESECD_PATH HOMESEC_BINARY_DIR "/daemon/homesecd"
+#endif
+
+namespace homesec::testing {
+namespace {
+
+constexpr const char* kDistrict = "it-district";
+
+nlohmann::json BaseConfig(const TempDir& dir, int home_port, int district_port) {
+  using nlohmann::json;
+  return json{
+      {"hub", {{"id", kHubId}, {"district", kDistrict}, {"name", "Integration Test Flat"}}},
+      {"storage", {{"path", dir.File("homesec.db")}}},
+      {"local_mqtt",
+       {{"host", "127.0.0.1"}, {"port", home_port}, {"zigbee2mqtt_base", "zigbee2mqtt"}}},
+      {"uplink",
+       {{"host", "127.0.0.1"},
+        {"port", district_port},
+        {"prefix", "homesec/v1"},
+        {"heartbeat_s", 60}}},
+      {"devices",
+       json::array(
+           {{{"id", "front_door"}, {"zigbee", "front_door"}},
+            {{"id", "kitchen_window"}, {"zigbee", "kitchen_window"}},
+            {{"id", "hall_motion"}, {"zigbee", "hall_motion"}},
+            {{"id", "bedroom_latch"},
+             {"gpio",
+              {{"chip", "sim0"}, {"line", 3}, {"active_low", false}, {"role", "latch"}}}}})},
+      {"zones", json::array({{{"id", "front_door"},
+                              {"type", "entry_exit"},
+                              {"device", "front_door"},
+                              {"property", "contact"}},
+                             {{"id", "kitchen_window"},
+                              {"type", "perimeter"},
+                              {"device", "kitchen_window"},
+                              {"property", "contact"},
+                              {"swinger_limit", 0}},
+                             {{"id", "hall_motion"},
+                              {"type", "interior"},
+                              {"device", "hall_motion"},
+                              {"property", "occupancy"}},
+                             {{"id", "bedroom_window"},
+                              {"type", "perimeter"},
+                              {"device", "bedroom_latch"},
+                              {"property", "latch"}}})},
+      {"modes",
+       {{"armed_away", {{"exit_delay_s", 0}, {"entry_delay_s", 2}, {"siren_s", 3}}},
+        {"armed_home", {{"exit_delay_s", 0}, {"entry_delay_s", 2}, {"siren_s", 3}}}}},
+      {"sim_gpio_dir", dir.File("sim")}};
+}
+
+bool AddUser(const std::string& db_path) {
+  std::string error;
+  std::unique_ptr<Store> store = Store::Open(db_path, &error);
+  if (!store) return false;
+  const std::array<std::uint8_t, 16> salt{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  User user;
+  user.number = 1;
+  user.name = "alice";
+  user.role = Role::kMaster;
+  user.pin_hash = HashPin(kPin, salt, 1000);
+  return store->UpsertUser(user, &error);
+}
+
+}  // namespace
+
+HubFixture::HubFixture() : home(dir, "home"), district(dir, "district", true) {
+  home.Start();
+  district.Start();
+  std::filesystem::create_directories(dir.File("sim"));
+  config = BaseConfig(dir, home.port(), district.port());
+  WriteConfig();
+  AddUser(dir.File("homesec.db"));
+  DriveLatch(false);  // the latch starts closed, as the value file the daemon reads at start
+  ConnectClients();
+}
+
+HubFixture::~HubFixture() {
+  daemon.Kill();
+  local.reset();
+  platform.reset();
+}
+
+bool HubFixture::ConnectClients() {
+  local = std::make_unique<TestClient>("it-local", home.port());
+  platform = std::make_unique<TestClient>("it-platform", district.port(), false);
+  if (!local->Connect() || !platform->Connect()) return false;
+  SetAutoAck(auto_ack_);
+  return local->Subscribe(Local("#")) && local->Subscribe("zigbee2mqtt/+/set") &&
+         platform->Subscribe(Up("#"));
+}
+
+void HubFixture::WriteConfig() {
+  WriteFile(dir.File("homesec.json"), config.dump(2));
+}
+
+std::string HubFixture::Local(const std::string& suffix) {
+  return std::string("homesec/") + kHubId + "/" + suffix;
+}
+
+std::string HubFixture::Up(const std::string& suffix) {
+  return std::string("homesec/v1/") + kDistrict + "/" + kHubId + "/" + suffix;
+}
+
+bool HubFixture::StartDaemon() {
+  const std::size_t online_before = platform->Received(Up("status")).size();
+  if (!daemon.Start({HOMESECD_PATH, "--config", dir.File("homesec.json")},
+                    dir.File("homesecd.log"))) {
+    return false;
+  }
+  // Online on the district broker, and the retained state on the home broker.
+  return platform
+             ->WaitFor(
+                 Up("status"), [](const Message& m) { return m.payload == "online"; }, 10s,
+                 online_before)
+             .has_value() &&
+         local
+             ->WaitFor(
+                 Local("availability"), [](const Message& m) { return m.payload == "online"; }, 10s)
+             .has_value();
+}
+
+bool HubFixture::StopDaemon() {
+  daemon.Signal(SIGTERM);
+  return daemon.Wait(5s).has_value();
+}
+
+void HubFixture::Zigbee(const std::string& friendly_name, const nlohmann::json& payload) {
+  local->Publish("zigbee2mqtt/" + friendly_name, payload.dump(), 0, false);
+}
+
+bool HubFixture::AllClosed() {
+  DriveLatch(false);
+  Zigbee("front_door", {{"contact", true}, {"battery", 97}, {"linkquality", 120}});
+  Zigbee("kitchen_window", {{"contact", true}, {"battery", 97}, {"linkquality", 120}});
+  Zigbee("hall_motion", {{"occupancy", false}, {"battery", 97}, {"linkquality", 120}});
+  for (const char* zone : {"front_door", "kitchen_window", "hall_motion", "bedroom_window"}) {
+    const auto closed = local->WaitFor(
+        Local(std::string("zone/") + zone),
+        [](const Message& m) { return m.Json().value("status", "") == "closed"; }, 5s);
+    if (!closed) {
+      std::fprintf(stderr, "AllClosed: zone %s never reported closed\n", zone);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool HubFixture::Arm(const std::string& action, const std::string& mode) {
+  Command({{"action", action}, {"code", kPin}, {"request_id", "arm-" + mode}});
+  const auto result = WaitResult("arm-" + mode);
+  return result && result->value("accepted", false) && WaitState(mode);
+}
+
+bool HubFixture::DriveLatch(bool open) {
+  std::string error;
+  return DriveSimLine(dir.File("sim"), "sim0", "3", open, &error);
+}
+
+void HubFixture::Command(const nlohmann::json& command) {
+  local->Publish(Local("command"),
+                 command.is_string() ? command.get<std::string>() : command.dump(), 1, false);
+}
+
+bool HubFixture::WaitState(const std::string& mode, std::chrono::milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  while (Clock::now() < until) {
+    const auto states = local->Received(Local("state"));
+    if (!states.empty() && states.back().payload == mode) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+std::optional<nlohmann::json> HubFixture::WaitResult(const std::string& request_id,
+                                                     std::chrono::milliseconds timeout) {
+  const auto found = local->WaitFor(
+      Local("command/result"),
+      [&](const Message& m) { return m.Json().value("request_id", "") == request_id; }, timeout);
+  if (!found) return std::nullopt;
+  return found->Json();
+}
+
+std::vector<nlohmann::json> HubFixture::UplinkEvents() {
+  std::vector<nlohmann::json> events;
+  for (const Message& m : platform->Received(Up("events"))) events.push_back(m.Json());
+  return events;
+}
+
+std::optional<nlohmann::json> HubFixture::WaitUplinkEvent(const std::string& type,
+                                                          std::chrono::milliseconds timeout) {
+  const auto found = platform->WaitFor(
+      Up("events"), [&](const Message& m) { return m.Json().value("type", "") == type; }, timeout);
+  if (!found) return std::nullopt;
+  return found->Json();
+}
+
+void HubFixture::SetAutoAck(bool on) {
+  auto_ack_ = on;
+  const std::string events = Up("events");
+  const std::string ack = Up("ack");
+  platform->OnMessage([on, events, ack](TestClient& client, const Message& m) {
+    if (!on || m.topic != events) return;
+    const nlohmann::json event = m.Json();
+    if (!event.is_object() || !event.contains("id")) return;
+    client.Publish(ack, nlohmann::json{{"id", event["id"]}, {"status", "received"}}.dump(), 1);
+  });
+}
+
+}  // namespace homesec::testing

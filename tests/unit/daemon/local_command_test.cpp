@@ -1,0 +1,82 @@
+// Local commands: Home Assistant's plain payloads, JSON with code/force/request_id, and refusals
+// that say why.
+#include <doctest/doctest.h>
+
+#include "daemon/local_command.hpp"
+
+namespace homesec {
+
+TEST_CASE("local command: Home Assistant's plain ARM_AWAY is an arm-away command without a code") {
+  const LocalCommandParse parsed = ParseLocalCommand("ARM_AWAY", false);
+  REQUIRE(parsed.command.has_value());
+  CHECK(parsed.command->action == CommandAction::kArmAway);
+  CHECK_FALSE(parsed.command->code.has_value());
+  CHECK(parsed.command->source == "mqtt");
+}
+
+TEST_CASE("local command: JSON carries the code, force and request id") {
+  const LocalCommandParse parsed = ParseLocalCommand(
+      R"({"action":"ARM_HOME","code":"0123","force":true,"request_id":"r-7"})", false);
+  REQUIRE(parsed.command.has_value());
+  CHECK(parsed.command->action == CommandAction::kArmHome);
+  CHECK(parsed.command->code == std::optional<std::string>("0123"));
+  CHECK(parsed.command->force);
+  CHECK(parsed.command->request_id == "r-7");
+}
+
+TEST_CASE("local command: Home Assistant's empty code template means no code") {
+  const LocalCommandParse parsed = ParseLocalCommand(R"({"action":"DISARM","code":""})", false);
+  REQUIRE(parsed.command.has_value());
+  CHECK_FALSE(parsed.command->code.has_value());
+}
+
+TEST_CASE("local command: a retained command is refused as invalid_request naming retain") {
+  const LocalCommandParse parsed = ParseLocalCommand("DISARM", true);
+  REQUIRE(parsed.refusal.has_value());
+  CHECK_FALSE(parsed.command.has_value());
+  CHECK(parsed.refusal->reason == "invalid_request");
+  CHECK(parsed.refusal->message.find("retained") != std::string::npos);
+}
+
+TEST_CASE("local command: broken JSON is refused saying it is not valid JSON") {
+  const LocalCommandParse parsed = ParseLocalCommand(R"({"action": )", false);
+  REQUIRE(parsed.refusal.has_value());
+  CHECK(parsed.refusal->message.find("JSON") != std::string::npos);
+}
+
+TEST_CASE("local command: a numeric code is refused because leading zeros would be lost") {
+  const LocalCommandParse parsed =
+      ParseLocalCommand(R"({"action":"DISARM","code":123,"request_id":"n"})", false);
+  REQUIRE(parsed.refusal.has_value());
+  CHECK(parsed.refusal->request_id == "n");
+  CHECK(parsed.refusal->message.find("code") != std::string::npos);
+}
+
+TEST_CASE("local command: an unknown action is refused naming it") {
+  const LocalCommandParse parsed = ParseLocalCommand("ARM_CUSTOM_BYPASS", false);
+  REQUIRE(parsed.refusal.has_value());
+  CHECK(parsed.refusal->message.find("ARM_CUSTOM_BYPASS") != std::string::npos);
+}
+
+TEST_CASE("local command: an oversized payload is refused unparsed") {
+  const LocalCommandParse parsed = ParseLocalCommand(std::string(kMaxCommandBytes + 1, ' '), false);
+  REQUIRE(parsed.refusal.has_value());
+}
+
+TEST_CASE("local command: the result JSON names open zones and the reason") {
+  CommandResult result;
+  result.request_id = "r1";
+  result.action = CommandAction::kArmAway;
+  result.accepted = false;
+  result.reason = "zones_open";
+  result.message = "kitchen_window is open";
+  result.open_zones = {"kitchen_window"};
+  const nlohmann::json json = CommandResultToJson(result);
+  CHECK(json["request_id"] == "r1");
+  CHECK(json["accepted"] == false);
+  CHECK(json["reason"] == "zones_open");
+  CHECK(json["open_zones"] == nlohmann::json::array({"kitchen_window"}));
+  CHECK(json["action"] == std::string(ToString(CommandAction::kArmAway)));
+}
+
+}  // namespace homesec

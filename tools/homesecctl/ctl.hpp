@@ -1,0 +1,39 @@
+// homesecctl's commands, one file per side: ctl_daemon.cpp talks to homesecd over the local
+// MQTT broker (status, arm, disarm); ctl_store.cpp works on the database directly (events,
+// users), so it works while the daemon is stopped.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "daemon/config.hpp"
+#include "daemon/ctl_args.hpp"
+
+namespace homesec::ctl {
+
+// Exit status, stable for scripts.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;
+inline constexpr int kExitUsage = 2;  // also config and database errors
+inline constexpr int kExitUnreachable = 3;
+
+int RunStatus(const CtlArgs& args, const AppConfig& config);
+int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config);
+int RunEvents(const CtlArgs& args, const AppConfig& config);
+int RunUserAdd(const CtlArgs& args, const AppConfig& config);
+int RunUserList(const CtlArgs& args, const AppConfig& config);
+int RunUserRemove(const CtlArgs& args, const AppConfig& config);
+
+// Reads a PIN: one line from stdin with `from_stdin`, else from the terminal without echo
+// (asking twice when `confirm`). nullopt with `error` when there is no way to read it.
+std::optional<std::string> ReadPin(const std::string& prompt, bool from_stdin, bool confirm,
+                                   std::string* error);
+
+// Fills `out` from the kernel's random source; false if it cannot.
+bool RandomBytes(std::span<std::uint8_t> out);
+// 16 random hex digits (MQTT request ids and client ids).
+std::string RandomHex();
+
+}  // namespace homesec::ctl

@@ -1,0 +1,113 @@
+// homesecctl commands that go through homesecd over the local MQTT interface: status (the
+// retained state, availability and zone topics) and arm/disarm (a command with a request id,
+// answered on .../command/result). See docs/protocol.md for the topics.
+#include <chrono>
+#include <iostream>
+
+#include "daemon/ctl_format.hpp"
+#include "daemon/ctl_protocol.hpp"
+#include "tools/homesecctl/ctl.hpp"
+#include "tools/homesecctl/mqtt_session.hpp"
+
+namespace homesec::ctl {
+namespace {
+
+// The daemon answers a command within milliseconds; 10 s means it is not there.
+constexpr std::chrono::seconds kAnswerTimeout{10};
+
+int Unreachable(const std::string& message) {
+  std::cerr << "homesecctl: " << message << "\n";
+  return kExitUnreachable;
+}
+
+}  // namespace
+
+int RunStatus(const CtlArgs& args, const AppConfig& config) {
+  const std::string& prefix = config.local_mqtt.topic_prefix;
+  const auto deadline = MqttSession::Clock::now() + kAnswerTimeout;
+  MqttSession session(config.local_mqtt.broker);
+  PanelStatus status = InitialStatus(config);
+  // The broker sends retained messages in order after a subscription; a message we publish to
+  // ourselves after the SUBACK arrives behind them, so it marks "all retained state received".
+  const std::string sync_topic = "homesecctl/" + RandomHex() + "/sync";
+  bool synced = false;
+  session.OnMessage([&](const std::string& topic, std::string_view payload) {
+    if (topic == sync_topic) {
+      synced = true;
+      return;
+    }
+    ApplyStatusMessage(prefix, topic, payload, status);
+  });
+  std::string error;
+  if (!session.Connect(deadline, &error) ||
+      !session.Subscribe(
+          {prefix + "/state", prefix + "/availability", prefix + "/zone/+", sync_topic}, deadline,
+          &error) ||
+      !session.Publish(sync_topic, "", deadline, &error) ||
+      !session.RunUntil([&] { return synced; }, deadline, &error)) {
+    return Unreachable(error.empty() ? "the local broker at " + session.Where() +
+                                           " did not answer within 10 s"
+                                     : error);
+  }
+  if (args.json) {
+    std::cout << StatusToJson(status).dump(2) << "\n";
+  } else {
+    std::cout << FormatStatus(status);
+  }
+  if (status.availability != "online") {
+    return Unreachable("homesecd is not online on " + session.Where() +
+                       (status.state ? " (the state shown is the last it published)" : "") +
+                       " — is it running?");
+  }
+  return kExitOk;
+}
+
+int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config) {
+  const CommandAction action =
+      args.command == CtlCommand::kDisarm ? CommandAction::kDisarm : args.arm_action;
+  // Disarming always needs a PIN; arming only when the installation says so (or when a PIN is
+  // being piped in anyway).
+  std::optional<std::string> code;
+  if (action == CommandAction::kDisarm || config.panel.codes.code_required_to_arm ||
+      args.pin_stdin) {
+    std::string error;
+    code = ReadPin("PIN: ", args.pin_stdin, /*confirm=*/false, &error);
+    if (!code) {
+      std::cerr << "homesecctl: " << error << "\n";
+      return kExitUsage;
+    }
+  }
+  const std::string& prefix = config.local_mqtt.topic_prefix;
+  const std::string request_id = "homesecctl-" + RandomHex();
+  const auto deadline = MqttSession::Clock::now() + kAnswerTimeout;
+  MqttSession session(config.local_mqtt.broker);
+  std::optional<CommandResult> result;
+  session.OnMessage([&](const std::string&, std::string_view payload) {
+    if (!result) result = ParseCommandReply(payload, request_id);
+  });
+  std::string error;
+  if (!session.Connect(deadline, &error) ||
+      !session.Subscribe({prefix + "/command/result"}, deadline, &error)) {
+    return Unreachable(error);
+  }
+  const nlohmann::json request = MakeCommandRequest(action, code, args.force, request_id);
+  if (!session.Publish(prefix + "/command", request.dump(), deadline, &error)) {
+    return Unreachable(error);
+  }
+  if (!session.RunUntil([&] { return result.has_value(); }, deadline, &error)) {
+    return Unreachable(error.empty() ? "homesecd did not answer on " + session.Where() +
+                                           " within 10 s — is it running?"
+                                     : error);
+  }
+  if (args.json) {
+    nlohmann::json out{{"request_id", result->request_id}, {"accepted", result->accepted},
+                       {"reason", result->reason},         {"message", result->message},
+                       {"open_zones", result->open_zones}, {"user", result->user}};
+    std::cout << out.dump(2) << "\n";
+  } else {
+    (result->accepted ? std::cout : std::cerr) << FormatCommandResult(*result);
+  }
+  return result->accepted ? kExitOk : kExitRefused;
+}
+
+}  // namespace homesec::ctl

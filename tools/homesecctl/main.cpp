@@ -1,0 +1,50 @@
+// homesecctl: the resident's and installer's command line (see `homesecctl --help`). Parses the
+// arguments, loads the same config homesecd uses, and hands over to one command.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "daemon/config.hpp"
+#include "daemon/ctl_args.hpp"
+#include "tools/homesecctl/ctl.hpp"
+
+int main(int argc, char** argv) {
+  using namespace homesec;
+  const std::vector<std::string> words(argv + 1, argv + argc);
+  const CtlParseResult parsed = ParseCtlArgs(words);
+  if (!parsed.args) {
+    std::cerr << "homesecctl: " << parsed.error << "\n\n" << CtlUsage();
+    return ctl::kExitUsage;
+  }
+  const CtlArgs& args = *parsed.args;
+  if (args.command == CtlCommand::kHelp) {
+    std::cout << CtlUsage();
+    return ctl::kExitOk;
+  }
+
+  const ConfigResult config = LoadConfigFile(args.config_path);
+  if (!config.config) {
+    std::cerr << "homesecctl: " << args.config_path << " has errors:\n";
+    for (const ConfigError& error : config.errors) std::cerr << "  " << ToString(error) << "\n";
+    return ctl::kExitUsage;
+  }
+
+  switch (args.command) {
+    case CtlCommand::kStatus:
+      return ctl::RunStatus(args, *config.config);
+    case CtlCommand::kArm:
+    case CtlCommand::kDisarm:
+      return ctl::RunArmOrDisarm(args, *config.config);
+    case CtlCommand::kEvents:
+      return ctl::RunEvents(args, *config.config);
+    case CtlCommand::kUserAdd:
+      return ctl::RunUserAdd(args, *config.config);
+    case CtlCommand::kUserList:
+      return ctl::RunUserList(args, *config.config);
+    case CtlCommand::kUserRemove:
+      return ctl::RunUserRemove(args, *config.config);
+    case CtlCommand::kHelp:
+      break;
+  }
+  return ctl::kExitOk;
+}
