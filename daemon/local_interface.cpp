@@ -119,6 +119,8 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
   for (const BridgeNotice& notice : decoded.notices) {
     LogMessage(LogLevel::kInfo, kTag,
                "zigbee2mqtt " + notice.kind + " " + notice.friendly_name + " " + notice.text);
+    // A restarted bridge (or keypad) has forgotten the panel's mode: tell the keypads again.
+    if (notice.kind == "bridge_online") SyncKeypads();
   }
   if (hooks_.on_reading) {
     for (const Reading& reading : decoded.readings) hooks_.on_reading(reading);

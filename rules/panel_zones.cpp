@@ -78,6 +78,10 @@ void PanelEngine::HandleReading(const Reading& reading) {
     if (const bool* available = std::get_if<bool>(&reading.value)) {
       HandleAvailability(reading.device, *available);
       if (*available) DeviceSeen(reading.device);
+    } else if (std::holds_alternative<std::monostate>(reading.value)) {
+      // Unknown (the Zigbee2MQTT bridge went offline): nothing the device says can be trusted,
+      // so it counts as unavailable — a trouble after the same grace period, never an alarm.
+      HandleAvailability(reading.device, false);
     }
     return;
   }

@@ -45,6 +45,31 @@ TEST_CASE("troubles: an availability blip shorter than the grace period causes n
   CHECK(h.panel.mode() == Mode::kArmedAway);
 }
 
+TEST_CASE(
+    "troubles: unknown availability (Zigbee bridge offline) is a trouble after the grace, never "
+    "an alarm") {
+  Harness h(SupervisedConfig());
+  h.ArmAndWait();
+  auto actions = h.Read("kitchen_window", "available", std::monostate{});
+  Harness::Append(actions, h.Advance(seconds(59)));
+  CHECK(Events(actions).empty());
+  actions = h.Advance(seconds(1));
+  const auto trouble = FindEvent(actions, "device_unavailable");
+  REQUIRE(trouble);
+  CHECK(trouble->category == EventCategory::kTrouble);
+  CHECK(h.panel.mode() == Mode::kArmedAway);
+  CHECK(FindEvent(h.Read("kitchen_window", "available", true), "trouble_restore"));
+}
+
+TEST_CASE("troubles: a bridge blip shorter than the grace period causes nothing") {
+  Harness h(SupervisedConfig());
+  auto actions = h.Read("kitchen_window", "available", std::monostate{});
+  Harness::Append(actions, h.Advance(seconds(30)));
+  Harness::Append(actions, h.Read("kitchen_window", "available", true));
+  Harness::Append(actions, h.Advance(minutes(5)));
+  CHECK(Events(actions).empty());
+}
+
 TEST_CASE("troubles: devices without a supervision entry get the default 60 s grace") {
   Harness h;
   h.Read("leak_sensor", "available", false);
