@@ -117,6 +117,8 @@ void Uplink::Start() {
 }
 
 void Uplink::Stop() {
+  // A deliberate stop (shutdown, reload) is not a communication fault: no trouble for it.
+  hooks_.on_link = nullptr;
   if (client_->connected()) client_->Publish(topics_.Status(), "offline", 1, true);
   client_->Stop();
 }
@@ -165,11 +167,23 @@ void Uplink::Pump() {
     LogMessage(LogLevel::kError, kTag, "reading the outbox: " + error);
     return;
   }
-  const MonoTime now = ClockNow().mono;
+  // Choose by urgency (an alarm never waits for the window to drain), then publish the chosen
+  // ones in seq order: after an outage the platform receives the backlog in the order it
+  // happened, and an alarm is at most one batch of publishes behind older events.
+  std::vector<const OutboxEntry*> chosen;
+  std::size_t in_flight = awaiting_ack_.size();
   for (const OutboxEntry& entry : pending) {
     if (awaiting_ack_.count(entry.seq) != 0) continue;
     const bool urgent = entry.priority <= Priority::kHigh;
-    if (awaiting_ack_.size() >= (urgent ? window * kUrgentWindowFactor : window)) break;
+    if (in_flight >= (urgent ? window * kUrgentWindowFactor : window)) continue;
+    chosen.push_back(&entry);
+    ++in_flight;
+  }
+  std::sort(chosen.begin(), chosen.end(),
+            [](const OutboxEntry* a, const OutboxEntry* b) { return a->seq < b->seq; });
+  const MonoTime now = ClockNow().mono;
+  for (const OutboxEntry* chosen_entry : chosen) {
+    const OutboxEntry& entry = *chosen_entry;
     if (!client_->Publish(topics_.Events(), entry.payload, 1, false)) break;
     awaiting_ack_[entry.seq] = now;
     ++counters_.published;

@@ -121,6 +121,8 @@ TEST_CASE("lifecycle: restarted while armed it comes back armed, with no alarm")
   for (std::size_t i = before; i < events.size(); ++i) {
     CHECK(events[i].value("category", "") != "alarm");
   }
+  // A deliberate stop is not a communication fault: no uplink trouble, before or after.
+  for (const auto& event : events) CHECK(event.value("type", "") != "uplink_lost");
   CHECK(hub.local->Received(HubFixture::Local("state")).back().payload == "armed_away");
 }
 
