@@ -4,11 +4,17 @@
 // MQTT v5 shared subscription so several receivers split the load), deduplicates by event id,
 // acknowledges each event with "received", can report "dispatched" for alarms, and appends what
 // it receives to a JSON-lines file.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -88,6 +94,42 @@ bool SplitTopic(const std::string& topic, std::string* base, std::string* leaf) 
   return true;
 }
 
+// A field of an event as text, or `fallback` when it is missing or not a string: a platform
+// must survive whatever a hub (or an impostor) publishes.
+std::string Text(const nlohmann::json& object, const char* key, const std::string& fallback) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+// Paho MQTT C 1.3 (Debian 12) never sets TCP_NODELAY (eclipse-paho/paho.mqtt.c#530), so the
+// ack published right after the PUBACK for an event waits for the broker's delayed ACK: ~40 ms
+// per ack instead of well under one (Nagle's algorithm; homesecd sets MOSQ_OPT_TCP_NODELAY for
+// the same reason). Paho does not expose its socket, so this sets the option on every TCP socket
+// of the process connected to the broker's port, the only connections a receiver has.
+void DisableNagleTowards(int broker_port) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    const int fd = std::atoi(entry.path().filename().c_str());
+    int type = 0;
+    socklen_t type_len = sizeof(type);
+    if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 || type != SOCK_STREAM) {
+      continue;
+    }
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof(peer);
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) continue;
+    int port = -1;
+    if (peer.ss_family == AF_INET) {
+      port = ntohs(reinterpret_cast<const sockaddr_in*>(&peer)->sin_port);
+    } else if (peer.ss_family == AF_INET6) {
+      port = ntohs(reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_port);
+    }
+    if (port != broker_port) continue;
+    const int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+  }
+}
+
 struct PendingDispatch {
   std::chrono::steady_clock::time_point due;
   std::string ack_topic;
@@ -113,7 +155,9 @@ class Receiver {
     client_.start_consuming();
     try {
       client_.connect(conn)->wait();
+      DisableNagleTowards(opts_.port);
       Subscribe();
+      client_.set_connected_handler([this](const std::string&) { reconnected_ = true; });
     } catch (const mqtt::exception& e) {
       std::fprintf(stderr, "homesec-receiver: cannot connect to %s:%d: %s\n", opts_.host.c_str(),
                    opts_.port, e.what());
@@ -121,15 +165,23 @@ class Receiver {
     }
     Say("receiver: listening on " + opts_.host + ":" + std::to_string(opts_.port) + " under " +
         opts_.prefix + "/+/+/");
-    bool was_connected = true;
     while (!g_stop) {
       mqtt::const_message_ptr msg;
       if (client_.try_consume_message_for(&msg, std::chrono::milliseconds(50)) && msg) {
         Handle(*msg);
       }
-      const bool connected = client_.is_connected();
-      if (connected && !was_connected) Subscribe();  // clean start: subscriptions are gone
-      was_connected = connected;
+      // Clean start: a reconnect loses the subscriptions. The connected handler (Paho's
+      // thread) flags every reconnect, however short the outage; polling is_connected() would
+      // miss one that is over between two turns.
+      if (reconnected_.exchange(false)) {
+        DisableNagleTowards(opts_.port);  // a new socket
+        try {
+          Subscribe();
+        } catch (const mqtt::exception& e) {
+          std::fprintf(stderr, "receiver: re-subscribing failed: %s\n", e.what());
+          if (client_.is_connected()) reconnected_ = true;  // else the next reconnect retries
+        }
+      }
       FlushDispatches();
       if (opts_.max_events >= 0 && static_cast<long>(seen_.size()) >= opts_.max_events &&
           dispatches_.empty()) {
@@ -179,7 +231,7 @@ class Receiver {
     if (duplicate) return;  // acknowledged again, processed once
     if (log_) log_ << payload << "\n" << std::flush;
     Say("receiver: " + Describe(event));
-    if (opts_.dispatch_after_ms >= 0 && event.value("category", "") == "alarm") {
+    if (opts_.dispatch_after_ms >= 0 && Text(event, "category", "") == "alarm") {
       dispatches_.push_back(
           {std::chrono::steady_clock::now() + std::chrono::milliseconds(opts_.dispatch_after_ms),
            base + "/ack", id});
@@ -188,15 +240,15 @@ class Receiver {
 
   static std::string Describe(const nlohmann::json& e) {
     std::string line =
-        e.value("id", "?") + " " + e.value("category", "?") + "/" + e.value("type", "?");
-    if (e.contains("zone") && e["zone"].is_string() && !e["zone"].get<std::string>().empty()) {
-      line += " zone=" + e["zone"].get<std::string>();
+        Text(e, "id", "?") + " " + Text(e, "category", "?") + "/" + Text(e, "type", "?");
+    if (const std::string zone = Text(e, "zone", ""); !zone.empty()) line += " zone=" + zone;
+    if (const auto cid = e.find("contact_id"); cid != e.end() && cid->is_object()) {
+      line += " cid=" + Text(*cid, "data", "");
     }
-    if (e.contains("contact_id") && e["contact_id"].is_object()) {
-      line += " cid=" + e["contact_id"].value("data", "");
+    if (const auto watch = e.find("vacant_watch"); watch != e.end() && *watch == true) {
+      line += " VACANT-HOUSE";
     }
-    if (e.value("vacant_watch", false)) line += " VACANT-HOUSE";
-    line += " \"" + e.value("text", "") + "\"";
+    line += " \"" + Text(e, "text", "") + "\"";
     return line;
   }
 
@@ -232,6 +284,7 @@ class Receiver {
   std::set<std::string> seen_;
   std::vector<PendingDispatch> dispatches_;
   std::ofstream log_;
+  std::atomic<bool> reconnected_{false};
 };
 
 }  // namespace
