@@ -176,7 +176,9 @@ void MqttClient::Connected(int rc) {
 void MqttClient::Lost(const std::string& reason) {
   const bool was_connected = connected_;
   connected_ = false;
-  if (was_connected) {
+  if (was_connected && !running_) {
+    LogMessage(LogLevel::kInfo, options_.name, "disconnected");  // our own Stop()
+  } else if (was_connected) {
     LogMessage(LogLevel::kWarning, options_.name, "connection lost: " + reason);
   } else {
     LogMessage(LogLevel::kDebug, options_.name, "connect attempt failed: " + reason);
