@@ -1,12 +1,10 @@
 // Measures the cost of Store::Commit (snapshot + one reportable event) with synchronous=NORMAL
 // and synchronous=FULL, on the file system that holds the given directory. Not part of the test
-// suite: results depend on the disk. Build and run (from the repo root, after configuring
-// build-dir with CMake and building homesec_store):
+// suite: results depend on the disk. Built by CMake (bench/CMakeLists.txt); from the repo root:
 //
-//   g++ -std=c++20 -O2 -I. bench/store_commit_bench.cpp build-dir/store/libhomesec_store.a
-//       build-dir/rules/libhomesec_rules.a -lsqlite3 -lcrypto -o /tmp/store_commit_bench
-//   (one command line)
-//   /tmp/store_commit_bench /var/tmp 2000
+//   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+//   cmake --build build --target homesec-store-commit-bench
+//   build/bench/homesec-store-commit-bench /var/tmp 2000
 //
 // Arguments: directory for the temporary database (default /var/tmp: a real disk, unlike a
 // tmpfs /tmp where fsync costs nothing) and the number of commits per mode (default 2000).
