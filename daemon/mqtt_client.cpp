@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <mutex>
 
@@ -22,9 +23,39 @@ void InitLibraryOnce() {
   std::call_once(once, [] { mosquitto_lib_init(); });
 }
 
-std::string MosqError(int rc) {
-  if (rc == MOSQ_ERR_ERRNO) return std::string("system error: ") + std::strerror(errno);
+std::string MosqError(int rc, bool tls) {
+  if (rc == MOSQ_ERR_ERRNO) {
+    // libmosquitto sets EPROTO for every failed SSL_read/SSL_write, a refused handshake included.
+    if (tls && errno == EPROTO) return "TLS error (the connection failed in OpenSSL)";
+    return std::string("system error: ") + std::strerror(errno);
+  }
   return mosquitto_strerror(rc);
+}
+
+// What libmosquitto said through its log callback while one of its calls ran: the only place it
+// gives OpenSSL's reason for a failed handshake ("certificate verify failed", "tlsv1 alert unknown
+// ca") or names a certificate file it could not load; the call itself returns no more than "A TLS
+// error occurred." or EPROTO. The daemon drives its clients from one thread, so one note per
+// thread, tagged with the client it belongs to, is enough.
+struct LibraryNote {
+  const void* client = nullptr;
+  std::string text;
+};
+thread_local LibraryNote library_note;
+
+void NoteLibraryError(const void* client, const char* text) {
+  constexpr std::size_t kMaxNote = 400;
+  if (library_note.client != client) library_note = LibraryNote{client, ""};
+  if (library_note.text.find(text) != std::string::npos) return;  // printed twice by the library
+  if (library_note.text.size() > kMaxNote) return;
+  if (!library_note.text.empty()) library_note.text += "; ";
+  library_note.text += text;
+}
+
+std::string TakeLibraryNote(const void* client) {
+  std::string text = library_note.client == client ? std::move(library_note.text) : "";
+  library_note = LibraryNote{};
+  return text;
 }
 
 }  // namespace
@@ -41,7 +72,7 @@ struct MqttTrampolines {
     // may be reused by the next open().
     if (self->registered_fd_ >= 0) self->loop_.Unwatch(self->registered_fd_);
     self->registered_fd_ = -1;
-    self->Lost(rc == 0 ? "disconnected" : MosqError(rc));
+    self->Lost(rc == 0 ? "disconnected" : MosqError(rc, self->options_.tls.has_value()));
   }
   static void Message(struct mosquitto*, void* obj, const struct mosquitto_message* m) {
     auto* self = static_cast<MqttClient*>(obj);
@@ -64,6 +95,20 @@ struct MqttTrampolines {
     if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) {
       LogMessage(LogLevel::kDebug, static_cast<MqttClient*>(obj)->options_.name, text);
     }
+    if ((level & MOSQ_LOG_ERR) && text != nullptr) NoteLibraryError(obj, text);
+  }
+  // loop_read/loop_write report most failures through on_disconnect, but not all: a TLS
+  // handshake that fails inside them (libmosquitto's want_connect state) closes the socket and
+  // only returns MOSQ_ERR_TLS. Without this the client would wait for the connect timeout.
+  static void LoopResult(MqttClient* self, int rc) {
+    if (rc == MOSQ_ERR_SUCCESS || self->mosq_ == nullptr) return;
+    if (!self->running_ || self->reconnect_timer_ != 0) return;  // on_disconnect already ran
+    if (mosquitto_socket(self->mosq_) >= 0) {
+      LogMessage(LogLevel::kDebug, self->options_.name,
+                 "loop: " + MosqError(rc, self->options_.tls.has_value()));
+      return;
+    }
+    self->Lost(MosqError(rc, self->options_.tls.has_value()));
   }
 };
 
@@ -134,6 +179,7 @@ void MqttClient::Attempt() {
     mosquitto_username_pw_set(mosq_, options_.username.c_str(),
                               options_.password.empty() ? nullptr : options_.password.c_str());
   }
+  TakeLibraryNote(this);  // a fresh attempt: nothing from the last one
   int rc = MOSQ_ERR_SUCCESS;
   if (options_.will) {
     const MqttWill& will = *options_.will;
@@ -145,6 +191,12 @@ void MqttClient::Attempt() {
     rc = mosquitto_tls_set(mosq_, tls.ca.empty() ? nullptr : tls.ca.c_str(), nullptr,
                            tls.cert.empty() ? nullptr : tls.cert.c_str(),
                            tls.key.empty() ? nullptr : tls.key.c_str(), nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) {
+      // libmosquitto checks that each file opens; "Invalid arguments" alone would not say which.
+      Lost("TLS files (ca " + tls.ca + ", cert " + tls.cert + ", key " + tls.key +
+           "): " + MosqError(rc, false) + " - is each one there and readable?");
+      return;
+    }
   }
   if (rc == MOSQ_ERR_SUCCESS) {
     attempt_started_ = ClockNow().mono;
@@ -152,8 +204,7 @@ void MqttClient::Attempt() {
                                  static_cast<int>(options_.keepalive.count()));
   }
   if (rc != MOSQ_ERR_SUCCESS) {
-    Lost("connect to " + options_.host + ":" + std::to_string(options_.port) + ": " +
-         MosqError(rc));
+    Lost(MosqError(rc, options_.tls.has_value()));
     return;
   }
   SyncRegistration();
@@ -167,6 +218,7 @@ void MqttClient::Connected(int rc) {
   }
   connected_ = true;
   ++connects_;
+  TakeLibraryNote(this);
   backoff_ = options_.backoff_initial;
   LogMessage(LogLevel::kInfo, options_.name,
              "connected to " + options_.host + ":" + std::to_string(options_.port));
@@ -176,12 +228,25 @@ void MqttClient::Connected(int rc) {
 void MqttClient::Lost(const std::string& reason) {
   const bool was_connected = connected_;
   connected_ = false;
+  std::string why = reason;
+  if (const std::string note = TakeLibraryNote(this); !note.empty()) {
+    why += " (" + note + ")";
+  }
   if (was_connected && !running_) {
     LogMessage(LogLevel::kInfo, options_.name, "disconnected");  // our own Stop()
   } else if (was_connected) {
-    LogMessage(LogLevel::kWarning, options_.name, "connection lost: " + reason);
+    LogMessage(LogLevel::kWarning, options_.name, "connection lost: " + why);
+  } else if (backoff_ == options_.backoff_initial) {
+    // The first failure since start or since the last connection says why (a wrong CA, a
+    // certificate the broker refuses, a broker that is down); the retries every few seconds
+    // after it would only repeat it.
+    LogMessage(LogLevel::kWarning, options_.name,
+               "cannot connect to " + options_.host + ":" + std::to_string(options_.port) + ": " +
+                   why + "; retrying (repeated failures are logged at debug level)");
   } else {
-    LogMessage(LogLevel::kDebug, options_.name, "connect attempt failed: " + reason);
+    LogMessage(
+        LogLevel::kDebug, options_.name,
+        "connect to " + options_.host + ":" + std::to_string(options_.port) + " failed: " + why);
   }
   if (callbacks_.on_disconnect) callbacks_.on_disconnect(reason);
   if (running_) ScheduleReconnect();
@@ -218,19 +283,20 @@ void MqttClient::OnMisc() {
   }
   const int rc = mosquitto_loop_misc(mosq_);
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
-    LogMessage(LogLevel::kDebug, options_.name, "loop_misc: " + MosqError(rc));
+    LogMessage(LogLevel::kDebug, options_.name,
+               "loop_misc: " + MosqError(rc, options_.tls.has_value()));
   }
   if (reconnect_timer_ == 0) ScheduleMisc();
 }
 
 void MqttClient::OnReadable() {
   if (mosq_ == nullptr) return;
-  mosquitto_loop_read(mosq_, 1);
+  MqttTrampolines::LoopResult(this, mosquitto_loop_read(mosq_, 1));
 }
 
 void MqttClient::OnWritable() {
   if (mosq_ == nullptr) return;
-  mosquitto_loop_write(mosq_, 1);
+  MqttTrampolines::LoopResult(this, mosquitto_loop_write(mosq_, 1));
 }
 
 int MqttClient::fd() const {
@@ -277,7 +343,7 @@ bool MqttClient::Publish(const std::string& topic, const std::string& payload, i
                                    payload.data(), qos, retain);
   if (rc != MOSQ_ERR_SUCCESS) {
     LogMessage(LogLevel::kWarning, options_.name,
-               "publish to " + topic + " failed: " + MosqError(rc));
+               "publish to " + topic + " failed: " + MosqError(rc, options_.tls.has_value()));
     return false;
   }
   return true;
@@ -290,7 +356,7 @@ bool MqttClient::Subscribe(const std::string& topic, int qos, int options) {
                      : mosquitto_subscribe(mosq_, nullptr, topic.c_str(), qos);
   if (rc != MOSQ_ERR_SUCCESS) {
     LogMessage(LogLevel::kWarning, options_.name,
-               "subscribe to " + topic + " failed: " + MosqError(rc));
+               "subscribe to " + topic + " failed: " + MosqError(rc, options_.tls.has_value()));
     return false;
   }
   return true;

@@ -246,6 +246,11 @@ TestClient::~TestClient() {
   mosquitto_destroy(mosq_);
 }
 
+bool TestClient::UseTls(const std::string& ca, const std::string& cert, const std::string& key) {
+  return mosquitto_tls_set(mosq_, ca.c_str(), nullptr, cert.c_str(), key.c_str(), nullptr) ==
+         MOSQ_ERR_SUCCESS;
+}
+
 bool TestClient::Connect(std::chrono::milliseconds timeout) {
   if (mosquitto_connect_async(mosq_, "127.0.0.1", port_, 30) != MOSQ_ERR_SUCCESS) return false;
   mosquitto_loop_start(mosq_);

@@ -99,6 +99,9 @@ class TestClient {
   // this client is away (the platform's durable session).
   TestClient(const std::string& id, int port, bool clean_session = true);
   ~TestClient();
+  // TLS (tls_test.cpp): the CA that signed the broker's certificate, and this client's
+  // certificate and key. Call before Connect(); false if libmosquitto refuses the files.
+  bool UseTls(const std::string& ca, const std::string& cert, const std::string& key);
   bool Connect(std::chrono::milliseconds timeout = 5s);
   bool connected();
   // Subscribes and waits for SUBACK.
