@@ -1,6 +1,7 @@
 // homesecd's wiring: config -> store -> panel -> GPIO -> brokers, all on one EventLoop.
 #include "daemon/app.hpp"
 
+#include <openssl/rand.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <systemd/sd-daemon.h>
@@ -143,11 +144,17 @@ void App::CreateAdapters() {
     uplink_hooks.on_link = [this](bool connected) { Dispatch(UplinkLink{connected}); };
     uplink_hooks.on_dispatch = [this](const PlatformAck& ack) { local_->PublishDispatch(ack); };
     uplink_hooks.on_command = [this](const Command& command) { Dispatch(command); };
+    uplink_hooks.on_watch_ack = [this](const WatchAck& ack) { Dispatch(ack); };
     uplink_hooks.heartbeat_fields = [this] {
       return nlohmann::json{{"mode", std::string(ToString(panel_->mode()))}};
     };
     uplink_ = std::make_unique<Uplink>(*loop_, *store_, config_->uplink, config_->hub,
                                        std::move(uplink_hooks));
+  }
+  // After a reload the new clients still owe the brokers the retained watch registration.
+  if (watch_) {
+    local_->Apply(*watch_);
+    if (uplink_) uplink_->SetWatch(*watch_);
   }
 }
 
@@ -175,7 +182,21 @@ void App::ReloadUsersIfChanged() {
 }
 
 void App::Dispatch(const Input& input) {
-  if (std::holds_alternative<Command>(input)) ReloadUsersIfChanged();
+  if (const auto* command = std::get_if<Command>(&input)) {
+    ReloadUsersIfChanged();
+    if (command->action == CommandAction::kWatchStart && command->watch &&
+        command->watch->keyholder) {
+      // The keyholder's PIN is hashed by the panel with a salt from the kernel's random source.
+      Command salted = *command;
+      salted.watch->salt.resize(16);
+      if (RAND_bytes(salted.watch->salt.data(), static_cast<int>(salted.watch->salt.size())) != 1) {
+        salted.watch->salt.clear();  // the panel refuses the keyholder, saying why
+      }
+      const Now now = ClockNow();
+      CommitAndExecute(panel_->Handle(salted, now), now);
+      return;
+    }
+  }
   const Now now = ClockNow();
   CommitAndExecute(panel_->Handle(input, now), now);
 }
@@ -202,12 +223,16 @@ void App::CommitAndExecute(std::vector<Action> actions, Now now) {
       gpio_out_->Apply(*output, now, &errors);
       for (const std::string& e : errors) LogMessage(LogLevel::kError, kTag, "output: " + e);
     }
+    if (const auto* watch = std::get_if<WatchChanged>(&action)) {
+      watch_ = *watch;
+      if (uplink_) uplink_->SetWatch(*watch);
+    }
     if (local_) local_->Apply(action);
   }
 }
 
 void App::RearmDeadline() {
-  std::optional<MonoTime> next = panel_->NextDeadline();
+  std::optional<MonoTime> next = panel_->NextDeadline(ClockNow());
   for (const std::optional<MonoTime> other :
        {gpio_in_ ? gpio_in_->NextDeadline() : std::nullopt,
         gpio_out_ ? gpio_out_->NextDeadline() : std::nullopt}) {
@@ -227,7 +252,7 @@ void App::RearmDeadline() {
       for (const Reading& reading : gpio_in_->OnTick(now)) Dispatch(reading);
     }
     if (gpio_out_) gpio_out_->OnTick(now);
-    if (const auto due = panel_->NextDeadline(); due && *due <= now.mono) Dispatch(Tick{});
+    if (const auto due = panel_->NextDeadline(now); due && *due <= now.mono) Dispatch(Tick{});
   });
 }
 

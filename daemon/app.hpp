@@ -55,6 +55,7 @@ class App {
   std::unique_ptr<LocalInterface> local_;
   std::unique_ptr<Uplink> uplink_;
   std::vector<int> gpio_fds_;
+  std::optional<WatchChanged> watch_;  // the last watch registration, for recreated adapters
   std::int64_t users_version_ = -1;
   EventLoop::TimerId deadline_timer_ = 0;
   MonoTime deadline_armed_ = MonoTime::max();

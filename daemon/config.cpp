@@ -1,6 +1,6 @@
 // Loading etc/homesec.json: reads every section (config_brokers.cpp, config_sources.cpp,
-// config_zones.cpp, config_policy.cpp), collects every mistake, and only when there are none
-// hands back an AppConfig with its defaults filled in. Never throws.
+// config_zones.cpp, config_policy.cpp, config_watch.cpp), collects every mistake, and only when
+// there are none hands back an AppConfig with its defaults filled in. Never throws.
 #include "daemon/config.hpp"
 
 #include <filesystem>
@@ -55,7 +55,7 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
         json, "", errors,
         {"hub", "storage", "local_mqtt", "uplink", "devices", "zones", "modes",
          "allow_long_entry_delay", "codes", "cross_zone_window_s", "recent_closing_window_s",
-         "uplink_zone_number", "outputs", "log_level", "sim_gpio_dir"});
+         "uplink_zone_number", "outputs", "log_level", "sim_gpio_dir", "watch"});
     if (!root.ok()) return ConfigResult{std::nullopt, errors.Take()};
 
     ReadHub(root.Get("hub"), errors, config.hub);
@@ -73,6 +73,7 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
     ReadZones(root.Get("zones"), config.devices, errors, panel.zones);
     ReadModes(root.Get("modes"), panel.allow_long_entry_delay, errors, panel.timing);
     ReadCodes(root.Get("codes"), errors, panel.codes);
+    ReadWatch(root.Get("watch"), errors, panel.watch);
     panel.devices = SupervisionOf(config.devices);
 
     // The panel's own rules last: they assume the fields above are individually sane, and their

@@ -1,6 +1,7 @@
 // The config's sections, each read by its own file (internal to daemon/config*.cpp):
 // config_brokers.cpp (hub, storage, local_mqtt, uplink), config_sources.cpp (devices, outputs,
-// GPIO lines), config_zones.cpp (zones) and config_policy.cpp (modes, codes).
+// GPIO lines), config_zones.cpp (zones), config_policy.cpp (modes, codes) and config_watch.cpp
+// (watch).
 #pragma once
 
 #include <map>
@@ -50,5 +51,8 @@ void ReadZones(const nlohmann::json* zones, const std::vector<DeviceConfig>& dev
 void ReadModes(const nlohmann::json* modes, bool allow_long_entry_delay, ConfigErrors& errors,
                std::map<Mode, ModeTiming>& out);
 void ReadCodes(const nlohmann::json* codes, ConfigErrors& errors, CodePolicy& out);
+
+// "watch": the vacant-house watch's report time, time zone and arm retry (config_watch.cpp).
+void ReadWatch(const nlohmann::json* watch, ConfigErrors& errors, WatchConfig& out);
 
 }  // namespace homesec

@@ -13,14 +13,29 @@ namespace {
 // Which command may use which option (the global ones are always allowed).
 const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
     {"--force", {CtlCommand::kArm}},
-    {"--pin-stdin", {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd}},
+    {"--pin-stdin",
+     {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd, CtlCommand::kWatchStart,
+      CtlCommand::kWatchExtend, CtlCommand::kWatchCancel}},
     {"--last", {CtlCommand::kEvents}},
     {"--role", {CtlCommand::kUserAdd}},
     {"--from", {CtlCommand::kUserAdd}},
     {"--until", {CtlCommand::kUserAdd}},
     {"--replace", {CtlCommand::kUserAdd}},
+    {"--return", {CtlCommand::kWatchStart, CtlCommand::kWatchExtend}},
+    {"--depart", {CtlCommand::kWatchStart}},
+    {"--phone", {CtlCommand::kWatchStart}},
+    {"--notes", {CtlCommand::kWatchStart}},
+    {"--keyholder", {CtlCommand::kWatchStart}},
+    {"--keyholder-from", {CtlCommand::kWatchStart}},
+    {"--keyholder-until", {CtlCommand::kWatchStart}},
+    {"--keyholder-hours", {CtlCommand::kWatchStart}},
+    {"--rearm-after", {CtlCommand::kWatchStart}},
 };
-const std::set<std::string> kValueOptions{"--config", "--last", "--role", "--from", "--until"};
+const std::set<std::string> kValueOptions{
+    "--config",          "--last",       "--role",           "--from",
+    "--until",           "--return",     "--depart",         "--phone",
+    "--notes",           "--keyholder",  "--keyholder-from", "--keyholder-until",
+    "--keyholder-hours", "--rearm-after"};
 const std::set<std::string> kFlagOptions{"--json", "--pin-stdin", "--force", "--replace", "--help"};
 
 struct Tokens {
@@ -60,7 +75,18 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
                         : "user: unknown subcommand '" + sub + "' (add, list or remove)";
     return std::nullopt;
   }
-  error = "unknown command '" + verb + "' (status, arm, disarm, events or user)";
+  if (verb == "watch") {
+    consumed = 2;
+    const std::string sub = words.size() > 1 ? words[1] : "";
+    if (sub == "start") return CtlCommand::kWatchStart;
+    if (sub == "show") return CtlCommand::kWatchShow;
+    if (sub == "extend") return CtlCommand::kWatchExtend;
+    if (sub == "cancel") return CtlCommand::kWatchCancel;
+    error = sub.empty() ? "watch: missing subcommand (start, show, extend or cancel)"
+                        : "watch: unknown subcommand '" + sub + "' (start, show, extend or cancel)";
+    return std::nullopt;
+  }
+  error = "unknown command '" + verb + "' (status, arm, disarm, events, user or watch)";
   return std::nullopt;
 }
 
@@ -201,6 +227,61 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
       }
       break;
     }
+    case CtlCommand::kWatchStart:
+    case CtlCommand::kWatchExtend: {
+      if (!operands.empty()) return Fail("unexpected argument '" + operands[0] + "'");
+      const char* what = args.command == CtlCommand::kWatchStart ? "watch start" : "watch extend";
+      // RFC 3339, and "now" for the departure.
+      const auto time_option = [&](const char* name, std::optional<WallTime>& out,
+                                   bool allow_now) -> std::string {
+        const std::string* text = option(name);
+        if (text == nullptr) return {};
+        if (allow_now && *text == "now") return {};
+        out = ParseRfc3339(*text);
+        if (!out) {
+          return std::string(name) + ": expected an RFC 3339 time such as " +
+                 "2026-10-28T18:00:00+01:00" + (allow_now ? " or 'now'" : "") + ", got '" + *text +
+                 "'";
+        }
+        return {};
+      };
+      for (const std::string& e : {time_option("--return", args.watch_return, false),
+                                   time_option("--depart", args.watch_departure, true),
+                                   time_option("--keyholder-from", args.keyholder_from, false),
+                                   time_option("--keyholder-until", args.keyholder_until, false)}) {
+        if (!e.empty()) return Fail(e);
+      }
+      if (!args.watch_return) return Fail(std::string(what) + ": --return TIME is required");
+      if (args.command == CtlCommand::kWatchExtend) break;
+      if (const std::string* phone = option("--phone")) args.watch_phone = *phone;
+      if (args.watch_phone.empty()) {
+        return Fail("watch start: --phone is required (the patrol calls it)");
+      }
+      if (const std::string* notes = option("--notes")) args.watch_notes = *notes;
+      if (const std::string* name = option("--keyholder")) args.keyholder = *name;
+      if (const std::string* hours = option("--keyholder-hours")) args.keyholder_hours = *hours;
+      if (const std::string* rearm = option("--rearm-after")) {
+        int s = 0;
+        const auto [end, ec] = std::from_chars(rearm->data(), rearm->data() + rearm->size(), s);
+        if (ec != std::errc() || end != rearm->data() + rearm->size() || s <= 0) {
+          return Fail("--rearm-after: expected seconds, got '" + *rearm + "'");
+        }
+        args.rearm_after_s = s;
+      }
+      const bool keyholder_details = args.keyholder_from || args.keyholder_until ||
+                                     !args.keyholder_hours.empty() || args.rearm_after_s;
+      if (args.keyholder.empty() && keyholder_details) {
+        return Fail(
+            "watch start: --keyholder-from/--keyholder-until/--keyholder-hours/"
+            "--rearm-after need --keyholder NAME");
+      }
+      if (!args.keyholder.empty() && !(args.keyholder_from && args.keyholder_until)) {
+        return Fail("watch start: a keyholder needs --keyholder-from and --keyholder-until");
+      }
+      break;
+    }
+    case CtlCommand::kWatchShow:
+    case CtlCommand::kWatchCancel:
     case CtlCommand::kStatus:
     case CtlCommand::kDisarm:
     case CtlCommand::kUserList:
@@ -224,10 +305,21 @@ std::string CtlUsage() {
                                      a keyholder needs --from/--until (RFC 3339)
   user list                          users and roles (never PINs)
   user remove NAME
+  watch start --return TIME [--depart TIME] --phone PHONE [--notes TEXT]
+              [--keyholder NAME --keyholder-from TIME --keyholder-until TIME
+               [--keyholder-hours HH:MM-HH:MM] [--rearm-after SECONDS]] [--pin-stdin]
+                                     register a vacant-house watch (trip); TIME is RFC 3339,
+                                     --depart defaults to now; asks for your PIN, then the
+                                     keyholder's PIN (--pin-stdin: one line each)
+  watch show                         the watch, its state and the platform's confirmation
+  watch extend --return TIME [--pin-stdin]
+                                     move the expected return
+  watch cancel [--pin-stdin]         end the watch without disarming
 
   --config PATH   the homesecd config (default /etc/homesec/homesec.json)
   --json          machine-readable output
-  --pin-stdin     read the PIN as one line from stdin instead of the terminal
+  --pin-stdin     read the PIN as one line from stdin instead of the terminal (watch start
+                  with a keyholder: a second line with the keyholder's PIN)
 
 exit status: 0 ok, 1 refused, 2 usage or config error, 3 homesecd unreachable
 )";

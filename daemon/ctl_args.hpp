@@ -12,7 +12,20 @@
 
 namespace homesec {
 
-enum class CtlCommand { kHelp, kStatus, kArm, kDisarm, kEvents, kUserAdd, kUserList, kUserRemove };
+enum class CtlCommand {
+  kHelp,
+  kStatus,
+  kArm,
+  kDisarm,
+  kEvents,
+  kUserAdd,
+  kUserList,
+  kUserRemove,
+  kWatchStart,
+  kWatchShow,
+  kWatchExtend,
+  kWatchCancel,
+};
 
 inline constexpr const char* kDefaultConfigPath = "/etc/homesec/homesec.json";
 
@@ -32,6 +45,16 @@ struct CtlArgs {
   bool replace = false;  // user add over an existing user
   std::optional<WallTime> valid_from;
   std::optional<WallTime> valid_until;
+  // watch start / extend
+  std::optional<WallTime> watch_departure;  // nullopt: now
+  std::optional<WallTime> watch_return;
+  std::string watch_phone;
+  std::string watch_notes;
+  std::string keyholder;  // empty: no keyholder
+  std::optional<WallTime> keyholder_from;
+  std::optional<WallTime> keyholder_until;
+  std::string keyholder_hours;  // "08:00-20:00" or empty
+  std::optional<int> rearm_after_s;
 };
 
 struct CtlParseResult {

@@ -110,6 +110,47 @@ nlohmann::json StatusToJson(const PanelStatus& status) {
                         {"zones", zones}};
 }
 
+std::string FormatWatch(const nlohmann::json& registration) {
+  if (!registration.is_object() || !registration.contains("watch_id")) {
+    return "no vacant-house watch\n";
+  }
+  const auto text = [&](const nlohmann::json& object, const char* key) -> std::string {
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return "-";
+    if (it->is_string()) return it->get<std::string>().empty() ? "-" : it->get<std::string>();
+    return it->dump();
+  };
+  std::vector<std::vector<std::string>> rows{
+      {"watch", text(registration, "watch_id")},
+      {"state", text(registration, "state")},
+      {"departure", text(registration, "departure")},
+      {"expected return", text(registration, "expected_return")},
+      {"overdue", registration.value("overdue", false) ? "yes" : "no"},
+      {"contact", text(registration, "contact")},
+      {"notes", text(registration, "notes")},
+      {"created by", text(registration, "created_by")},
+  };
+  if (const auto open = registration.find("open_zones"); open != registration.end()) {
+    std::string zones;
+    for (const auto& zone : *open) {
+      if (zone.is_string()) zones += (zones.empty() ? "" : ", ") + zone.get<std::string>();
+    }
+    rows.push_back({"open zones", zones.empty() ? "-" : zones});
+  }
+  if (const auto k = registration.find("keyholder"); k != registration.end() && k->is_object()) {
+    std::string window = text(*k, "valid_from") + " to " + text(*k, "valid_until");
+    if (k->contains("hours")) window += ", daily " + text(*k, "hours");
+    rows.push_back({"keyholder", text(*k, "name") + " (" + window + ")"});
+  }
+  if (const auto ack = registration.find("platform_ack");
+      ack != registration.end() && ack->is_object()) {
+    rows.push_back({"platform", text(*ack, "status") + " at " + text(*ack, "time")});
+  } else {
+    rows.push_back({"platform", "not acknowledged yet"});
+  }
+  return FormatTable({"WATCH", "VALUE"}, rows);
+}
+
 std::string FormatCommandResult(const CommandResult& result) {
   std::string out = result.accepted ? "accepted" : "refused (" + result.reason + ")";
   if (!result.message.empty()) out += ": " + result.message;

@@ -28,6 +28,10 @@ std::string FormatStatus(const PanelStatus& status);
 // {"state", "available", "zones": [{"id", "name", "status", "open"}]}
 nlohmann::json StatusToJson(const PanelStatus& status);
 
+// The retained watch registration for people: one "field  value" line each, times as given
+// (UTC). "no vacant-house watch" for an empty or unreadable document.
+std::string FormatWatch(const nlohmann::json& registration);
+
 // "accepted: armed_away by alice" / "refused (zones_open): ... open zones: a, b".
 std::string FormatCommandResult(const CommandResult& result);
 

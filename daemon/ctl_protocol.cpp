@@ -19,6 +19,34 @@ nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std:
   return request;
 }
 
+nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,
+                                const std::string& keyholder_pin, const std::string& request_id) {
+  CommandAction action = CommandAction::kWatchCancel;
+  if (args.command == CtlCommand::kWatchStart) action = CommandAction::kWatchStart;
+  if (args.command == CtlCommand::kWatchExtend) action = CommandAction::kWatchExtend;
+  nlohmann::json request{
+      {"action", std::string(ToString(action))}, {"code", code}, {"request_id", request_id}};
+  if (action == CommandAction::kWatchExtend) {
+    request["watch"] = {{"expected_return", FormatRfc3339(*args.watch_return)}};
+  } else if (action == CommandAction::kWatchStart) {
+    nlohmann::json watch{
+        {"departure", args.watch_departure ? FormatRfc3339(*args.watch_departure) : "now"},
+        {"expected_return", FormatRfc3339(*args.watch_return)},
+        {"contact_phone", args.watch_phone},
+        {"notes", args.watch_notes}};
+    if (!args.keyholder.empty()) {
+      watch["keyholder"] = {{"name", args.keyholder},
+                            {"pin", keyholder_pin},
+                            {"valid_from", FormatRfc3339(*args.keyholder_from)},
+                            {"valid_until", FormatRfc3339(*args.keyholder_until)}};
+      if (!args.keyholder_hours.empty()) watch["keyholder"]["hours"] = args.keyholder_hours;
+      if (args.rearm_after_s) watch["rearm_after_keyholder_s"] = *args.rearm_after_s;
+    }
+    request["watch"] = std::move(watch);
+  }
+  return request;
+}
+
 std::optional<CommandResult> ParseCommandReply(std::string_view payload,
                                                const std::string& request_id) {
   const nlohmann::json json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
@@ -31,6 +59,7 @@ std::optional<CommandResult> ParseCommandReply(std::string_view payload,
   result.reason = StringField(json, "reason");
   result.message = StringField(json, "message");
   result.user = StringField(json, "user");
+  result.watch_id = StringField(json, "watch_id");
   if (const auto action = ParseCommandAction(StringField(json, "action"))) {
     result.action = *action;
   }

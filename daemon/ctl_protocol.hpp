@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/config.hpp"
+#include "daemon/ctl_args.hpp"
 #include "rules/types.hpp"
 
 namespace homesec {
@@ -19,6 +20,11 @@ namespace homesec {
 // when `code` is empty.
 nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std::string>& code,
                                   bool force, const std::string& request_id);
+
+// WATCH_START / WATCH_EXTEND / WATCH_CANCEL with the resident's code and, for WATCH_START with a
+// keyholder, the keyholder's PIN inside "watch" (docs/vacant-house-watch.md).
+nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,
+                                const std::string& keyholder_pin, const std::string& request_id);
 
 // The result for `request_id`, or nullopt when the payload is someone else's reply or not a
 // result at all (other clients' replies share the topic).

@@ -1,6 +1,8 @@
 // Parsing of local commands and the JSON shape of their results (docs/protocol.md).
 #include "daemon/local_command.hpp"
 
+#include <initializer_list>
+
 namespace homesec {
 namespace {
 
@@ -23,6 +25,96 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
+// Why a JSON value is not what a watch field needs, or empty.
+std::string ReadTime(const nlohmann::json& value, const std::string& path, WallTime& out) {
+  if (!value.is_string()) return path + " must be an RFC 3339 time string";
+  const auto parsed = ParseRfc3339(value.get<std::string>());
+  if (!parsed) {
+    return path + ": '" + value.get<std::string>() +
+           "' is not an RFC 3339 time (e.g. 2026-10-28T18:00:00+01:00)";
+  }
+  out = *parsed;
+  return {};
+}
+
+std::string ReadString(const nlohmann::json& object, const char* key, const std::string& path,
+                       std::string& out) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return {};
+  if (!it->is_string()) return path + key + " must be a string";
+  out = it->get<std::string>();
+  return {};
+}
+
+// Unknown keys are refused: a misspelt "expected_retrun" must not silently become "missing".
+std::string UnknownKey(const nlohmann::json& object, const std::string& path,
+                       std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : object.items()) {
+    bool found = false;
+    for (const std::string_view k : known) found = found || key == k;
+    if (!found) return "unknown field " + path + key;
+  }
+  return {};
+}
+
+// {"departure": "now" | time, "expected_return", "contact_phone", "notes", "keyholder": {"name",
+//  "pin", "valid_from", "valid_until", "hours"}, "rearm_after_keyholder_s"}. Empty on success.
+std::string ParseWatchSpec(const nlohmann::json& json, WatchSpec& spec) {
+  if (!json.is_object()) return "\"watch\" must be an object";
+  if (auto e = UnknownKey(json, "watch.",
+                          {"departure", "expected_return", "contact_phone", "notes", "keyholder",
+                           "rearm_after_keyholder_s"});
+      !e.empty()) {
+    return e;
+  }
+  if (const auto it = json.find("departure"); it != json.end() && !it->is_null()) {
+    if (!(it->is_string() && it->get<std::string>() == "now")) {
+      WallTime t{};
+      if (auto e = ReadTime(*it, "watch.departure", t); !e.empty()) return e + " or \"now\"";
+      spec.departure = t;
+    }
+  }
+  if (const auto it = json.find("expected_return"); it != json.end() && !it->is_null()) {
+    WallTime t{};
+    if (auto e = ReadTime(*it, "watch.expected_return", t); !e.empty()) return e;
+    spec.expected_return = t;
+  }
+  if (auto e = ReadString(json, "contact_phone", "watch.", spec.contact_phone); !e.empty()) {
+    return e;
+  }
+  if (auto e = ReadString(json, "notes", "watch.", spec.notes); !e.empty()) return e;
+  if (const auto it = json.find("rearm_after_keyholder_s"); it != json.end() && !it->is_null()) {
+    if (!it->is_number_integer()) return "watch.rearm_after_keyholder_s must be whole seconds";
+    spec.rearm_after_keyholder = Seconds{it->get<std::int64_t>()};
+  }
+  if (const auto it = json.find("keyholder"); it != json.end() && !it->is_null()) {
+    if (!it->is_object()) return "watch.keyholder must be an object";
+    if (auto e = UnknownKey(*it, "watch.keyholder.",
+                            {"name", "pin", "valid_from", "valid_until", "hours"});
+        !e.empty()) {
+      return e;
+    }
+    WatchKeyholderSpec keyholder;
+    for (const char* key : {"valid_from", "valid_until"}) {
+      const auto t = it->find(key);
+      if (t == it->end()) return std::string("watch.keyholder.") + key + " is required";
+      WallTime& out =
+          std::string(key) == "valid_from" ? keyholder.valid_from : keyholder.valid_until;
+      if (auto e = ReadTime(*t, std::string("watch.keyholder.") + key, out); !e.empty()) {
+        return e;
+      }
+    }
+    if (auto e = ReadString(*it, "name", "watch.keyholder.", keyholder.name); !e.empty()) return e;
+    // A number would have lost its leading zeros on the way: PINs are strings.
+    if (auto e = ReadString(*it, "pin", "watch.keyholder.", keyholder.pin); !e.empty()) return e;
+    if (auto e = ReadString(*it, "hours", "watch.keyholder.", keyholder.hours); !e.empty()) {
+      return e;
+    }
+    spec.keyholder = std::move(keyholder);
+  }
+  return {};
+}
+
 LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
   std::string request_id;
   if (const auto it = json.find("request_id"); it != json.end()) {
@@ -36,10 +128,23 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
   const std::string action_text = action_it->get<std::string>();
   const std::optional<CommandAction> action = ParseCommandAction(action_text);
   if (!action) return Refuse("unknown action '" + action_text + "'", request_id);
+  if (*action == CommandAction::kPatrolCheckIn) {
+    return Refuse("PATROL_CHECK_IN comes only from the platform", request_id, action);
+  }
   Command command;
   command.action = *action;
   command.source = "mqtt";
   command.request_id = request_id;
+  if (const auto it = json.find("watch"); it != json.end()) {
+    if (*action != CommandAction::kWatchStart && *action != CommandAction::kWatchExtend) {
+      return Refuse("\"watch\" applies only to WATCH_START and WATCH_EXTEND", request_id, action);
+    }
+    WatchSpec spec;
+    if (std::string error = ParseWatchSpec(*it, spec); !error.empty()) {
+      return Refuse(error, request_id, action);
+    }
+    command.watch = std::move(spec);
+  }
   if (const auto it = json.find("code"); it != json.end() && !it->is_null()) {
     // A number would have lost its leading zeros on the way: PINs are strings.
     if (!it->is_string()) return Refuse("\"code\" must be a string", request_id, action);
@@ -69,6 +174,9 @@ LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained) {
     return ParseJsonCommand(json);
   }
   const std::optional<CommandAction> action = ParseCommandAction(text);
+  if (action == CommandAction::kPatrolCheckIn) {
+    return Refuse("PATROL_CHECK_IN comes only from the platform");
+  }
   if (!action) {
     return Refuse("unknown command '" + text.substr(0, 64) +
                   "' (expected ARM_AWAY, ARM_HOME, ARM_NIGHT, ARM_VACATION, DISARM, TRIGGER or "
@@ -81,13 +189,15 @@ LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained) {
 }
 
 nlohmann::json CommandResultToJson(const CommandResult& result) {
-  return nlohmann::json{{"request_id", result.request_id},
-                        {"action", std::string(ToString(result.action))},
-                        {"accepted", result.accepted},
-                        {"reason", result.reason},
-                        {"message", result.message},
-                        {"open_zones", result.open_zones},
-                        {"user", result.user}};
+  nlohmann::json json{{"request_id", result.request_id},
+                      {"action", std::string(ToString(result.action))},
+                      {"accepted", result.accepted},
+                      {"reason", result.reason},
+                      {"message", result.message},
+                      {"open_zones", result.open_zones},
+                      {"user", result.user}};
+  if (!result.watch_id.empty()) json["watch_id"] = result.watch_id;
+  return json;
 }
 
 }  // namespace homesec

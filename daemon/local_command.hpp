@@ -1,7 +1,9 @@
 // Commands arriving on the local broker's <topic_prefix>/command topic (Home Assistant, scripts,
 // homesecctl): the plain Home Assistant payloads (ARM_AWAY, DISARM, ...) or JSON
-// {"action", "code", "force", "request_id"}. Anything else becomes a CommandResult that says
-// exactly why it was refused (reason "invalid_request"), so a bad command never vanishes.
+// {"action", "code", "force", "request_id", "watch"} ("watch": the vacant-house watch details of
+// WATCH_START / WATCH_EXTEND, see docs/vacant-house-watch.md). Anything else becomes a
+// CommandResult that says exactly why it was refused (reason "invalid_request"), so a bad command
+// never vanishes.
 #pragma once
 
 #include <optional>

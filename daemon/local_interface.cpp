@@ -87,6 +87,17 @@ void LocalInterface::OnConnect() {
   Send(MqttOut{topics_.Availability(), "online", true}, 1);
   if (state_) Apply(*state_);
   for (const auto& [id, zone] : zones_) Apply(zone);
+  if (watch_) PublishWatch(*watch_);
+}
+
+void LocalInterface::PublishWatch(const WatchChanged& watch) {
+  // Retained: an app or `homesecctl watch show` reads the current watch whenever it connects.
+  // A watch that is over gets its final document, then the retained message is cleared.
+  const std::string topic = topics_.prefix + "/watch";
+  if (!watch.registration.empty() && !(watch.cleared && watch_published_)) {
+    Send(MqttOut{topic, watch.registration, true}, 1);
+  }
+  if (watch.cleared) Send(MqttOut{topic, "", true}, 1);
 }
 
 void LocalInterface::OnMessage(const MqttMessage& message) {
@@ -216,6 +227,11 @@ void LocalInterface::Apply(const Action& action) {
     Send(MqttOut{topics_.Event(), EventToJson(record->event, config_.hub.id).dump(), false}, 1);
   } else if (const auto* output = std::get_if<SetOutput>(&action)) {
     DriveSirens(*output);
+  } else if (const auto* watch = std::get_if<WatchChanged>(&action)) {
+    watch_published_ = false;
+    watch_ = *watch;
+    PublishWatch(*watch);
+    watch_published_ = true;
   }
 }
 

@@ -61,6 +61,7 @@ class LocalInterface {
   void SyncKeypads();
   void DriveSirens(const SetOutput& output);
   void Send(const MqttOut& out, int qos = 0);
+  void PublishWatch(const WatchChanged& watch);
   std::string FriendlyName(const std::string& device_id) const;
 
   EventLoop& loop_;
@@ -72,6 +73,8 @@ class LocalInterface {
   // What is retained, republished after a reconnect (a broker restart loses it).
   std::optional<StateChanged> state_;
   std::map<std::string, ZoneChanged> zones_;
+  std::optional<WatchChanged> watch_;  // the retained <prefix>/watch
+  bool watch_published_ = false;       // watch_'s final document went out already
   std::map<std::string, KeypadRequest> keypad_requests_;  // request_id -> where to reply
   std::set<std::string> keypads_;                         // friendly names kept in sync
   std::uint64_t next_request_ = 1;

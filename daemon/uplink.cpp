@@ -67,6 +67,50 @@ std::optional<PlatformAck> ParsePlatformAck(const std::string& payload, const st
   return ack;
 }
 
+std::optional<WatchAck> ParseWatchAck(const std::string& payload, std::string* error) {
+  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("watch_id")) return std::nullopt;
+  const auto id = json.find("watch_id");
+  const auto status = json.find("status");
+  if (!id->is_string() || id->get<std::string>().empty()) {
+    *error = "\"watch_id\" must be a non-empty string";
+    return std::nullopt;
+  }
+  if (status == json.end() || !status->is_string()) {
+    *error = "\"status\" missing or not a string";
+    return std::nullopt;
+  }
+  const std::string text = status->get<std::string>();
+  const bool token = !text.empty() && text.size() <= 32 &&
+                     std::all_of(text.begin(), text.end(),
+                                 [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+  if (!token) {
+    *error = "\"status\" must be a short lower-case word such as \"registered\"";
+    return std::nullopt;
+  }
+  return WatchAck{id->get<std::string>(), text};
+}
+
+std::optional<Command> ParsePatrolCheckIn(const nlohmann::json& json, std::string* error) {
+  // A note longer than this is cut: the event log is not a document store.
+  constexpr std::size_t kMaxNote = 500;
+  Command command;
+  command.action = CommandAction::kPatrolCheckIn;
+  command.source = "platform";
+  for (const auto& [key, out] : {std::pair<const char*, std::string*>{"officer", &command.officer},
+                                 {"note", &command.note},
+                                 {"request_id", &command.request_id}}) {
+    const auto it = json.find(key);
+    if (it == json.end() || it->is_null()) continue;
+    if (!it->is_string()) {
+      *error = std::string("\"") + key + "\" must be a string";
+      return std::nullopt;
+    }
+    *out = it->get<std::string>().substr(0, kMaxNote);
+  }
+  return command;
+}
+
 UplinkTopics MakeUplinkTopics(const UplinkConfig& uplink, const HubConfig& hub) {
   return UplinkTopics{uplink.prefix + "/" + hub.district + "/" + hub.id};
 }
@@ -138,6 +182,7 @@ void Uplink::OnConnect() {
   // A new session: whatever was in flight on the old one is sent again, in outbox order.
   awaiting_ack_.clear();
   SetLink(true);
+  PublishWatch();
   Pump();
   PublishHeartbeat();
   ScheduleHeartbeat();
@@ -154,6 +199,26 @@ void Uplink::OnDisconnect() {
 
 void Uplink::Kick() {
   Pump();
+}
+
+void Uplink::SetWatch(const WatchChanged& watch) {
+  watch_ = watch;
+  watch_final_sent_ = false;
+  PublishWatch();
+}
+
+void Uplink::PublishWatch() {
+  if (!watch_ || !client_->connected()) return;
+  // The platform sees the final document (ended / cancelled) once, then the retained topic is
+  // cleared; after a reconnect only the clearing is repeated. Never the keyholder's PIN: the
+  // registration does not carry it.
+  if (!watch_->registration.empty() && !(watch_->cleared && watch_final_sent_)) {
+    client_->Publish(topics_.Watch(), watch_->registration, 1, true);
+  }
+  if (watch_->cleared) {
+    client_->Publish(topics_.Watch(), "", 1, true);
+    watch_final_sent_ = true;
+  }
 }
 
 void Uplink::Pump() {
@@ -223,6 +288,17 @@ void Uplink::OnMessage(const MqttMessage& message) {
 
 void Uplink::HandleAck(const std::string& payload) {
   std::string error;
+  // The watch's acknowledgement shares the topic; its "watch_id" tells it apart.
+  if (const std::optional<WatchAck> watch_ack = ParseWatchAck(payload, &error)) {
+    LogMessage(LogLevel::kInfo, kTag,
+               "platform: watch " + watch_ack->watch_id + " " + watch_ack->status);
+    if (hooks_.on_watch_ack) hooks_.on_watch_ack(*watch_ack);
+    return;
+  } else if (!error.empty()) {
+    ++counters_.malformed_acks;
+    LogMessage(LogLevel::kWarning, kTag, "malformed watch ack ignored: " + error);
+    return;
+  }
   const std::optional<PlatformAck> ack = ParsePlatformAck(payload, hub_.id, &error);
   if (!ack) {
     ++counters_.malformed_acks;
@@ -265,6 +341,14 @@ void Uplink::HandleCommand(const std::string& payload) {
       command.request_id = json["request_id"].get<std::string>();
     }
     if (hooks_.on_command) hooks_.on_command(command);
+  } else if (action == "patrol_check_in") {
+    std::string error;
+    const std::optional<Command> command = ParsePatrolCheckIn(json, &error);
+    if (!command) {
+      LogMessage(LogLevel::kWarning, kTag, "patrol check-in ignored: " + error);
+    } else if (hooks_.on_command) {
+      hooks_.on_command(*command);
+    }
   } else if (action == "note") {
     LogMessage(LogLevel::kInfo, kTag, "platform note: " + json.value("text", std::string()));
   } else {

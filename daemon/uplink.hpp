@@ -33,6 +33,12 @@ struct PlatformAck {
 // nullopt and `error` (why) for anything else; an id for another hub is an error too.
 std::optional<PlatformAck> ParsePlatformAck(const std::string& payload, const std::string& hub_id,
                                             std::string* error);
+// A watch ack on the same topic: {"watch_id": "...", "status": "registered"}. nullopt when the
+// payload is not one (no "watch_id"); nullopt and `error` when it is one but malformed.
+std::optional<WatchAck> ParseWatchAck(const std::string& payload, std::string* error);
+// A platform command {"action": "patrol_check_in", "officer", "note", "request_id"} as the panel
+// command; nullopt and `error` when malformed.
+std::optional<Command> ParsePatrolCheckIn(const nlohmann::json& json, std::string* error);
 
 // The uplink topics for one hub.
 struct UplinkTopics {
@@ -50,8 +56,10 @@ struct UplinkHooks {
   std::function<void(bool connected)> on_link;  // transitions only
   // A later platform status (dispatched, on_scene, closed) for one of our events.
   std::function<void(const PlatformAck& ack)> on_dispatch;
-  // A command from the platform (remote siren silence).
+  // A command from the platform (remote siren silence, patrol check-in).
   std::function<void(const Command& command)> on_command;
+  // The platform acknowledged the vacant-house watch registration.
+  std::function<void(const WatchAck& ack)> on_watch_ack;
   // Extra heartbeat fields (mode, ...).
   std::function<nlohmann::json()> heartbeat_fields;
 };
@@ -67,6 +75,9 @@ class Uplink {
   void Stop();
   // New events were committed to the outbox: send what the window allows.
   void Kick();
+  // The watch registration changed: publish it retained on .../watch (the final document and
+  // then an empty retained message when `cleared`); republished after every reconnect.
+  void SetWatch(const WatchChanged& watch);
   bool connected() const { return client_->connected(); }
 
   struct Counters {
@@ -89,6 +100,7 @@ class Uplink {
   void ScheduleHeartbeat();
   void ScheduleAckTimeout();
   void SetLink(bool connected);
+  void PublishWatch();
 
   EventLoop& loop_;
   Store& store_;
@@ -101,6 +113,8 @@ class Uplink {
   std::map<std::uint64_t, MonoTime> awaiting_ack_;
   std::map<std::uint64_t, int> attempts_;  // seq -> sends, to count resends
   std::optional<bool> link_;               // last reported link state
+  std::optional<WatchChanged> watch_;      // the retained .../watch, republished on connect
+  bool watch_final_sent_ = false;          // watch_'s final document reached the broker
   EventLoop::TimerId heartbeat_timer_ = 0;
   EventLoop::TimerId ack_timer_ = 0;
   EventLoop::TimerId startup_timer_ = 0;

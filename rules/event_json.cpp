@@ -105,7 +105,7 @@ std::string EventId(const std::string& hub_id, std::uint64_t seq) {
 }
 
 nlohmann::json EventToJson(const Event& event, const std::string& hub_id) {
-  return json{
+  json out{
       {"id", EventId(hub_id, event.seq)},
       {"seq", event.seq},
       {"time", FormatRfc3339(event.time)},
@@ -129,6 +129,12 @@ nlohmann::json EventToJson(const Event& event, const std::string& hub_id) {
       {"watch_id", event.watch_id},
       {"text", event.text},
   };
+  // Type-specific details (daily report, patrol check-in): only on the events that have them.
+  if (!event.details.empty()) {
+    json details = json::parse(event.details, nullptr, /*allow_exceptions=*/false);
+    if (details.is_object()) out["details"] = std::move(details);
+  }
+  return out;
 }
 
 std::optional<Event> EventFromJson(const nlohmann::json& json, std::string* error) {
@@ -176,6 +182,15 @@ std::optional<Event> EventFromJson(const nlohmann::json& json, std::string* erro
     if (const auto data = cid->find("data"); data != cid->end() && !data->is_string()) {
       SetError(error, "event.contact_id.data must be a string");
       return std::nullopt;
+    }
+
+    // Optional: present only on events that carry details.
+    if (const auto details = json.find("details"); details != json.end()) {
+      if (!details->is_object()) {
+        SetError(error, "event.details must be an object");
+        return std::nullopt;
+      }
+      event.details = details->dump();
     }
 
     // Not part of the wire format: everything published is reportable. Accepted if present.

@@ -13,7 +13,7 @@ namespace homesec {
 
 // {"id": "<hub>:<seq>", "seq", "time", "category", "priority", "type", "zone", "device", "user",
 //  "mode", "contact_id": {"qualifier","code","group","number","data": "1130 01 003"},
-//  "silent", "vacant_watch", "watch_id", "text"}
+//  "silent", "vacant_watch", "watch_id", "text", "details" (an object, only when there are any)}
 nlohmann::json EventToJson(const Event& event, const std::string& hub_id);
 // Inverse of EventToJson; nullopt (and `error`) when a field is missing or has the wrong type.
 std::optional<Event> EventFromJson(const nlohmann::json& json, std::string* error);

@@ -2,6 +2,7 @@
 // PanelEngine per input, and turns zone status differences into ZoneChanged actions.
 #include "rules/panel.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "rules/contact_id_codes.hpp"
@@ -60,6 +61,13 @@ Panel Panel::Restore(PanelConfig config, const nlohmann::json& snapshot, Now now
     return Panel(std::move(config));
   }
   if (error) error->clear();
+  // The watch resumes with the installation's current watch settings. An unreadable watch is
+  // dropped with an error, never the armed state around it.
+  if (const auto it = snapshot.find("watch"); it != snapshot.end() && !it->is_null()) {
+    std::string watch_error;
+    state->watch = VacantWatch::Restore(*it, config.watch, &watch_error);
+    if (!state->watch && error) *error = watch_error + " (the watch was dropped)";
+  }
   return Panel(std::move(config), std::make_unique<PanelState>(std::move(*state)));
 }
 
@@ -84,6 +92,10 @@ std::vector<Action> Panel::Start(Now now) {
   engine.Emit(engine.MakeEvent(EventCategory::kSystem, Priority::kNormal, "system_start", cid::kNew,
                                cid::kSystemReset,
                                "panel started in " + std::string(ToString(state_->mode))));
+  // The retained registration is republished (or cleared: a crash may have come between the
+  // final document and clearing it).
+  out.push_back(state_->watch ? WatchChanged{state_->watch->Registration().dump(), false}
+                              : WatchChanged{"", true});
   return out;
 }
 
@@ -91,15 +103,21 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   std::vector<Action> out;
   const StatusMap before = Statuses(config_, *state_);
   PanelEngine engine(config_, *state_, now, out);
+  const std::vector<std::string> watch_open_before =
+      state_->watch ? engine.WatchOpenZones() : std::vector<std::string>{};
   if (const auto* reading = std::get_if<Reading>(&input)) {
     engine.HandleReading(*reading);
   } else if (const auto* command = std::get_if<Command>(&input)) {
     engine.HandleCommand(*command);
   } else if (const auto* link = std::get_if<UplinkLink>(&input)) {
     engine.HandleUplink(*link);
+  } else if (const auto* ack = std::get_if<WatchAck>(&input)) {
+    engine.HandleWatchAck(*ack);
   } else {
     engine.HandleTick();
   }
+  engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
+  engine.FlushWatch();
   AppendZoneChanges(before, Statuses(config_, *state_), out);
   return out;
 }
@@ -123,12 +141,24 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
       rt.checkin_deadline = now.mono + device.checkin_window;
     }
   }
+  // A new report time or time zone applies from now on.
+  if (state_->watch) state_->watch->Reconfigure(config_.watch, now.wall);
   AppendZoneChanges(before, Statuses(config_, *state_), out);
   return out;
 }
 
-std::optional<MonoTime> Panel::NextDeadline() const {
-  return NextDeadlineOf(*state_);
+std::optional<MonoTime> Panel::NextDeadline(Now now) const {
+  std::optional<MonoTime> next = NextDeadlineOf(*state_);
+  if (!state_->watch) return next;
+  const std::optional<WallTime> wall = state_->watch->NextWallDeadline();
+  if (!wall) return next;
+  // The watch's schedule is in wall-clock time. Converted with this call's reading of both
+  // clocks, and never further ahead than kWallClockRecheck: a wall clock stepped meanwhile (NTP
+  // at boot on a hub without a real-time clock, a manual correction) is noticed that soon.
+  const Millis until = std::clamp<Millis>(*wall - now.wall, Millis{0}, kWallClockRecheck);
+  const MonoTime due = now.mono + until;
+  if (!next || due < *next) next = due;
+  return next;
 }
 
 nlohmann::json Panel::Snapshot(Now now) const {

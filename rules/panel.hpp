@@ -18,28 +18,35 @@ namespace homesec {
 
 struct PanelState;  // panel_state.hpp
 
+// How far ahead a wall-clock deadline (the watch's schedule) is trusted as a monotonic one.
+inline constexpr Millis kWallClockRecheck{60000};
+
 class Panel {
  public:
   // A new installation: disarmed, every zone unknown, first event seq 1.
   explicit Panel(PanelConfig config);
   // Resumes from a Snapshot(): armed stays armed, a running delay or siren resumes with the time
-  // it had left (wall-clock time elapsed while down is subtracted). Never raises an alarm by
-  // itself. `error` is set and a fresh panel returned when the snapshot is unreadable.
+  // it had left (wall-clock time elapsed while down is subtracted), a vacant-house watch resumes
+  // in its state. Never raises an alarm by itself. `error` is set and a fresh panel returned when
+  // the snapshot is unreadable (an unreadable watch alone is dropped, with `error` set).
   static Panel Restore(PanelConfig config, const nlohmann::json& snapshot, Now now,
                        std::string* error);
   Panel(Panel&&) noexcept;
   Panel& operator=(Panel&&) noexcept;
   ~Panel();
 
-  // Called once after construction or Restore(): announces state, zones and any resumed siren,
-  // and records a "system start" event.
+  // Called once after construction or Restore(): announces state, zones, any resumed siren and
+  // the watch registration (WatchChanged; cleared when there is none), and records a
+  // "system start" event.
   std::vector<Action> Start(Now now);
   std::vector<Action> Handle(const Input& input, Now now);
   // Replaces the installation config (reload), keeping mode, zone states and history.
   std::vector<Action> Reconfigure(PanelConfig config, Now now);
 
-  // The earliest monotonic time at which Handle(Tick{}) has something to do.
-  std::optional<MonoTime> NextDeadline() const;
+  // The earliest monotonic time at which Handle(Tick{}) has something to do, including the
+  // vacant-house watch's wall-clock schedule converted with `now` (call it again after every
+  // input and every timer: a watch deadline is at most kWallClockRecheck ahead).
+  std::optional<MonoTime> NextDeadline(Now now) const;
   nlohmann::json Snapshot(Now now) const;
 
   Mode mode() const;

@@ -54,13 +54,21 @@ void PanelEngine::Arm(const Command& command, Mode target, const std::string& us
     Reply(command, false, "zones_open", message, user, ids);
     return;
   }
+  BeginArming(target, open, user, user_number);
+  std::string message = "arming " + std::string(ToString(target));
+  if (!ids.empty()) message += " with bypassed zones: " + JoinIds(ids);
+  Reply(command, true, "ok", message, user, ids);
+}
+
+void PanelEngine::BeginArming(Mode target, const std::vector<const ZoneConfig*>& bypass,
+                              const std::string& user, int user_number) {
   // A new armed period counts swinger alarms afresh (24-hour zones may have counted while
   // disarmed; a zone shut down then must not stay blind while armed).
   for (auto& [id, zone] : state_.zones) {
     zone.alarm_count = 0;
     zone.swinger_bypassed = false;
   }
-  for (const ZoneConfig* zone : open) {
+  for (const ZoneConfig* zone : bypass) {
     state_.zones[zone->id].force_bypassed = true;
     Event event =
         MakeZoneEvent(*zone, EventCategory::kBypass, Priority::kNormal, "zone_bypassed", cid::kNew,
@@ -79,9 +87,6 @@ void PanelEngine::Arm(const Command& command, Mode target, const std::string& us
     state_.exit_deadline = now_.mono + timing.exit_delay;
     SetMode(Mode::kArming, target);
   }
-  std::string message = "arming " + std::string(ToString(target));
-  if (!ids.empty()) message += " with bypassed zones: " + JoinIds(ids);
-  Reply(command, true, "ok", message, user, ids);
 }
 
 void PanelEngine::CompleteArming() {
@@ -98,6 +103,9 @@ void PanelEngine::CompleteArming() {
   event.cid.group = cid::kGroupBurglary;
   event.cid.number = state_.armed_by_number;
   Emit(std::move(event));
+  // However the panel got there (the watch's own request, the keyholder arming when leaving),
+  // armed_vacation is what the watch waits for.
+  if (target == Mode::kArmedVacation) WatchArmed();
 }
 
 void PanelEngine::ExitDelayEnded() {

@@ -10,11 +10,6 @@
 namespace homesec {
 namespace {
 
-struct Authorised {
-  std::string user;
-  int number = 0;
-};
-
 std::optional<Mode> ArmTarget(CommandAction action) {
   switch (action) {
     case CommandAction::kArmHome:
@@ -35,55 +30,6 @@ void EmitWrongCode(PanelEngine& engine, const Command& command) {
                                  cid::kWrongCode, "wrong code entered at " + command.source);
   event.report = false;  // only the lockout is reported
   engine.Emit(std::move(event));
-}
-
-// Checks the command's code. On success returns who it was (and has raised the silent duress
-// alarm when it was the duress code); otherwise replies, records why and returns nullopt.
-std::optional<Authorised> CheckCode(PanelEngine& engine, const Command& command, bool for_disarm) {
-  if (!command.code || command.code->empty()) {
-    // A missing code is a malformed request, not a guess: it does not count towards lockout.
-    engine.Reply(command, false, "invalid_code", "a code is required");
-    return std::nullopt;
-  }
-  const Now now = engine.now();
-  const AuthResult auth = Authenticate(*command.code, for_disarm, engine.config().users,
-                                       engine.config().codes, now.wall, engine.state().codes);
-  const std::string user = auth.user ? auth.user->name : std::string();
-  const int number = auth.user ? auth.user->number : 0;
-  switch (auth.outcome) {
-    case AuthOutcome::kOk:
-      return Authorised{user, number};
-    case AuthOutcome::kDuress: {
-      // The duress alarm goes only to the platform; locally it must look like a normal disarm.
-      Event event = engine.MakeEvent(EventCategory::kAlarm, Priority::kCritical, "duress",
-                                     cid::kNew, cid::kDuress, "duress code used by " + user);
-      event.user = user;
-      event.cid.number = number;
-      event.silent = true;
-      engine.Emit(std::move(event));
-      return Authorised{user, number};
-    }
-    case AuthOutcome::kWrongCode:
-      EmitWrongCode(engine, command);
-      engine.Reply(command, false, "invalid_code", "wrong code");
-      return std::nullopt;
-    case AuthOutcome::kLockedOut: {
-      const std::string left = std::to_string(auth.lockout_remaining.count());
-      if (auth.lockout_started) {
-        EmitWrongCode(engine, command);
-        engine.Emit(engine.MakeEvent(EventCategory::kAccess, Priority::kHigh, "code_lockout",
-                                     cid::kNew, cid::kWrongCode,
-                                     "too many wrong codes: code entry locked for " + left + " s"));
-      }
-      engine.Reply(command, false, "locked_out",
-                   "too many wrong codes: try again in " + left + " s");
-      return std::nullopt;
-    }
-    case AuthOutcome::kNotAllowed:
-      engine.Reply(command, false, "not_allowed", user + " may not do this", user);
-      return std::nullopt;
-  }
-  return std::nullopt;
 }
 
 void ManualAlarm(PanelEngine& engine, const Command& command) {
@@ -128,8 +74,73 @@ void SilenceSiren(PanelEngine& engine, const Command& command) {
 
 }  // namespace
 
+std::optional<Authorised> PanelEngine::CheckCode(const Command& command, bool for_disarm) {
+  PanelEngine& engine = *this;
+  if (!command.code || command.code->empty()) {
+    // A missing code is a malformed request, not a guess: it does not count towards lockout.
+    engine.Reply(command, false, "invalid_code", "a code is required");
+    return std::nullopt;
+  }
+  const Now now = engine.now();
+  // The watch's keyholder is a user only inside its window and daily hours: outside them the
+  // PIN is simply a wrong code (and counts towards the lockout).
+  const std::vector<User>* users = &config_.users;
+  std::vector<User> with_keyholder;
+  if (state_.watch && state_.watch->IsKeyholderCodeValid(now.wall)) {
+    if (const auto keyholder = state_.watch->KeyholderUser()) {
+      with_keyholder = config_.users;
+      with_keyholder.push_back(*keyholder);
+      users = &with_keyholder;
+    }
+  }
+  const AuthResult auth =
+      Authenticate(*command.code, for_disarm, *users, config_.codes, now.wall, state_.codes);
+  const std::string user = auth.user ? auth.user->name : std::string();
+  const int number = auth.user ? auth.user->number : 0;
+  const Role role = auth.user ? auth.user->role : Role::kUser;
+  switch (auth.outcome) {
+    case AuthOutcome::kOk:
+      return Authorised{user, number, role};
+    case AuthOutcome::kDuress: {
+      // The duress alarm goes only to the platform; locally it must look like a normal disarm.
+      Event event = engine.MakeEvent(EventCategory::kAlarm, Priority::kCritical, "duress",
+                                     cid::kNew, cid::kDuress, "duress code used by " + user);
+      event.user = user;
+      event.cid.number = number;
+      event.silent = true;
+      engine.Emit(std::move(event));
+      return Authorised{user, number, role};
+    }
+    case AuthOutcome::kWrongCode:
+      EmitWrongCode(*this, command);
+      engine.Reply(command, false, "invalid_code", "wrong code");
+      return std::nullopt;
+    case AuthOutcome::kLockedOut: {
+      const std::string left = std::to_string(auth.lockout_remaining.count());
+      if (auth.lockout_started) {
+        EmitWrongCode(*this, command);
+        engine.Emit(engine.MakeEvent(EventCategory::kAccess, Priority::kHigh, "code_lockout",
+                                     cid::kNew, cid::kWrongCode,
+                                     "too many wrong codes: code entry locked for " + left + " s"));
+      }
+      engine.Reply(command, false, "locked_out",
+                   "too many wrong codes: try again in " + left + " s");
+      return std::nullopt;
+    }
+    case AuthOutcome::kNotAllowed:
+      engine.Reply(command, false, "not_allowed", user + " may not do this", user);
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 void PanelEngine::HandleCommand(const Command& command) {
-  if (const auto target = ArmTarget(command.action)) {
+  if (auto target = ArmTarget(command.action)) {
+    // While a watch runs the empty house is armed armed_vacation, also when the keyholder
+    // arms "away" on a keypad when leaving.
+    if (*target == Mode::kArmedAway && state_.watch && state_.watch->FlagsAlarms()) {
+      target = Mode::kArmedVacation;
+    }
     if (state_.mode == Mode::kPending || state_.mode == Mode::kTriggered) {
       Reply(command, false, "not_allowed",
             "cannot arm while " + std::string(ToString(state_.mode)));
@@ -137,7 +148,7 @@ void PanelEngine::HandleCommand(const Command& command) {
     }
     Authorised who;
     if (config_.codes.code_required_to_arm) {
-      const auto checked = CheckCode(*this, command, /*for_disarm=*/false);
+      const auto checked = CheckCode(command, /*for_disarm=*/false);
       if (!checked) return;
       who = *checked;
     }
@@ -152,15 +163,31 @@ void PanelEngine::HandleCommand(const Command& command) {
   }
   switch (command.action) {
     case CommandAction::kDisarm: {
-      const auto checked = CheckCode(*this, command, /*for_disarm=*/true);
+      const auto checked = CheckCode(command, /*for_disarm=*/true);
       if (!checked) return;
       if (state_.mode == Mode::kDisarmed) {
+        // A resident back home while the watch could not arm (or during a keyholder visit)
+        // ends the watch with the same code that would have disarmed.
+        if (state_.watch && state_.watch->FlagsAlarms() && checked->role != Role::kKeyholder) {
+          const std::string id = state_.watch->id();
+          WatchDisarmed(*checked);
+          Reply(command, true, "ok", "the panel was disarmed; vacant-house watch " + id + " ended",
+                checked->user, {}, id);
+          return;
+        }
         Reply(command, false, "already_disarmed", "the panel is already disarmed", checked->user);
         return;
       }
       Disarm(command, checked->user, checked->number);
+      WatchDisarmed(*checked);
       return;
     }
+    case CommandAction::kWatchStart:
+    case CommandAction::kWatchExtend:
+    case CommandAction::kWatchCancel:
+    case CommandAction::kPatrolCheckIn:
+      HandleWatchCommand(command);
+      return;
     case CommandAction::kSilenceSiren:
       SilenceSiren(*this, command);
       return;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rules/local_time.hpp"
 #include "rules/time.hpp"
 #include "rules/types.hpp"
 
@@ -66,6 +67,14 @@ struct CodePolicy {
   bool code_required_to_arm = true;
 };
 
+// Vacant-house watch settings (the config's "watch" section), not part of one watch.
+struct WatchConfig {
+  int report_hour = 20;  // daily status report, local time
+  int report_minute = 0;
+  TimeZoneRule time_zone = UtcRule();
+  Seconds arm_retry{60};  // re-ask the panel while arming or blocked
+};
+
 struct PanelConfig {
   std::string hub_id;
   std::map<Mode, ModeTiming> timing;    // per armed mode; missing = defaults
@@ -77,6 +86,7 @@ struct PanelConfig {
   Seconds cross_zone_window{600};
   Seconds recent_closing_window{120};
   int uplink_zone_number = 0;  // CCC for communication troubles (350/354)
+  WatchConfig watch;
 
   ModeTiming TimingFor(Mode armed_mode) const;
 };

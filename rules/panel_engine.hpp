@@ -12,6 +12,7 @@
 #include "rules/panel_config.hpp"
 #include "rules/panel_state.hpp"
 #include "rules/types.hpp"
+#include "rules/vacant_watch.hpp"
 
 namespace homesec {
 
@@ -40,6 +41,13 @@ struct AlarmSpec {
   bool restorable = true;  // a restore follows when the zone returns to normal
 };
 
+// Who a valid code belongs to (PanelEngine::CheckCode).
+struct Authorised {
+  std::string user;
+  int number = 0;
+  Role role = Role::kUser;
+};
+
 class PanelEngine {
  public:
   PanelEngine(const PanelConfig& config, PanelState& state, Now now, std::vector<Action>& out)
@@ -50,6 +58,12 @@ class PanelEngine {
   void HandleReading(const Reading& reading);
   void HandleUplink(const UplinkLink& link);
   void HandleTick();
+  void HandleWatchAck(const WatchAck& ack);
+
+  // Checks the command's code (panel_commands.cpp). On success returns who it was (and has raised
+  // the silent duress alarm when it was the duress code); otherwise replies, records why and
+  // returns nullopt. The watch's keyholder counts as a user only inside its window.
+  std::optional<Authorised> CheckCode(const Command& command, bool for_disarm);
 
   // ---- events and outputs (panel_events.cpp) ----
   Event MakeEvent(EventCategory category, Priority priority, std::string type, int qualifier,
@@ -61,11 +75,16 @@ class PanelEngine {
   void SirenOn(SirenReason reason, Seconds duration);
   void SirenOff();
   void Reply(const Command& command, bool accepted, std::string reason, std::string message,
-             std::string user = {}, std::vector<std::string> open_zones = {});
+             std::string user = {}, std::vector<std::string> open_zones = {},
+             std::string watch_id = {});
   Seconds DelayRemaining() const;
 
   // ---- arming and disarming (panel_arming.cpp) ----
   void Arm(const Command& command, Mode target, const std::string& user, int user_number);
+  // Arms `target` with `bypass` force-bypassed (the caller checked the open zones): the exit
+  // delay, or armed at once when the mode has none.
+  void BeginArming(Mode target, const std::vector<const ZoneConfig*>& bypass,
+                   const std::string& user, int user_number);
   void Disarm(const Command& command, const std::string& user, int user_number);
   void ExitDelayEnded();
   void CompleteArming();
@@ -99,6 +118,26 @@ class PanelEngine {
                          std::string text);
   bool SupervisionTick();  // true when a deadline was handled
 
+  // ---- the vacant-house watch (panel_watch.cpp, panel_watch_report.cpp) ----
+  // WATCH_START / WATCH_EXTEND / WATCH_CANCEL (resident code) and PATROL_CHECK_IN (platform).
+  void HandleWatchCommand(const Command& command);
+  // Carries out what the watch asked for: records its events, answers its arm request, builds
+  // a requested daily report, notes a registration change. Returns the answer to an arm request
+  // when the panel could give it at once (armed, or refused with the open zones).
+  std::optional<ArmResult> ApplyWatch(const WatchOutput& output);
+  // The panel reached armed_vacation (CompleteArming).
+  void WatchArmed();
+  // A successful disarm (or a resident's disarm code while already disarmed during a watch).
+  void WatchDisarmed(const Authorised& who);
+  // After every input: the watch's tick (on Tick) and zone open/all-closed transitions.
+  void WatchAfterInput(const std::vector<std::string>& open_before, bool tick);
+  // The zones that must be closed for the watch to arm or a keyholder re-arm to start: burglary
+  // zones not bypassed in armed_vacation, open or unknown.
+  std::vector<std::string> WatchOpenZones() const;
+  // Emits one WatchChanged for everything this input changed in the registration.
+  void FlushWatch();
+  void EmitDailyReport(const ReportRequest& request);
+
   const ZoneConfig* FindZone(const std::string& id) const;
   const DeviceSupervision* FindSupervision(const std::string& device) const;
   int ZoneNumberForDevice(const std::string& device) const;
@@ -112,6 +151,12 @@ class PanelEngine {
   PanelState& state_;
   Now now_;
   std::vector<Action>& out_;
+  // The watch's registration changed during this input / the watch ended (its final document).
+  bool watch_changed_ = false;
+  std::optional<std::string> watch_final_;
+
+  std::optional<ArmResult> ArmForWatch(const ArmVacationRequest& request);
+  void StartWatch(const Command& command, const Authorised& who);
 };
 
 // Visible status of a zone (also used to diff before/after an input for ZoneChanged).

@@ -30,6 +30,13 @@ Event PanelEngine::MakeZoneEvent(const ZoneConfig& zone, EventCategory category,
 }
 
 void PanelEngine::Emit(Event event) {
+  // During a vacant-house watch every alarm is a vacant-house alarm: flagged with the watch and
+  // sent with the highest priority (nobody is home to check first).
+  if (event.category == EventCategory::kAlarm && state_.watch && state_.watch->FlagsAlarms()) {
+    event.vacant_watch = true;
+    event.watch_id = state_.watch->id();
+    event.priority = Priority::kCritical;
+  }
   event.seq = state_.next_seq++;
   event.time = now_.wall;
   // The armed mode the event happened in; kDisarmed when the panel is not armed.
@@ -77,8 +84,8 @@ void PanelEngine::SirenOff() {
 }
 
 void PanelEngine::Reply(const Command& command, bool accepted, std::string reason,
-                        std::string message, std::string user,
-                        std::vector<std::string> open_zones) {
+                        std::string message, std::string user, std::vector<std::string> open_zones,
+                        std::string watch_id) {
   CommandResult result;
   result.request_id = command.request_id;
   result.source = command.source;
@@ -88,6 +95,7 @@ void PanelEngine::Reply(const Command& command, bool accepted, std::string reaso
   result.message = std::move(message);
   result.open_zones = std::move(open_zones);
   result.user = std::move(user);
+  result.watch_id = std::move(watch_id);
   out_.push_back(std::move(result));
 }
 

@@ -102,7 +102,8 @@ json StateToJson(const PanelState& state, Now now) {
            {{"recent_wrong", wrong},
             {"locked_until",
              state.codes.locked_until ? WallMs(*state.codes.locked_until) : json(nullptr)}}},
-          {"next_seq", state.next_seq}};
+          {"next_seq", state.next_seq},
+          {"watch", state.watch ? state.watch->Snapshot() : json(nullptr)}};
 }
 
 std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* error) {

@@ -14,6 +14,7 @@
 #include "rules/panel_config.hpp"
 #include "rules/time.hpp"
 #include "rules/types.hpp"
+#include "rules/vacant_watch.hpp"
 
 namespace homesec {
 
@@ -68,6 +69,8 @@ struct PanelState {
   bool uplink_trouble = false;
   CodeCheckerState codes;
   std::uint64_t next_seq = 1;
+  // The registered vacant-house watch; reset once it has ended or been cancelled.
+  std::optional<VacantWatch> watch;
 
   bool siren_on() const { return siren_deadline.has_value(); }
 };
@@ -75,7 +78,8 @@ struct PanelState {
 // Serialises the state; monotonic deadlines become remaining milliseconds relative to `now`,
 // stored with now.wall so a restart can subtract the time spent down.
 nlohmann::json StateToJson(const PanelState& state, Now now);
-// Inverse of StateToJson; nullopt (and `error`) when the JSON is unreadable.
+// Inverse of StateToJson; nullopt (and `error`) when the JSON is unreadable. The watch is not
+// restored here (it needs the installation's WatchConfig): see Panel::Restore.
 std::optional<PanelState> StateFromJson(const nlohmann::json& json, Now now, std::string* error);
 
 }  // namespace homesec

@@ -55,7 +55,7 @@ constexpr Table<ZoneType, 11> kZoneTypes{{
     {ZoneType::kDoorHeld, "door_held"},
 }};
 
-constexpr Table<CommandAction, 10> kCommandActions{{
+constexpr Table<CommandAction, 14> kCommandActions{{
     {CommandAction::kArmHome, "ARM_HOME"},
     {CommandAction::kArmNight, "ARM_NIGHT"},
     {CommandAction::kArmAway, "ARM_AWAY"},
@@ -66,6 +66,10 @@ constexpr Table<CommandAction, 10> kCommandActions{{
     {CommandAction::kFire, "FIRE"},
     {CommandAction::kMedical, "MEDICAL"},
     {CommandAction::kSilenceSiren, "SILENCE_SIREN"},
+    {CommandAction::kWatchStart, "WATCH_START"},
+    {CommandAction::kWatchExtend, "WATCH_EXTEND"},
+    {CommandAction::kWatchCancel, "WATCH_CANCEL"},
+    {CommandAction::kPatrolCheckIn, "PATROL_CHECK_IN"},
 }};
 
 constexpr Table<EventCategory, 12> kCategories{{

@@ -76,14 +76,41 @@ enum class CommandAction {
   kArmAway,
   kArmVacation,
   kDisarm,
-  kTrigger,       // manual alarm (Home Assistant TRIGGER)
-  kPanic,         // keypad panic / emergency: audible panic
-  kFire,          // keypad fire button
-  kMedical,       // keypad medical button
-  kSilenceSiren,  // stop the siren, stay armed (remote siren silence from the platform)
+  kTrigger,        // manual alarm (Home Assistant TRIGGER)
+  kPanic,          // keypad panic / emergency: audible panic
+  kFire,           // keypad fire button
+  kMedical,        // keypad medical button
+  kSilenceSiren,   // stop the siren, stay armed (remote siren silence from the platform)
+  kWatchStart,     // register a vacant-house watch (Command::watch holds the request)
+  kWatchExtend,    // move the expected return (Command::watch->expected_return)
+  kWatchCancel,    // end the watch without disarming
+  kPatrolCheckIn,  // the platform's patrol visited the house (Command::note); platform only
 };
 std::string_view ToString(CommandAction action);
 std::optional<CommandAction> ParseCommandAction(std::string_view text);  // "ARM_AWAY", "arm_away"
+
+// A keyholder as a resident asks for it: the PIN is clear text here only until the panel hashes
+// it (WATCH_START); it is never stored, logged or published.
+struct WatchKeyholderSpec {
+  std::string name;
+  std::string pin;
+  WallTime valid_from{};
+  WallTime valid_until{};
+  std::string hours;  // "08:00-20:00" (local time) or empty for all day
+};
+
+// The vacant-house watch details of a WATCH_START / WATCH_EXTEND command.
+struct WatchSpec {
+  std::optional<WallTime> departure;  // nullopt: now
+  std::optional<WallTime> expected_return;
+  std::string contact_phone;
+  std::string notes;
+  std::optional<WatchKeyholderSpec> keyholder;
+  std::optional<Seconds> rearm_after_keyholder;
+  // Salt for the keyholder's PIN hash, drawn by the shell from the OS random source (the core
+  // never reads one itself).
+  std::vector<std::uint8_t> salt;
+};
 
 struct Command {
   CommandAction action = CommandAction::kDisarm;
@@ -91,6 +118,9 @@ struct Command {
   bool force = false;               // arm with open zones: bypass them
   std::string source;               // "mqtt", "keypad:<device>", "homesecctl", "platform"
   std::string request_id;           // echoed in CommandResult
+  std::optional<WatchSpec> watch;   // WATCH_START / WATCH_EXTEND
+  std::string note;                 // PATROL_CHECK_IN: the patrol's note
+  std::string officer;              // PATROL_CHECK_IN: who checked in
 };
 
 // The uplink (district broker) link state, reported by the shell.
@@ -101,7 +131,14 @@ struct UplinkLink {
 // Nothing happened except time passing (the shell's timerfd fired).
 struct Tick {};
 
-using Input = std::variant<Reading, Command, UplinkLink, Tick>;
+// The platform acknowledged the vacant-house watch registration ({"watch_id", "status"} on the
+// uplink's ack topic).
+struct WatchAck {
+  std::string watch_id;
+  std::string status;  // "registered", "received", ...
+};
+
+using Input = std::variant<Reading, Command, UplinkLink, Tick, WatchAck>;
 
 // ---- events ----------------------------------------------------------------------------------
 enum class EventCategory {
@@ -153,6 +190,9 @@ struct Event {
   bool vacant_watch = false;
   std::string watch_id;
   std::string text;  // one human-readable line
+  // Type-specific details as a JSON object text (the daily report's house condition, a patrol
+  // check-in's officer and note); empty for none. On the wire as "details".
+  std::string details;
   bool operator==(const Event&) const = default;
 };
 
@@ -186,6 +226,7 @@ struct CommandResult {
   std::string message;  // human-readable, names open zones
   std::vector<std::string> open_zones;
   std::string user;
+  std::string watch_id;  // WATCH_* commands: the watch concerned
   bool operator==(const CommandResult&) const = default;
 };
 
@@ -210,7 +251,15 @@ struct Chime {
   std::string zone;
 };
 
-using Action =
-    std::variant<RecordEvent, SetOutput, CommandResult, StateChanged, ZoneChanged, Chime>;
+// The vacant-house watch registration changed: the shell publishes it (retained) on the local
+// watch topic and the uplink's .../watch. `cleared`: the watch is over; after publishing this
+// final document the retained topics are cleared (empty retained message).
+struct WatchChanged {
+  std::string registration;  // JSON object text (never the keyholder's PIN); empty when none
+  bool cleared = false;
+};
+
+using Action = std::variant<RecordEvent, SetOutput, CommandResult, StateChanged, ZoneChanged, Chime,
+                            WatchChanged>;
 
 }  // namespace homesec

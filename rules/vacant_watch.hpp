@@ -86,13 +86,7 @@ struct WatchRequest {
   bool operator==(const WatchRequest&) const = default;
 };
 
-// Installation settings (from the config file), not part of one watch.
-struct WatchConfig {
-  int report_hour = 20;  // daily status report, local time
-  int report_minute = 0;
-  TimeZoneRule time_zone = UtcRule();
-  Seconds arm_retry{60};  // re-ask the panel while arming or blocked
-};
+// WatchConfig (installation settings, not part of one watch) lives in panel_config.hpp.
 
 // A departure this far in the past still counts as "now" (the command took a while to type).
 inline constexpr Seconds kDepartureGrace{60};

@@ -1,6 +1,6 @@
 // homesecctl's commands, one file per side: ctl_daemon.cpp talks to homesecd over the local
-// MQTT broker (status, arm, disarm); ctl_store.cpp works on the database directly (events,
-// users), so it works while the daemon is stopped.
+// MQTT broker (status, arm, disarm; ctl_watch.cpp: watch); ctl_store.cpp works on the database
+// directly (events, users), so it works while the daemon is stopped.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,9 @@ inline constexpr int kExitUnreachable = 3;
 int RunStatus(const CtlArgs& args, const AppConfig& config);
 int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config);
 int RunEvents(const CtlArgs& args, const AppConfig& config);
+// watch start / extend / cancel (a command) and watch show (the retained .../watch).
+int RunWatchCommand(const CtlArgs& args, const AppConfig& config);
+int RunWatchShow(const CtlArgs& args, const AppConfig& config);
 int RunUserAdd(const CtlArgs& args, const AppConfig& config);
 int RunUserList(const CtlArgs& args, const AppConfig& config);
 int RunUserRemove(const CtlArgs& args, const AppConfig& config);

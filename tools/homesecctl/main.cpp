@@ -43,6 +43,12 @@ int main(int argc, char** argv) {
       return ctl::RunUserList(args, *config.config);
     case CtlCommand::kUserRemove:
       return ctl::RunUserRemove(args, *config.config);
+    case CtlCommand::kWatchStart:
+    case CtlCommand::kWatchExtend:
+    case CtlCommand::kWatchCancel:
+      return ctl::RunWatchCommand(args, *config.config);
+    case CtlCommand::kWatchShow:
+      return ctl::RunWatchShow(args, *config.config);
     case CtlCommand::kHelp:
       break;
   }

@@ -128,7 +128,8 @@ TEST_CASE("homesecctl args: user list and user remove") {
 }
 
 TEST_CASE("homesecctl args: unknown commands and options are named") {
-  CHECK(ErrorOf({"explode"}) == "unknown command 'explode' (status, arm, disarm, events or user)");
+  CHECK(ErrorOf({"explode"}) ==
+        "unknown command 'explode' (status, arm, disarm, events, user or watch)");
   CHECK(ErrorOf({"status", "--verbose"}) == "unknown option --verbose");
   CHECK(ErrorOf({"status", "--json=yes"}) == "--json takes no value");
   CHECK(ErrorOf({"status", "--last", "3"}) == "--last does not apply to this command");

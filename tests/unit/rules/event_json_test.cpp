@@ -192,3 +192,29 @@ TEST_CASE("event json: a non-object is rejected") {
 }
 
 }  // namespace homesec
+
+namespace homesec {
+
+TEST_CASE("event json: details appear only when an event has them, and round-trip") {
+  Event plain;
+  plain.seq = 1;
+  plain.type = "armed";
+  CHECK_FALSE(EventToJson(plain, "hub-1").contains("details"));
+
+  Event report = plain;
+  report.type = "watch_daily_report";
+  report.details = R"({"zones_closed":9,"zones_open":[]})";
+  const nlohmann::json j = EventToJson(report, "hub-1");
+  CHECK(j.at("details").at("zones_closed") == 9);
+  std::string error;
+  const auto back = EventFromJson(j, &error);
+  REQUIRE_MESSAGE(back.has_value(), error);
+  CHECK(nlohmann::json::parse(back->details) == j.at("details"));
+
+  nlohmann::json bad = j;
+  bad["details"] = "not an object";
+  CHECK_FALSE(EventFromJson(bad, &error).has_value());
+  CHECK(error == "event.details must be an object");
+}
+
+}  // namespace homesec

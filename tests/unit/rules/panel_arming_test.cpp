@@ -246,7 +246,7 @@ TEST_CASE("arming: disarming during the exit delay cancels arming") {
   const auto actions = h.Disarm();
   CHECK(h.panel.mode() == Mode::kDisarmed);
   CHECK(FindEvent(actions, "arming_cancelled"));
-  CHECK_FALSE(h.panel.NextDeadline());
+  CHECK_FALSE(h.panel.NextDeadline(h.now));
 }
 
 TEST_CASE("config: TimingFor defaults to exit 60 s, entry 30 s, siren 180 s") {

@@ -17,7 +17,7 @@ TEST_CASE("entry: the entry door while armed starts the entry delay (pending)") 
   CHECK(states[0].armed_mode == Mode::kArmedAway);
   CHECK(states[0].delay_remaining == seconds(30));
   CHECK(Events(actions).empty());
-  CHECK(h.panel.NextDeadline() == h.now.mono + seconds(30));
+  CHECK(h.panel.NextDeadline(h.now) == h.now.mono + seconds(30));
 }
 
 TEST_CASE("entry: a correct code before the entry delay ends disarms with no alarm") {

@@ -94,7 +94,7 @@ PanelConfig DoorHeldConfig() {
 TEST_CASE("door held: a door open past its limit raises door_held (426)") {
   Harness h(DoorHeldConfig());
   h.Open("unit_door");
-  CHECK(h.panel.NextDeadline() == h.now.mono + seconds(120));
+  CHECK(h.panel.NextDeadline(h.now) == h.now.mono + seconds(120));
   auto actions = h.Advance(seconds(119));
   CHECK(Events(actions).empty());
   actions = h.Advance(seconds(1));

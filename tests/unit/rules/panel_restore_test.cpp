@@ -79,7 +79,7 @@ TEST_CASE("restore: a running exit delay resumes with its remaining time less th
   Restarted r = Restart(h, seconds(10));
   CHECK(r.panel.mode() == Mode::kArming);
   CHECK(All<StateChanged>(r.start)[0].delay_remaining == seconds(30));
-  CHECK(r.panel.NextDeadline() == r.now.mono + seconds(30));
+  CHECK(r.panel.NextDeadline(r.now) == r.now.mono + seconds(30));
   r.panel.Handle(Tick{}, r.now + seconds(30));
   CHECK(r.panel.mode() == Mode::kArmedAway);
 }
@@ -91,7 +91,7 @@ TEST_CASE("restore: a running entry delay resumes with its remaining time; corre
   h.Advance(seconds(10));  // 20 s left
   Restarted r = Restart(h, seconds(5));
   CHECK(r.panel.mode() == Mode::kPending);
-  CHECK(r.panel.NextDeadline() == r.now.mono + seconds(15));
+  CHECK(r.panel.NextDeadline(r.now) == r.now.mono + seconds(15));
   CHECK(Events(r.panel.Handle(Tick{}, r.now + seconds(14))).empty());
   Command disarm;
   disarm.action = CommandAction::kDisarm;
@@ -109,8 +109,8 @@ TEST_CASE("restore: an entry delay that expired while down alarms at the first T
   Restarted r = Restart(h, minutes(2));
   // Start itself raises nothing; the Tick handles the expired delay.
   for (const Event& e : Events(r.start)) CHECK(e.category != EventCategory::kAlarm);
-  REQUIRE(r.panel.NextDeadline());
-  CHECK(*r.panel.NextDeadline() <= r.now.mono);
+  REQUIRE(r.panel.NextDeadline(r.now));
+  CHECK(*r.panel.NextDeadline(r.now) <= r.now.mono);
   const auto actions = r.panel.Handle(Tick{}, r.now);
   CHECK(FindEvent(actions, "burglary")->cid.code == cid::kEntryExit);
   CHECK(r.panel.mode() == Mode::kTriggered);

@@ -163,8 +163,8 @@ class Harness {
   std::vector<Action> Advance(Millis d) {
     const MonoTime target = now.mono + d;
     std::vector<Action> out;
-    for (int guard = 0; guard < 1000; ++guard) {
-      const auto next = panel.NextDeadline();
+    for (int guard = 0; guard < 100000; ++guard) {
+      const auto next = panel.NextDeadline(now);
       if (!next || *next > target) break;
       if (*next > now.mono) now = now + (*next - now.mono);
       Append(out, panel.Handle(Tick{}, now));

@@ -125,14 +125,14 @@ TEST_CASE("troubles: uplink lost raises 350 and restores on reconnect") {
 TEST_CASE("deadlines: NextDeadline is the earliest pending deadline") {
   Harness h(SupervisedConfig());
   // The smoke detector's check-in window (60 min) is pending from the start.
-  CHECK(h.panel.NextDeadline() == h.now.mono + minutes(60));
+  CHECK(h.panel.NextDeadline(h.now) == h.now.mono + minutes(60));
   h.Read("kitchen_window", "available", false);
-  CHECK(h.panel.NextDeadline() == h.now.mono + seconds(60));
+  CHECK(h.panel.NextDeadline(h.now) == h.now.mono + seconds(60));
   h.Send(CommandAction::kArmHome, "1234");
-  CHECK(h.panel.NextDeadline() == h.now.mono + seconds(60));
+  CHECK(h.panel.NextDeadline(h.now) == h.now.mono + seconds(60));
   h.Advance(seconds(30));
   h.Read("kitchen_window", "available", true);
-  CHECK(h.panel.NextDeadline() == h.now.mono + seconds(30));  // the exit delay
+  CHECK(h.panel.NextDeadline(h.now) == h.now.mono + seconds(30));  // the exit delay
 }
 
 TEST_CASE("troubles: troubles never sound the siren or trigger, even when armed") {
