@@ -5,6 +5,7 @@
 
 #include "rules/event_json.hpp"
 #include "store/sqlite_statement.hpp"
+#include "store/statement_cache.hpp"
 #include "store/store.hpp"
 
 namespace homesec {
@@ -25,29 +26,23 @@ std::string Serialise(const nlohmann::json& json) {
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-bool SetSynchronous(sqlite3* db, Durability durability, std::string* error) {
-  // In WAL mode, NORMAL syncs the WAL only at checkpoints: a committed transaction survives a
-  // process crash but may be lost on power loss. FULL syncs the WAL on every commit.
-  const char* sql =
-      durability == Durability::kFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
-  return sqlite::Exec(db, sql, "set durability", error);
-}
-
-bool ReplaceSnapshot(sqlite3* db, const nlohmann::json& snapshot, std::string* error) {
-  sqlite::Statement stmt(db,
+bool ReplaceSnapshot(sqlite::StatementCache& statements, const nlohmann::json& snapshot,
+                     std::string* error) {
+  sqlite::Statement stmt(statements,
                          "INSERT INTO panel_state (id, snapshot) VALUES (1, ?1) "
                          "ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot");
   stmt.Bind(1, Serialise(snapshot));
   return stmt.Run("commit: save panel state", error);
 }
 
-bool AppendEvents(sqlite3* db, const std::vector<Event>& events, const std::string& hub_id,
-                  std::string* error) {
+bool AppendEvents(sqlite::StatementCache& statements, const std::vector<Event>& events,
+                  const std::string& hub_id, std::string* error) {
   if (events.empty()) return true;
-  sqlite::Statement log(db,
+  sqlite::Statement log(statements,
                         "INSERT INTO events (seq, time_ms, category, priority, report, json) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  sqlite::Statement outbox(db, "INSERT INTO outbox (seq, priority, payload) VALUES (?1, ?2, ?3)");
+  sqlite::Statement outbox(statements,
+                           "INSERT INTO outbox (seq, priority, payload) VALUES (?1, ?2, ?3)");
   for (const Event& event : events) {
     // The payload is serialised once, here, and published byte for byte on every resend.
     const std::string payload = Serialise(EventToJson(event, hub_id));
@@ -60,11 +55,18 @@ bool AppendEvents(sqlite3* db, const std::vector<Event>& events, const std::stri
         .Bind(4, priority)
         .Bind(5, std::int64_t{event.report ? 1 : 0})
         .Bind(6, payload);
-    if (!log.Run("commit: append event " + std::to_string(event.seq), error)) return false;
+    // The messages are built only on failure: this loop is on the alarm path.
+    if (log.Step() != SQLITE_DONE) {
+      return sqlite::Fail(statements.db(), "commit: append event " + std::to_string(event.seq),
+                          error);
+    }
     if (!event.report) continue;
     outbox.Reset();
     outbox.Bind(1, seq).Bind(2, priority).Bind(3, payload);
-    if (!outbox.Run("commit: queue event " + std::to_string(event.seq), error)) return false;
+    if (outbox.Step() != SQLITE_DONE) {
+      return sqlite::Fail(statements.db(), "commit: queue event " + std::to_string(event.seq),
+                          error);
+    }
   }
   return true;
 }
@@ -84,12 +86,14 @@ bool CrossesPruneCheck(const std::vector<Event>& events) {
 
 // Keeps the newest kMinLogEvents events, plus any older event still waiting in the outbox (its
 // dispatch history goes with it through ON DELETE CASCADE).
-bool PruneLog(sqlite3* db, std::string* error) {
-  sqlite::Statement count(db, "SELECT count(*) FROM events");
-  if (count.Step() != SQLITE_ROW) return sqlite::Fail(db, "commit: count events", error);
+bool PruneLog(sqlite::StatementCache& statements, std::string* error) {
+  sqlite::Statement count(statements, "SELECT count(*) FROM events");
+  if (count.Step() != SQLITE_ROW) {
+    return sqlite::Fail(statements.db(), "commit: count events", error);
+  }
   if (static_cast<std::size_t>(count.Int(0)) <= Store::kMinLogEvents + kPruneSlack) return true;
   sqlite::Statement prune(
-      db,
+      statements,
       "DELETE FROM events WHERE seq < (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 "
       "OFFSET ?1) AND seq NOT IN (SELECT seq FROM outbox)");
   prune.Bind(1, static_cast<std::int64_t>(Store::kMinLogEvents - 1));
@@ -100,17 +104,17 @@ bool PruneLog(sqlite3* db, std::string* error) {
 
 bool Store::Commit(const nlohmann::json& panel_snapshot, const std::vector<Event>& events,
                    const std::string& hub_id, Durability durability, std::string* error) {
-  if (!SetSynchronous(db_, durability, error)) return false;
-  sqlite::Transaction txn(db_);
+  if (!UseDurability(durability, error)) return false;
+  sqlite::Transaction txn(*statements_);
   if (!txn.Begin("commit", error)) return false;
-  if (!ReplaceSnapshot(db_, panel_snapshot, error)) return false;
-  if (!AppendEvents(db_, events, hub_id, error)) return false;
-  if (CrossesPruneCheck(events) && !PruneLog(db_, error)) return false;
+  if (!ReplaceSnapshot(*statements_, panel_snapshot, error)) return false;
+  if (!AppendEvents(*statements_, events, hub_id, error)) return false;
+  if (CrossesPruneCheck(events) && !PruneLog(*statements_, error)) return false;
   return txn.Commit("commit", error);
 }
 
 std::optional<nlohmann::json> Store::LoadSnapshot(std::string* error) {
-  sqlite::Statement stmt(db_, "SELECT snapshot FROM panel_state WHERE id = 1");
+  sqlite::Statement stmt(*statements_, "SELECT snapshot FROM panel_state WHERE id = 1");
   const int rc = stmt.Step();
   if (rc == SQLITE_DONE) return std::nullopt;  // fresh store: no error
   if (rc != SQLITE_ROW) {
@@ -127,7 +131,7 @@ std::optional<nlohmann::json> Store::LoadSnapshot(std::string* error) {
 
 std::vector<Event> Store::RecentEvents(std::size_t count, std::string* error) {
   std::vector<Event> events;
-  sqlite::Statement stmt(db_,
+  sqlite::Statement stmt(*statements_,
                          "SELECT seq, report, json FROM (SELECT seq, report, json FROM events "
                          "ORDER BY seq DESC LIMIT ?1) ORDER BY seq ASC");
   stmt.Bind(1, static_cast<std::int64_t>(count));
@@ -152,7 +156,7 @@ std::vector<Event> Store::RecentEvents(std::size_t count, std::string* error) {
 }
 
 std::size_t Store::EventCount() {
-  sqlite::Statement stmt(db_, "SELECT count(*) FROM events");
+  sqlite::Statement stmt(*statements_, "SELECT count(*) FROM events");
   return stmt.Step() == SQLITE_ROW ? static_cast<std::size_t>(stmt.Int(0)) : 0;
 }
 

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "store/sqlite_statement.hpp"
+#include "store/statement_cache.hpp"
 #include "store/store.hpp"
 
 namespace homesec {
@@ -26,7 +27,7 @@ std::vector<OutboxEntry> Store::PendingOutbox(std::size_t limit, std::string* er
   std::vector<OutboxEntry> entries;
   // Critical and high (alarms) first so they never wait behind routine traffic; within each
   // class in seq order, which is the order the platform must see them in.
-  sqlite::Statement stmt(db_,
+  sqlite::Statement stmt(*statements_,
                          "SELECT seq, priority, payload, attempts FROM outbox "
                          "ORDER BY (priority > 1), seq LIMIT ?1");
   stmt.Bind(1, static_cast<std::int64_t>(limit));
@@ -44,12 +45,15 @@ std::vector<OutboxEntry> Store::PendingOutbox(std::size_t limit, std::string* er
 }
 
 std::size_t Store::OutboxSize() {
-  sqlite::Statement stmt(db_, "SELECT count(*) FROM outbox");
+  sqlite::Statement stmt(*statements_, "SELECT count(*) FROM outbox");
   return stmt.Step() == SQLITE_ROW ? static_cast<std::size_t>(stmt.Int(0)) : 0;
 }
 
 bool Store::MarkAttempt(std::uint64_t seq, std::string* error) {
-  sqlite::Statement stmt(db_, "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1");
+  // NORMAL (docs/storage.md): a send counter lost in a power cut is harmless, and this runs right
+  // after every publish, so an fsync here (left over from an alarm commit) would hold up the loop.
+  if (!UseDurability(Durability::kNormal, error)) return false;
+  sqlite::Statement stmt(*statements_, "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1");
   stmt.Bind(1, static_cast<std::int64_t>(seq));
   if (!stmt.Run("mark send attempt", error)) return false;
   return sqlite3_changes(db_) > 0;
@@ -63,22 +67,25 @@ bool Store::RecordDispatch(const DispatchStatus& status, std::string* error) {
     }
     return false;
   }
+  // NORMAL (docs/storage.md): if a power cut loses this, the event is back in the outbox and is
+  // sent again; the platform recognises the duplicate by its id and repeats its status.
+  if (!UseDurability(Durability::kNormal, error)) return false;
   const auto seq = static_cast<std::int64_t>(status.seq);
-  sqlite::Transaction txn(db_);
+  sqlite::Transaction txn(*statements_);
   if (!txn.Begin("record dispatch", error)) return false;
   {
-    sqlite::Statement known(db_, "SELECT 1 FROM events WHERE seq = ?1");
+    sqlite::Statement known(*statements_, "SELECT 1 FROM events WHERE seq = ?1");
     known.Bind(1, seq);
     const int rc = known.Step();
     if (rc == SQLITE_DONE) return false;  // unknown (or pruned) event: nothing to do, no error
     if (rc != SQLITE_ROW) return sqlite::Fail(db_, "record dispatch", error);
   }
   // Every status implies the platform has the event, so any of them ends resending.
-  sqlite::Statement remove(db_, "DELETE FROM outbox WHERE seq = ?1");
+  sqlite::Statement remove(*statements_, "DELETE FROM outbox WHERE seq = ?1");
   remove.Bind(1, seq);
   if (!remove.Run("record dispatch: remove from outbox", error)) return false;
   // A repeated status (MQTT redelivery) keeps the first record.
-  sqlite::Statement history(db_,
+  sqlite::Statement history(*statements_,
                             "INSERT INTO dispatch (seq, status, at_ms, note) "
                             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (seq, status) DO NOTHING");
   history.Bind(1, seq)
@@ -91,7 +98,7 @@ bool Store::RecordDispatch(const DispatchStatus& status, std::string* error) {
 
 std::vector<DispatchStatus> Store::DispatchHistory(std::uint64_t seq) {
   std::vector<DispatchStatus> history;
-  sqlite::Statement stmt(db_,
+  sqlite::Statement stmt(*statements_,
                          "SELECT status, at_ms, note FROM dispatch WHERE seq = ?1 ORDER BY id");
   stmt.Bind(1, static_cast<std::int64_t>(seq));
   while (stmt.Step() == SQLITE_ROW) {

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "store/sqlite_statement.hpp"
+#include "store/statement_cache.hpp"
 #include "store/store.hpp"
 
 namespace homesec {
@@ -87,7 +88,7 @@ bool Configure(sqlite3* db, std::string* error) {
       return false;
     }
   }
-  // synchronous is chosen per commit (Durability); NORMAL is the default for everything else.
+  // synchronous is chosen per write (Store::UseDurability); it starts at NORMAL.
   return sqlite::Exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", "configure",
                       error);
 }
@@ -139,10 +140,25 @@ std::unique_ptr<Store> Store::Open(const std::string& path, std::string* error) 
   return std::unique_ptr<Store>(new Store(db));
 }
 
-Store::Store(sqlite3* db) : db_(db) {}
+Store::Store(sqlite3* db) : db_(db), statements_(std::make_unique<sqlite::StatementCache>(db)) {}
 
 Store::~Store() {
+  statements_.reset();  // finalize first: sqlite3_close refuses while statements are alive
   sqlite3_close(db_);
+}
+
+bool Store::UseDurability(Durability durability, std::string* error) {
+  if (durability == synchronous_) return true;
+  // In WAL mode, NORMAL syncs the WAL only at checkpoints: a committed transaction survives a
+  // process crash but may be lost on power loss. FULL syncs the WAL on every commit.
+  // Prepared afresh each time, never cached: SQLite applies PRAGMA synchronous while preparing
+  // the statement, so re-running a cached one would change nothing. It is also refused inside a
+  // transaction, so callers set it before BEGIN.
+  const char* sql =
+      durability == Durability::kFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+  if (!sqlite::Exec(db_, sql, "set durability", error)) return false;
+  synchronous_ = durability;
+  return true;
 }
 
 int Store::schema_version() const {

@@ -1,6 +1,8 @@
 // RAII statements and transactions over the SQLite C API, with error messages that name the file.
 #include "store/sqlite_statement.hpp"
 
+#include "store/statement_cache.hpp"
+
 namespace homesec::sqlite {
 
 std::string Describe(sqlite3* db, std::string_view what) {
@@ -23,15 +25,40 @@ bool Exec(sqlite3* db, const char* sql, std::string_view what, std::string* erro
   return true;
 }
 
-Statement::Statement(sqlite3* db, const char* sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+Statement::Statement(StatementCache& cache, std::string_view sql) : db_(cache.db()) {
+  StatementCache::Entry* entry = cache.Find(sql);
+  if (entry == nullptr) return;  // not preparable: Step() fails with SQLite's message
+  if (entry->in_use) {
+    Prepare(sql);
+    return;
+  }
+  entry->in_use = true;
+  borrowed_ = &entry->in_use;
+  stmt_ = entry->stmt;
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  Prepare(sql);
+}
+
+void Statement::Prepare(std::string_view sql) {
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+      SQLITE_OK) {
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
   }
 }
 
 Statement::~Statement() {
-  sqlite3_finalize(stmt_);
+  if (borrowed_ == nullptr) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  // Back to the cache ready for the next use. The reset also ends a read that stopped before
+  // SQLITE_DONE, which would otherwise hold its read transaction (and an old snapshot) open.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  *borrowed_ = false;
 }
 
 Statement& Statement::Bind(int index, std::int64_t value) {
@@ -92,6 +119,8 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+Transaction::Transaction(StatementCache& cache) : db_(cache.db()), cache_(&cache) {}
+
 Transaction::Transaction(sqlite3* db) : db_(db) {}
 
 Transaction::~Transaction() {
@@ -103,15 +132,20 @@ Transaction::~Transaction() {
 }
 
 bool Transaction::Begin(std::string_view what, std::string* error) {
-  if (!Exec(db_, "BEGIN IMMEDIATE", what, error)) return false;
+  if (!Run("BEGIN IMMEDIATE", what, error)) return false;
   open_ = true;
   return true;
 }
 
 bool Transaction::Commit(std::string_view what, std::string* error) {
-  if (!Exec(db_, "COMMIT", what, error)) return false;
+  if (!Run("COMMIT", what, error)) return false;
   open_ = false;
   return true;
+}
+
+bool Transaction::Run(const char* sql, std::string_view what, std::string* error) {
+  if (cache_ == nullptr) return Exec(db_, sql, what, error);
+  return Statement(*cache_, sql).Run(what, error);
 }
 
 }  // namespace homesec::sqlite

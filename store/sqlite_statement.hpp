@@ -1,6 +1,7 @@
 // A thin RAII layer over the SQLite C API for the store's own files: prepared statements that
-// finalize themselves, a transaction guard that rolls back unless committed, and error messages
-// that name the database file, what was being done and SQLite's reason.
+// clean up after themselves (borrowed from the connection's StatementCache, or finalized), a
+// transaction guard that rolls back unless committed, and error messages that name the database
+// file, what was being done and SQLite's reason.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,8 @@
 
 namespace homesec::sqlite {
 
+class StatementCache;
+
 // "<path>: <what>: <sqlite message>", e.g. "/var/lib/homesec/homesec.db: commit: database or
 // disk is full".
 std::string Describe(sqlite3* db, std::string_view what);
@@ -22,7 +25,12 @@ bool Exec(sqlite3* db, const char* sql, std::string_view what, std::string* erro
 
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql);
+  // Borrows the cached statement for `sql` (preparing it on first use); the destructor resets it
+  // and clears its bindings, so a read that stopped early does not keep its snapshot open. If the
+  // cached one is already borrowed (a nested use of the same text), prepares a private one.
+  Statement(StatementCache& cache, std::string_view sql);
+  // Prepares `sql` for this object only (opening and migrating, before the cache exists).
+  Statement(sqlite3* db, std::string_view sql);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -41,6 +49,7 @@ class Statement {
   int Step();
   // Step() expecting SQLITE_DONE; false (and *error) otherwise.
   bool Run(std::string_view what, std::string* error);
+  // Ready to bind and step again; bindings cleared.
   void Reset();
 
   std::int64_t Int(int column) const;
@@ -48,16 +57,20 @@ class Statement {
   bool IsNull(int column) const;
 
  private:
+  void Prepare(std::string_view sql);
+
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool* borrowed_ = nullptr;  // the cache entry's in-use flag; null when stmt_ is our own
   int bind_rc_ = SQLITE_OK;
 };
 
-// BEGIN IMMEDIATE on construction (takes the write lock at once, so a concurrent homesecctl
-// waits in busy_timeout instead of failing mid-transaction); ROLLBACK on destruction unless
-// Commit() succeeded.
+// BEGIN IMMEDIATE in Begin() (takes the write lock at once, so a concurrent homesecctl waits in
+// busy_timeout instead of failing mid-transaction); ROLLBACK on destruction unless Commit()
+// succeeded. With a cache, BEGIN and COMMIT are prepared once too.
 class Transaction {
  public:
+  explicit Transaction(StatementCache& cache);
   explicit Transaction(sqlite3* db);
   ~Transaction();
   Transaction(const Transaction&) = delete;
@@ -67,7 +80,10 @@ class Transaction {
   bool Commit(std::string_view what, std::string* error);
 
  private:
+  bool Run(const char* sql, std::string_view what, std::string* error);
+
   sqlite3* db_;
+  StatementCache* cache_ = nullptr;
   bool open_ = false;
 };
 

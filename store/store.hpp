@@ -19,6 +19,10 @@ struct sqlite3;
 
 namespace homesec {
 
+namespace sqlite {
+class StatementCache;
+}  // namespace sqlite
+
 enum class Durability {
   kNormal,  // synchronous=NORMAL: safe against a process crash
   kFull,    // synchronous=FULL: safe against power loss (alarms, arming)
@@ -82,7 +86,14 @@ class Store {
 
  private:
   explicit Store(sqlite3* db);
+  // Sets PRAGMA synchronous for the next write, issuing it only when it differs from the current
+  // level. Every write says what it needs, so none inherits FULL from an alarm commit before it.
+  bool UseDurability(Durability durability, std::string* error);
+
   sqlite3* db_;
+  // Every SQL text prepared once for the life of the connection; destroyed before db_ closes.
+  std::unique_ptr<sqlite::StatementCache> statements_;
+  Durability synchronous_ = Durability::kNormal;  // what Open() configured
 };
 
 }  // namespace homesec

@@ -1,6 +1,7 @@
 // Users (PIN hashes only), small key/value settings, and change detection for edits made by
 // another process (homesecctl) through PRAGMA data_version.
 #include "store/sqlite_statement.hpp"
+#include "store/statement_cache.hpp"
 #include "store/store.hpp"
 
 namespace homesec {
@@ -25,8 +26,11 @@ bool Store::UpsertUser(const User& user, std::string* error) {
     if (error != nullptr) *error = "user '" + user.name + "': pin_hash is not a PIN hash";
     return false;
   }
+  // FULL: a user change must survive a power cut like the armed state does; a revoked PIN that
+  // came back after one would let its holder in again. Rare and never on the alarm path.
+  if (!UseDurability(Durability::kFull, error)) return false;
   sqlite::Statement stmt(
-      db_,
+      *statements_,
       "INSERT INTO users (name, number, role, pin_hash, valid_from_ms, valid_until_ms) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (name) DO UPDATE SET "
       "number = excluded.number, role = excluded.role, pin_hash = excluded.pin_hash, "
@@ -41,7 +45,8 @@ bool Store::UpsertUser(const User& user, std::string* error) {
 }
 
 bool Store::RemoveUser(const std::string& name, std::string* error) {
-  sqlite::Statement stmt(db_, "DELETE FROM users WHERE name = ?1");
+  if (!UseDurability(Durability::kFull, error)) return false;  // as UpsertUser
+  sqlite::Statement stmt(*statements_, "DELETE FROM users WHERE name = ?1");
   stmt.Bind(1, name);
   if (!stmt.Run("remove user '" + name + "'", error)) return false;
   if (sqlite3_changes(db_) == 0) {
@@ -53,7 +58,7 @@ bool Store::RemoveUser(const std::string& name, std::string* error) {
 
 std::vector<User> Store::Users(std::string* error) {
   std::vector<User> users;
-  sqlite::Statement stmt(db_,
+  sqlite::Statement stmt(*statements_,
                          "SELECT name, number, role, pin_hash, valid_from_ms, valid_until_ms "
                          "FROM users ORDER BY number");
   int rc;
@@ -82,12 +87,13 @@ std::vector<User> Store::Users(std::string* error) {
 }
 
 std::int64_t Store::DataVersion() {
-  sqlite::Statement stmt(db_, "PRAGMA data_version");
+  sqlite::Statement stmt(*statements_, "PRAGMA data_version");
   return stmt.Step() == SQLITE_ROW ? stmt.Int(0) : -1;
 }
 
 bool Store::SetMeta(const std::string& key, const std::string& value, std::string* error) {
-  sqlite::Statement stmt(db_,
+  if (!UseDurability(Durability::kNormal, error)) return false;
+  sqlite::Statement stmt(*statements_,
                          "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   stmt.Bind(1, key).Bind(2, value);
@@ -95,7 +101,7 @@ bool Store::SetMeta(const std::string& key, const std::string& value, std::strin
 }
 
 std::optional<std::string> Store::GetMeta(const std::string& key) {
-  sqlite::Statement stmt(db_, "SELECT value FROM meta WHERE key = ?1");
+  sqlite::Statement stmt(*statements_, "SELECT value FROM meta WHERE key = ?1");
   stmt.Bind(1, key);
   if (stmt.Step() != SQLITE_ROW) return std::nullopt;
   return stmt.Text(0);

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "daemon/config.hpp"
 #include "daemon/ctl_args.hpp"
@@ -25,6 +28,10 @@ int RunEvents(const CtlArgs& args, const AppConfig& config);
 // watch start / extend / cancel (a command) and watch show (the retained .../watch).
 int RunWatchCommand(const CtlArgs& args, const AppConfig& config);
 int RunWatchShow(const CtlArgs& args, const AppConfig& config);
+// Publishes request(request_id) on <prefix>/command, waits for its result and prints it (table
+// or --json); returns kExitOk, kExitRefused or kExitUnreachable.
+int SendCommand(const CtlArgs& args, const AppConfig& config,
+                const std::function<nlohmann::json(const std::string& request_id)>& request);
 int RunUserAdd(const CtlArgs& args, const AppConfig& config);
 int RunUserList(const CtlArgs& args, const AppConfig& config);
 int RunUserRemove(const CtlArgs& args, const AppConfig& config);

@@ -77,6 +77,13 @@ int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config) {
       return kExitUsage;
     }
   }
+  return SendCommand(args, config, [&](const std::string& request_id) {
+    return MakeCommandRequest(action, code, args.force, request_id);
+  });
+}
+
+int SendCommand(const CtlArgs& args, const AppConfig& config,
+                const std::function<nlohmann::json(const std::string& request_id)>& request) {
   const std::string& prefix = config.local_mqtt.topic_prefix;
   const std::string request_id = "homesecctl-" + RandomHex();
   const auto deadline = MqttSession::Clock::now() + kAnswerTimeout;
@@ -90,8 +97,7 @@ int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config) {
       !session.Subscribe({prefix + "/command/result"}, deadline, &error)) {
     return Unreachable(error);
   }
-  const nlohmann::json request = MakeCommandRequest(action, code, args.force, request_id);
-  if (!session.Publish(prefix + "/command", request.dump(), deadline, &error)) {
+  if (!session.Publish(prefix + "/command", request(request_id).dump(), deadline, &error)) {
     return Unreachable(error);
   }
   if (!session.RunUntil([&] { return result.has_value(); }, deadline, &error)) {
@@ -103,6 +109,7 @@ int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config) {
     nlohmann::json out{{"request_id", result->request_id}, {"accepted", result->accepted},
                        {"reason", result->reason},         {"message", result->message},
                        {"open_zones", result->open_zones}, {"user", result->user}};
+    if (!result->watch_id.empty()) out["watch_id"] = result->watch_id;
     std::cout << out.dump(2) << "\n";
   } else {
     (result->accepted ? std::cout : std::cerr) << FormatCommandResult(*result);

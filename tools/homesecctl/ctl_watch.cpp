@@ -41,37 +41,9 @@ int RunWatchCommand(const CtlArgs& args, const AppConfig& config) {
     keyholder_pin = *pin;
   }
 
-  const std::string& prefix = config.local_mqtt.topic_prefix;
-  const std::string request_id = "homesecctl-" + RandomHex();
-  const auto deadline = MqttSession::Clock::now() + kAnswerTimeout;
-  MqttSession session(config.local_mqtt.broker);
-  std::optional<CommandResult> result;
-  session.OnMessage([&](const std::string&, std::string_view payload) {
-    if (!result) result = ParseCommandReply(payload, request_id);
+  return SendCommand(args, config, [&](const std::string& request_id) {
+    return MakeWatchRequest(args, *code, keyholder_pin, request_id);
   });
-  if (!session.Connect(deadline, &error) ||
-      !session.Subscribe({prefix + "/command/result"}, deadline, &error)) {
-    return Unreachable(error);
-  }
-  const nlohmann::json request = MakeWatchRequest(args, *code, keyholder_pin, request_id);
-  if (!session.Publish(prefix + "/command", request.dump(), deadline, &error)) {
-    return Unreachable(error);
-  }
-  if (!session.RunUntil([&] { return result.has_value(); }, deadline, &error)) {
-    return Unreachable(error.empty() ? "homesecd did not answer on " + session.Where() +
-                                           " within 10 s — is it running?"
-                                     : error);
-  }
-  if (args.json) {
-    const nlohmann::json out{{"request_id", result->request_id}, {"accepted", result->accepted},
-                             {"reason", result->reason},         {"message", result->message},
-                             {"open_zones", result->open_zones}, {"user", result->user},
-                             {"watch_id", result->watch_id}};
-    std::cout << out.dump(2) << "\n";
-  } else {
-    (result->accepted ? std::cout : std::cerr) << FormatCommandResult(*result);
-  }
-  return result->accepted ? kExitOk : kExitRefused;
 }
 
 int RunWatchShow(const CtlArgs& args, const AppConfig& config) {

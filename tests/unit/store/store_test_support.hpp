@@ -1,8 +1,9 @@
-// Shared helpers for the store tests: a temporary directory under /tmp that removes itself, and
-// event builders.
+// Shared helpers for the store tests: a temporary directory under /tmp that removes itself,
+// event builders, and a way to reach the SQLite connection a Store opened.
 #pragma once
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -66,6 +67,51 @@ inline void CommitOrFail(Store& store, const std::vector<Event>& events,
                          Durability durability = Durability::kNormal) {
   std::string error;
   REQUIRE_MESSAGE(store.Commit(snapshot, events, "hub-1", durability, &error), error);
+}
+
+// Opens a store and hands back its SQLite connection too, caught with an auto-extension (which
+// SQLite runs for every connection it opens), so a test can ask the connection what the Store
+// does not expose: its PRAGMA synchronous, its prepared statements.
+inline sqlite3*& CapturedConnection() {
+  static sqlite3* db = nullptr;
+  return db;
+}
+
+inline int CaptureConnection(sqlite3* db, const char**, const sqlite3_api_routines*) {
+  CapturedConnection() = db;
+  return SQLITE_OK;
+}
+
+inline std::unique_ptr<Store> OpenCapturing(const std::string& path, sqlite3** db) {
+  CapturedConnection() = nullptr;
+  REQUIRE(sqlite3_auto_extension(reinterpret_cast<void (*)()>(CaptureConnection)) == SQLITE_OK);
+  std::string error;
+  auto store = Store::Open(path, &error);
+  sqlite3_cancel_auto_extension(reinterpret_cast<void (*)()>(CaptureConnection));
+  REQUIRE_MESSAGE(store != nullptr, error);
+  REQUIRE(CapturedConnection() != nullptr);
+  *db = CapturedConnection();
+  return store;
+}
+
+// The first column of the first row of `sql`, run on `db`.
+inline std::int64_t QueryIntOn(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+  const int rc = sqlite3_step(stmt);
+  const std::int64_t value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  REQUIRE(rc == SQLITE_ROW);
+  return value;
+}
+
+inline User MakeTestUser(int number, const std::string& name) {
+  User user;
+  user.number = number;
+  user.name = name;
+  user.role = Role::kUser;
+  user.pin_hash = "pbkdf2-sha256$1000$c2FsdA$aGFzaA";
+  return user;
 }
 
 }  // namespace homesec::testing
