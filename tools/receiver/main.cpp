@@ -2,8 +2,9 @@
 // stack independent of the daemon's libmosquitto, so that interoperability is proven by the
 // demo and tests rather than assumed. It subscribes to every hub's events (optionally through an
 // MQTT v5 shared subscription so several receivers split the load), deduplicates by event id,
-// acknowledges each event with "received", can report "dispatched" for alarms, and appends what
-// it receives to a JSON-lines file.
+// acknowledges each event with "received", can report "dispatched" for alarms, confirms
+// vacant-house watch registrations ("registered"), and appends what it receives to a JSON-lines
+// file.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -215,8 +216,7 @@ class Receiver {
     }
     if (leaf == "heartbeat") return;
     if (leaf == "watch") {
-      Say("receiver: vacant-house watch for " + base + ": " +
-          (payload.empty() ? "(none)" : payload));
+      HandleWatch(base, payload);
       return;
     }
     nlohmann::json event = nlohmann::json::parse(payload, nullptr, false);
@@ -235,6 +235,46 @@ class Receiver {
       dispatches_.push_back(
           {std::chrono::steady_clock::now() + std::chrono::milliseconds(opts_.dispatch_after_ms),
            base + "/ack", id});
+    }
+  }
+
+  // A vacant-house watch registration (retained on <hub>/watch; empty once it is over). The
+  // platform confirms a running watch once with {"watch_id", "status": "registered"} on the
+  // hub's ack topic; the hub's republication then carries platform_ack, which ends the exchange.
+  void HandleWatch(const std::string& base, const std::string& payload) {
+    if (payload.empty()) {
+      Say("receiver: vacant-house watch for " + base + ": (none)");
+      return;
+    }
+    const nlohmann::json watch = nlohmann::json::parse(payload, nullptr, false);
+    if (watch.is_discarded() || !watch.is_object()) {
+      std::fprintf(stderr, "receiver: rejected malformed watch registration for %s\n",
+                   base.c_str());
+      return;
+    }
+    const std::string id = Text(watch, "watch_id", "");
+    const std::string state = Text(watch, "state", "?");
+    std::string line = "receiver: vacant-house watch " + (id.empty() ? "?" : id) + " for " + base +
+                       ": " + state + ", return " + Text(watch, "expected_return", "?") +
+                       ", contact " + Text(watch, "contact", "?");
+    if (const auto k = watch.find("keyholder"); k != watch.end() && k->is_object()) {
+      line += ", keyholder " + Text(*k, "name", "?");
+    }
+    if (const auto ack = watch.find("platform_ack"); ack != watch.end() && ack->is_object()) {
+      line += ", confirmed " + Text(*ack, "status", "?");
+    }
+    Say(line);
+    const bool over = state == "ended" || state == "cancelled";
+    const auto ack = watch.find("platform_ack");
+    const bool confirmed =
+        ack != watch.end() && ack->is_object() && Text(*ack, "status", "") == "registered";
+    if (id.empty() || over || confirmed) return;
+    const nlohmann::json reply = {{"watch_id", id}, {"status", "registered"}};
+    try {
+      client_.publish(base + "/ack", reply.dump(), 1, false);
+      Say("receiver: vacant-house watch " + id + " registered");
+    } catch (const mqtt::exception& e) {
+      std::fprintf(stderr, "receiver: ack for watch %s failed: %s\n", id.c_str(), e.what());
     }
   }
 
