@@ -75,7 +75,8 @@ std::string FormatEvents(const std::vector<Event>& events) {
   for (const Event& event : events) {
     rows.push_back({std::to_string(event.seq), ShortTime(event.time),
                     std::string(ToString(event.category)), event.type, OrDash(event.zone),
-                    OrDash(event.user), ToString(event.cid), event.text});
+                    OrDash(event.user), event.cid.code == 0 ? "-" : ToString(event.cid),
+                    event.text});
   }
   return FormatTable({"SEQ", "TIME", "CATEGORY", "TYPE", "ZONE", "USER", "CONTACT ID", "TEXT"},
                      rows);
