@@ -38,6 +38,8 @@ class App {
   void CreateAdapters();
   void ConnectAdapters();
   void StopAdapters();
+  // Moves the panel's seq past any that a power cut may have lost after publishing them.
+  void GuardSeqs();
   void OpenGpio(Now now);
   void RearmDeadline();
   void OnSignal(int signal_number);

@@ -177,6 +177,10 @@ std::uint64_t Panel::next_seq() const {
   return state_->next_seq;
 }
 
+void Panel::SkipSeqsBelow(std::uint64_t seq) {
+  state_->next_seq = std::max(state_->next_seq, seq);
+}
+
 const PanelConfig& Panel::config() const {
   return config_;
 }

@@ -52,6 +52,10 @@ class Panel {
   Mode mode() const;
   Mode armed_mode() const;  // kDisarmed when not armed
   std::uint64_t next_seq() const;
+  // Moves the sequence forward so the next event gets at least `seq` (never backwards). The
+  // daemon uses it after a reboot that may have lost the newest commits, whose seqs the platform
+  // may already have: a reused seq would be dropped there as a duplicate.
+  void SkipSeqsBelow(std::uint64_t seq);
   const PanelConfig& config() const;
   ZoneStatus zone_status(const std::string& zone_id) const;
 

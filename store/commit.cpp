@@ -104,13 +104,23 @@ bool PruneLog(sqlite::StatementCache& statements, std::string* error) {
 
 bool Store::Commit(const nlohmann::json& panel_snapshot, const std::vector<Event>& events,
                    const std::string& hub_id, Durability durability, std::string* error) {
+  std::uint64_t highest = 0;
+  for (const Event& event : events) highest = std::max(highest, event.seq);
+  // Seqs past the reservation may be published as soon as this returns: the reservation that
+  // covers them goes to disk with them, before anything is published (BeginRun).
+  const bool reserve = highest > seq_reserved_;
+  const std::uint64_t reserved = highest + kSeqReserveBlock;
+  if (reserve || ended_run_) durability = Durability::kFull;
   if (!UseDurability(durability, error)) return false;
   sqlite::Transaction txn(*statements_);
   if (!txn.Begin("commit", error)) return false;
   if (!ReplaceSnapshot(*statements_, panel_snapshot, error)) return false;
   if (!AppendEvents(*statements_, events, hub_id, error)) return false;
   if (CrossesPruneCheck(events) && !PruneLog(*statements_, error)) return false;
-  return txn.Commit("commit", error);
+  if (reserve && !PutMeta(kSeqReservedKey, std::to_string(reserved), error)) return false;
+  if (!txn.Commit("commit", error)) return false;
+  if (reserve) seq_reserved_ = reserved;
+  return true;
 }
 
 std::optional<nlohmann::json> Store::LoadSnapshot(std::string* error) {

@@ -137,7 +137,9 @@ std::unique_ptr<Store> Store::Open(const std::string& path, std::string* error) 
     sqlite3_close(db);
     return nullptr;
   }
-  return std::unique_ptr<Store>(new Store(db));
+  std::unique_ptr<Store> store(new Store(db));
+  if (!store->LoadSeqReservation(error)) return nullptr;
+  return store;
 }
 
 Store::Store(sqlite3* db) : db_(db), statements_(std::make_unique<sqlite::StatementCache>(db)) {}

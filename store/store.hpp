@@ -54,9 +54,28 @@ class Store {
 
   // One transaction: snapshot replaced, events appended to the log, reportable events queued in
   // the outbox with their uplink payload (EventToJson). Durability kFull when any event is an
-  // alarm or arming change is the caller's choice.
+  // alarm or arming change is the caller's choice. A commit whose seqs pass the reservation
+  // (see BeginRun) also extends the reservation and is then kFull whatever the caller chose.
   bool Commit(const nlohmann::json& panel_snapshot, const std::vector<Event>& events,
               const std::string& hub_id, Durability durability, std::string* error);
+  // Makes every commit so far safe against power loss: one fsync of the WAL, exactly what a kFull
+  // commit does at its end. The daemon commits an alarm kNormal (safe against a crash), publishes
+  // it, then calls Sync(): the fsync is no longer between the sensor and the platform.
+  bool Sync(std::string* error);
+
+  // Seq reservation. A kNormal commit can be published and then lost in a power cut; the panel
+  // would hand out its seqs again after the reboot, and the platform would drop the new events
+  // as duplicates of ones it already has. So seqs are reserved on disk (kFull) in blocks of
+  // kSeqReserveBlock before any of them is used, and a run that starts after a reboot which was
+  // not preceded by a clean stop continues above the reservation. BeginRun records the boot
+  // (/proc/sys/kernel/random/boot_id) and returns the lowest seq the panel may use next (1 when
+  // nothing was at risk: same boot — the page cache kept every commit — or a clean stop, or a
+  // new store); nullopt and `error` when the store cannot be written. EndRun marks a clean stop
+  // after the last commit; any commit after it is kFull.
+  static constexpr std::uint64_t kSeqReserveBlock = 1000;
+  std::optional<std::uint64_t> BeginRun(const std::string& boot_id, std::string* error);
+  bool EndRun(std::string* error);
+  std::uint64_t seq_reserved() const { return seq_reserved_; }
   std::optional<nlohmann::json> LoadSnapshot(std::string* error);
 
   // Outbox, in (priority, seq) order: kCritical/kHigh first, then by seq.
@@ -89,11 +108,19 @@ class Store {
   // Sets PRAGMA synchronous for the next write, issuing it only when it differs from the current
   // level. Every write says what it needs, so none inherits FULL from an alarm commit before it.
   bool UseDurability(Durability durability, std::string* error);
+  static constexpr const char* kSeqReservedKey = "seq_reserved";
+  static constexpr const char* kBootIdKey = "boot_id";
+  static constexpr const char* kCleanStopKey = "clean_stop";
+  bool LoadSeqReservation(std::string* error);
+  // INSERT or UPDATE of one meta row, inside the caller's transaction or as an autocommit.
+  bool PutMeta(const std::string& key, const std::string& value, std::string* error);
 
   sqlite3* db_;
   // Every SQL text prepared once for the life of the connection; destroyed before db_ closes.
   std::unique_ptr<sqlite::StatementCache> statements_;
   Durability synchronous_ = Durability::kNormal;  // what Open() configured
+  std::uint64_t seq_reserved_ = 0;                // meta 'seq_reserved', loaded by Open()
+  bool ended_run_ = false;                        // EndRun() marked a clean stop
 };
 
 }  // namespace homesec

@@ -93,6 +93,10 @@ std::int64_t Store::DataVersion() {
 
 bool Store::SetMeta(const std::string& key, const std::string& value, std::string* error) {
   if (!UseDurability(Durability::kNormal, error)) return false;
+  return PutMeta(key, value, error);
+}
+
+bool Store::PutMeta(const std::string& key, const std::string& value, std::string* error) {
   sqlite::Statement stmt(*statements_,
                          "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value");

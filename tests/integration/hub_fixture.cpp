@@ -120,8 +120,8 @@ std::string HubFixture::Up(const std::string& suffix) {
 
 bool HubFixture::StartDaemon() {
   const std::size_t online_before = platform->Received(Up("status")).size();
-  if (!daemon.Start({HOMESECD_PATH, "--config", dir.File("homesec.json")},
-                    dir.File("homesecd.log"))) {
+  if (!daemon.Start({HOMESECD_PATH, "--config", dir.File("homesec.json")}, dir.File("homesecd.log"),
+                    daemon_env)) {
     return false;
   }
   // Online on the district broker, and the retained state on the home broker.

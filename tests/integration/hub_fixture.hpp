@@ -26,6 +26,8 @@ class HubFixture {
 
   // Starts homesecd and waits until it is online on both brokers (state and status retained).
   bool StartDaemon();
+  // Extra environment for homesecd ("NAME=value"), e.g. HOMESEC_BOOT_ID to play a reboot.
+  std::vector<std::string> daemon_env;
   // TERM and wait; false if it did not exit within 5 s.
   bool StopDaemon();
   void KillDaemon() { daemon.Kill(); }

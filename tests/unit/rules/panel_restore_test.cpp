@@ -57,6 +57,24 @@ TEST_CASE("restore: disarmed round-trips with zone states and the next sequence 
   CHECK(events[0].seq == seq);
 }
 
+TEST_CASE("restore: SkipSeqsBelow moves the sequence forward, never back") {
+  Harness h;
+  h.Open("front_door");
+  const std::uint64_t seq = h.panel.next_seq();
+  const nlohmann::json snapshot = h.panel.Snapshot(h.now);
+  std::string error;
+  Panel panel = Panel::Restore(h.panel.config(), snapshot, h.now, &error);
+  REQUIRE(error.empty());
+  panel.SkipSeqsBelow(seq + 1000);
+  CHECK(panel.next_seq() == seq + 1000);
+  panel.SkipSeqsBelow(seq);  // backwards: ignored
+  CHECK(panel.next_seq() == seq + 1000);
+  const auto events = Events(panel.Start(h.now));
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].seq == seq + 1000);
+  CHECK(panel.Snapshot(h.now).at("next_seq") == seq + 1001);
+}
+
 TEST_CASE("restore: Start announces state, every zone and a system_start event (305)") {
   Harness h;
   h.ArmAndWait();
