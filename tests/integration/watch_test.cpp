@@ -253,3 +253,31 @@ TEST_CASE("watch: a restarted homesecd republishes the retained registration and
 }
 
 }  // namespace homesec::testing
+
+namespace homesec::testing {
+
+TEST_CASE("homesecctl: status shows mode and zones; with homesecd stopped it says so (exit 3)") {
+  HubFixture hub;
+  REQUIRE(hub.StartDaemon());
+  REQUIRE(hub.AllClosed());
+  REQUIRE(hub.Arm());
+  std::string output;
+  CHECK(Homesecctl(hub, "status --json", "", output) == 0);
+  const nlohmann::json status = nlohmann::json::parse(output, nullptr, false);
+  INFO(output);
+  REQUIRE(status.is_object());
+  CHECK(status["state"] == "armed_away");
+  CHECK(status["available"] == true);
+  bool kitchen_window_closed = false;
+  for (const auto& zone : status["zones"]) {
+    if (zone["id"] == "kitchen_window") kitchen_window_closed = zone["status"] == "closed";
+  }
+  CHECK(kitchen_window_closed);
+
+  REQUIRE(hub.StopDaemon());
+  CHECK(Homesecctl(hub, "status", "", output) == 3);
+  CHECK(output.find("homesecd is not online") != std::string::npos);
+  CHECK(output.find("is it running?") != std::string::npos);
+}
+
+}  // namespace homesec::testing

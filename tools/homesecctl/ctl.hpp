@@ -8,6 +8,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +34,15 @@ int RunWatchShow(const CtlArgs& args, const AppConfig& config);
 // or --json); returns kExitOk, kExitRefused or kExitUnreachable.
 int SendCommand(const CtlArgs& args, const AppConfig& config,
                 const std::function<nlohmann::json(const std::string& request_id)>& request);
+// Subscribes to `topics` on the local broker and hands `on_message` every retained message on
+// them, returning once all have arrived: kExitOk, or kExitUnreachable with the reason printed.
+// `where` (when not null) is set to the broker's address for later messages.
+int ReadRetained(
+    const AppConfig& config, const std::vector<std::string>& topics,
+    const std::function<void(const std::string& topic, std::string_view payload)>& on_message,
+    std::string* where);
+// Prints "homesecctl: <message>" and returns kExitUnreachable.
+int Unreachable(const std::string& message);
 int RunUserAdd(const CtlArgs& args, const AppConfig& config);
 int RunUserList(const CtlArgs& args, const AppConfig& config);
 int RunUserRemove(const CtlArgs& args, const AppConfig& config);

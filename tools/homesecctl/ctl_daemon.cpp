@@ -15,18 +15,20 @@ namespace {
 // The daemon answers a command within milliseconds; 10 s means it is not there.
 constexpr std::chrono::seconds kAnswerTimeout{10};
 
+}  // namespace
+
 int Unreachable(const std::string& message) {
   std::cerr << "homesecctl: " << message << "\n";
   return kExitUnreachable;
 }
 
-}  // namespace
-
-int RunStatus(const CtlArgs& args, const AppConfig& config) {
-  const std::string& prefix = config.local_mqtt.topic_prefix;
+int ReadRetained(
+    const AppConfig& config, const std::vector<std::string>& topics,
+    const std::function<void(const std::string& topic, std::string_view payload)>& on_message,
+    std::string* where) {
   const auto deadline = MqttSession::Clock::now() + kAnswerTimeout;
   MqttSession session(config.local_mqtt.broker);
-  PanelStatus status = InitialStatus(config);
+  if (where != nullptr) *where = session.Where();
   // The broker sends retained messages in order after a subscription; a message we publish to
   // ourselves after the SUBACK arrives behind them, so it marks "all retained state received".
   const std::string sync_topic = "homesecctl/" + RandomHex() + "/sync";
@@ -34,28 +36,41 @@ int RunStatus(const CtlArgs& args, const AppConfig& config) {
   session.OnMessage([&](const std::string& topic, std::string_view payload) {
     if (topic == sync_topic) {
       synced = true;
-      return;
+    } else {
+      on_message(topic, payload);
     }
-    ApplyStatusMessage(prefix, topic, payload, status);
   });
+  std::vector<std::string> subscriptions = topics;
+  subscriptions.push_back(sync_topic);
   std::string error;
-  if (!session.Connect(deadline, &error) ||
-      !session.Subscribe(
-          {prefix + "/state", prefix + "/availability", prefix + "/zone/+", sync_topic}, deadline,
-          &error) ||
+  if (!session.Connect(deadline, &error) || !session.Subscribe(subscriptions, deadline, &error) ||
       !session.Publish(sync_topic, "", deadline, &error) ||
       !session.RunUntil([&] { return synced; }, deadline, &error)) {
     return Unreachable(error.empty() ? "the local broker at " + session.Where() +
                                            " did not answer within 10 s"
                                      : error);
   }
+  return kExitOk;
+}
+
+int RunStatus(const CtlArgs& args, const AppConfig& config) {
+  const std::string& prefix = config.local_mqtt.topic_prefix;
+  PanelStatus status = InitialStatus(config);
+  std::string where;
+  const int read = ReadRetained(
+      config, {prefix + "/state", prefix + "/availability", prefix + "/zone/+"},
+      [&](const std::string& topic, std::string_view payload) {
+        ApplyStatusMessage(prefix, topic, payload, status);
+      },
+      &where);
+  if (read != kExitOk) return read;
   if (args.json) {
     std::cout << StatusToJson(status).dump(2) << "\n";
   } else {
     std::cout << FormatStatus(status);
   }
   if (status.availability != "online") {
-    return Unreachable("homesecd is not online on " + session.Where() +
+    return Unreachable("homesecd is not online on " + where +
                        (status.state ? " (the state shown is the last it published)" : "") +
                        " — is it running?");
   }
