@@ -59,9 +59,18 @@ void SilenceSiren(PanelEngine& engine, const Command& command) {
     engine.Reply(command, false, "not_allowed", "the siren is not sounding");
     return;
   }
+  // Locally, silencing takes a code that may disarm, as on a keypad: whoever can reach the home
+  // broker must not be able to quiet a burglary. The platform's command comes over the
+  // authenticated uplink (TLS client certificate, broker ACLs) and needs none.
+  std::string who = command.source;
+  if (command.source != "platform") {
+    const std::optional<Authorised> checked = engine.CheckCode(command, /*for_disarm=*/true);
+    if (!checked) return;
+    who = checked->user;
+  }
   engine.SirenOff();
   Event event = engine.MakeEvent(EventCategory::kSystem, Priority::kLow, "siren_silenced",
-                                 cid::kNew, 0, "siren silenced by " + command.source);
+                                 cid::kNew, 0, "siren silenced by " + who);
   event.report = false;
   engine.Emit(std::move(event));
   if (state.mode == Mode::kTriggered) {

@@ -161,11 +161,42 @@ TEST_CASE("entry: silencing the siren stops it and keeps the panel armed") {
   Harness h;
   h.ArmAndWait();
   h.Read("kitchen_window", "latch", "open");
-  const auto actions = h.Send(CommandAction::kSilenceSiren, std::nullopt);
+  const auto actions = h.Send(CommandAction::kSilenceSiren, "1234");
   CHECK(Result(actions)->accepted);
   CHECK(SirenTurnedOff(actions));
   CHECK(h.panel.mode() == Mode::kArmedAway);
   CHECK(FindEvent(actions, "siren_silenced"));
+}
+
+TEST_CASE("entry: silencing the siren locally takes a valid code; without one it keeps sounding") {
+  Harness h;
+  h.ArmAndWait();
+  h.Read("kitchen_window", "latch", "open");
+  REQUIRE(h.panel.mode() == Mode::kTriggered);
+  for (const std::optional<std::string>& code :
+       {std::optional<std::string>(), std::optional<std::string>("9999")}) {
+    const auto actions = h.Send(CommandAction::kSilenceSiren, code);
+    REQUIRE(Result(actions));
+    CHECK_FALSE(Result(actions)->accepted);
+    CHECK(Result(actions)->reason == "invalid_code");
+    CHECK_FALSE(SirenTurnedOff(actions));
+    CHECK_FALSE(FindEvent(actions, "siren_silenced"));
+    CHECK(h.panel.mode() == Mode::kTriggered);
+  }
+}
+
+TEST_CASE("entry: the platform silences the siren without a code") {
+  Harness h;
+  h.ArmAndWait();
+  h.Read("kitchen_window", "latch", "open");
+  Command command;
+  command.action = CommandAction::kSilenceSiren;
+  command.source = "platform";
+  const auto actions = h.panel.Handle(command, h.now);
+  REQUIRE(Result(actions));
+  CHECK(Result(actions)->accepted);
+  CHECK(SirenTurnedOff(actions));
+  CHECK(h.panel.mode() == Mode::kArmedAway);
 }
 
 TEST_CASE("entry: an alarmed zone returning to normal sends a restore (3, same code)") {
