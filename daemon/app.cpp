@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "daemon/log.hpp"
+#include "rules/event_json.hpp"
 #include "store/durability.hpp"
 
 namespace homesec {
@@ -235,21 +236,7 @@ void App::CommitAndExecute(std::vector<Action> actions, Now now) {
   for (const Action& action : actions) {
     if (const auto* record = std::get_if<RecordEvent>(&action)) events.push_back(record->event);
   }
-  // Written first: nothing leaves the hub that a crashed process could make it forget. An alarm
-  // must also survive a power cut, but its fsync comes after the uplink publish, off the path
-  // to the platform; the seq reservation (Store::BeginRun) keeps that safe.
-  std::string error;
-  if (!store_->Commit(panel_->Snapshot(now), events, config_->hub.id, Durability::kNormal,
-                      &error)) {
-    LogMessage(LogLevel::kError, kTag,
-               "commit failed (acting anyway, the siren must sound): " + error);
-  }
-  bool report = false;
-  for (const Event& event : events) report = report || event.report;
-  if (report && uplink_) uplink_->Kick();  // alarms first: the uplink before anything local
-  if (RequiredDurability(events) == Durability::kFull && !store_->Sync(&error)) {
-    LogMessage(LogLevel::kError, kTag, "syncing the store to disk: " + error);
-  }
+  const bool committed = CommitEvents(events, now);
   for (const Action& action : actions) {
     if (const auto* output = std::get_if<SetOutput>(&action); output && gpio_out_) {
       std::vector<std::string> errors;
@@ -261,6 +248,76 @@ void App::CommitAndExecute(std::vector<Action> actions, Now now) {
       if (uplink_) uplink_->SetWatch(*watch);
     }
     if (local_) local_->Apply(action);
+  }
+  // After this decision's own actions: the trouble is a decision of its own.
+  if (committed != store_ok_) {
+    store_ok_ = committed;
+    Dispatch(StoreHealth{committed, committed ? "" : store_error_});
+  }
+}
+
+bool App::CommitEvents(const std::vector<Event>& events, Now now) {
+  std::vector<Event> batch = std::move(uncommitted_);
+  uncommitted_.clear();
+  batch.insert(batch.end(), events.begin(), events.end());
+  // Written first: nothing leaves the hub that a crashed process could make it forget. An alarm
+  // must also survive a power cut, but its fsync comes after the uplink publish, off the path
+  // to the platform; the seq reservation (Store::BeginRun) keeps that safe.
+  std::string error;
+  const bool committed =
+      store_->Commit(panel_->Snapshot(now), batch, config_->hub.id, Durability::kNormal, &error);
+  if (!committed) {
+    store_error_ = error;
+    if (store_ok_) {
+      LogMessage(LogLevel::kError, kTag,
+                 "commit failed; acting anyway (the siren must sound), keeping the events in "
+                 "memory, sending them from there and retrying every 2 s: " +
+                     error);
+    }
+    if (uplink_) {
+      // Only seqs inside the on-disk reservation: one past it could be reused after a power cut.
+      std::vector<OutboxEntry> entries;
+      for (const Event& event : batch) {
+        if (!event.report || event.seq > store_->seq_reserved()) continue;
+        entries.push_back(
+            OutboxEntry{event.seq, event.priority,
+                        EventToJson(event, config_->hub.id)
+                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                        0});
+      }
+      uplink_->SendUncommitted(std::move(entries));
+    }
+    uncommitted_ = std::move(batch);
+    if (commit_retry_timer_ == 0) {
+      commit_retry_timer_ = loop_->After(Millis{2000}, [this] {
+        commit_retry_timer_ = 0;
+        RetryCommit();
+      });
+    }
+    return false;
+  }
+  bool report = false;
+  for (const Event& event : batch) report = report || event.report;
+  if (uplink_) {
+    uplink_->ForgetUncommitted();
+    if (report) uplink_->Kick();  // alarms first: the uplink before anything local
+  }
+  if (RequiredDurability(batch) == Durability::kFull && !store_->Sync(&error)) {
+    LogMessage(LogLevel::kError, kTag, "syncing the store to disk: " + error);
+  }
+  return true;
+}
+
+void App::RetryCommit() {
+  if (uncommitted_.empty() && store_ok_) return;
+  const Now now = ClockNow();
+  const bool committed = CommitEvents({}, now);
+  if (committed) {
+    LogMessage(LogLevel::kInfo, kTag, "the store accepts writes again; events committed");
+  }
+  if (committed != store_ok_) {
+    store_ok_ = committed;
+    Dispatch(StoreHealth{committed, committed ? "" : store_error_});
   }
 }
 
@@ -332,9 +389,14 @@ void App::Shutdown() {
   sd_notify(0, "STOPPING=1");
   std::string error;
   const Now now = ClockNow();
-  if (!store_->Commit(panel_->Snapshot(now), {}, config_->hub.id, Durability::kFull, &error) ||
+  if (!store_->Commit(panel_->Snapshot(now), uncommitted_, config_->hub.id, Durability::kFull,
+                      &error) ||
       !store_->EndRun(&error)) {
-    LogMessage(LogLevel::kError, kTag, "saving the state at stop: " + error);
+    LogMessage(LogLevel::kError, kTag,
+               "saving the state at stop: " + error +
+                   (uncommitted_.empty() ? std::string()
+                                         : " (" + std::to_string(uncommitted_.size()) +
+                                               " events never reached the store)"));
   }
   StopAdapters();
   loop_->Stop();

@@ -33,6 +33,11 @@ class App {
   bool Init();
   void Dispatch(const Input& input);
   void CommitAndExecute(std::vector<Action> actions, Now now);
+  // Commits the snapshot with `events` after any still uncommitted; on failure keeps them all in
+  // uncommitted_, hands the reportable ones to the uplink from memory and retries on a timer.
+  // Reports store health changes to the panel. True when committed.
+  bool CommitEvents(const std::vector<Event>& events, Now now);
+  void RetryCommit();
   PanelConfig BuildPanelConfig(const AppConfig& config);
   void ReloadUsersIfChanged();
   void CreateAdapters();
@@ -62,6 +67,10 @@ class App {
   EventLoop::TimerId deadline_timer_ = 0;
   MonoTime deadline_armed_ = MonoTime::max();
   bool stopping_ = false;
+  std::vector<Event> uncommitted_;  // events the store refused, oldest first
+  bool store_ok_ = true;            // as last reported to the panel
+  std::string store_error_;         // why the last commit failed
+  EventLoop::TimerId commit_retry_timer_ = 0;
 };
 
 }  // namespace homesec

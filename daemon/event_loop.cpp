@@ -46,6 +46,9 @@ std::unique_ptr<EventLoop> EventLoop::Create(std::string* error) {
   sigaddset(&mask, SIGHUP);
   sigprocmask(SIG_BLOCK, &mask, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a broker closing a socket must not kill the daemon
+  // A file size limit (RLIMIT_FSIZE) reached by the store must be a failed write (EFBIG), which
+  // the daemon survives, not a signal that kills it.
+  signal(SIGXFSZ, SIG_IGN);
   const int signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signal_fd < 0) {
     *error = Errno("signalfd");

@@ -201,6 +201,18 @@ void Uplink::Kick() {
   Pump();
 }
 
+void Uplink::SendUncommitted(std::vector<OutboxEntry> entries) {
+  for (OutboxEntry& entry : entries) {
+    const std::uint64_t seq = entry.seq;
+    uncommitted_[seq] = std::move(entry);
+  }
+  Pump();
+}
+
+void Uplink::ForgetUncommitted() {
+  uncommitted_.clear();
+}
+
 void Uplink::SetWatch(const WatchChanged& watch) {
   watch_ = watch;
   watch_final_sent_ = false;
@@ -226,11 +238,19 @@ void Uplink::Pump() {
   const std::size_t window = static_cast<std::size_t>(std::max(1, config_.max_inflight));
   if (awaiting_ack_.size() >= window * kUrgentWindowFactor) return;
   std::string error;
-  const std::vector<OutboxEntry> pending =
-      store_.PendingOutbox(awaiting_ack_.size() + window, &error);
+  std::vector<OutboxEntry> pending = store_.PendingOutbox(awaiting_ack_.size() + window, &error);
   if (!error.empty()) {
     LogMessage(LogLevel::kError, kTag, "reading the outbox: " + error);
-    return;
+    if (uncommitted_.empty()) return;
+  }
+  if (!uncommitted_.empty()) {
+    // Merged in the store's order: (urgent first, then by seq).
+    for (const auto& [seq, entry] : uncommitted_) pending.push_back(entry);
+    std::sort(pending.begin(), pending.end(), [](const OutboxEntry& a, const OutboxEntry& b) {
+      const bool a_urgent = a.priority <= Priority::kHigh;
+      const bool b_urgent = b.priority <= Priority::kHigh;
+      return a_urgent != b_urgent ? a_urgent : a.seq < b.seq;
+    });
   }
   // Choose by urgency (an alarm never waits for the window to drain), then publish the chosen
   // ones in seq order: after an outage the platform receives the backlog in the order it
@@ -253,7 +273,7 @@ void Uplink::Pump() {
     awaiting_ack_[entry.seq] = now;
     ++counters_.published;
     if (entry.attempts > 0 || attempts_[entry.seq]++ > 0) ++counters_.resent;
-    if (!store_.MarkAttempt(entry.seq, &error)) {
+    if (uncommitted_.count(entry.seq) == 0 && !store_.MarkAttempt(entry.seq, &error)) {
       LogMessage(LogLevel::kWarning, kTag,
                  "marking attempt for seq " + std::to_string(entry.seq) + ": " + error);
     }
@@ -310,8 +330,19 @@ void Uplink::HandleAck(const std::string& payload) {
   status.status = ack->status;
   status.at = ClockNow().wall;
   status.note = ack->note;
-  const bool known = store_.RecordDispatch(status, &error);
-  if (!error.empty()) LogMessage(LogLevel::kError, kTag, "recording ack " + ack->id + ": " + error);
+  const bool recorded = store_.RecordDispatch(status, &error);
+  // An uncommitted event acknowledged is not sent again from memory; once its commit succeeds
+  // it is in the outbox and goes once more (a duplicate the platform acknowledges again).
+  const bool was_uncommitted = uncommitted_.erase(ack->seq) > 0;
+  const bool known = recorded || was_uncommitted;
+  if (!error.empty()) {
+    // The store refused the write (full disk): the event stays in the outbox. Left in flight, it
+    // is resent only after the ack timeout, not at once, which would loop with the platform.
+    LogMessage(LogLevel::kError, kTag, "recording ack " + ack->id + ": " + error);
+    ++counters_.acks;
+    if (ack->status != "received" && hooks_.on_dispatch) hooks_.on_dispatch(*ack);
+    return;
+  }
   // Any status implies the platform has the event.
   awaiting_ack_.erase(ack->seq);
   attempts_.erase(ack->seq);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -75,6 +76,11 @@ class Uplink {
   void Stop();
   // New events were committed to the outbox: send what the window allows.
   void Kick();
+  // Events the store could not commit (full disk): sent from memory like outbox entries, in the
+  // same order, until ForgetUncommitted() once the commit has succeeded (they are then in the
+  // outbox) — so an alarm reaches the platform even while the disk refuses it.
+  void SendUncommitted(std::vector<OutboxEntry> entries);
+  void ForgetUncommitted();
   // The watch registration changed: publish it retained on .../watch (the final document and
   // then an empty retained message when `cleared`); republished after every reconnect.
   void SetWatch(const WatchChanged& watch);
@@ -111,10 +117,11 @@ class Uplink {
   std::unique_ptr<MqttClient> client_;
   // Published on this connection and not yet acknowledged by the platform: seq -> sent at.
   std::map<std::uint64_t, MonoTime> awaiting_ack_;
-  std::map<std::uint64_t, int> attempts_;  // seq -> sends, to count resends
-  std::optional<bool> link_;               // last reported link state
-  std::optional<WatchChanged> watch_;      // the retained .../watch, republished on connect
-  bool watch_final_sent_ = false;          // watch_'s final document reached the broker
+  std::map<std::uint64_t, int> attempts_;             // seq -> sends, to count resends
+  std::map<std::uint64_t, OutboxEntry> uncommitted_;  // SendUncommitted, by seq
+  std::optional<bool> link_;                          // last reported link state
+  std::optional<WatchChanged> watch_;  // the retained .../watch, republished on connect
+  bool watch_final_sent_ = false;      // watch_'s final document reached the broker
   EventLoop::TimerId heartbeat_timer_ = 0;
   EventLoop::TimerId ack_timer_ = 0;
   EventLoop::TimerId startup_timer_ = 0;

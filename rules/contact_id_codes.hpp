@@ -34,6 +34,7 @@ inline constexpr int kGas = 151;
 inline constexpr int kWaterLeak = 154;
 
 // System and troubles.
+inline constexpr int kSystemTrouble = 300;
 inline constexpr int kSystemReset = 305;
 inline constexpr int kCommunicationTrouble = 350;
 inline constexpr int kExitError = 374;

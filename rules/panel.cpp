@@ -111,6 +111,8 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
     engine.HandleCommand(*command);
   } else if (const auto* link = std::get_if<UplinkLink>(&input)) {
     engine.HandleUplink(*link);
+  } else if (const auto* health = std::get_if<StoreHealth>(&input)) {
+    engine.HandleStore(*health);
   } else if (const auto* ack = std::get_if<WatchAck>(&input)) {
     engine.HandleWatchAck(*ack);
   } else {

@@ -57,6 +57,7 @@ class PanelEngine {
   void HandleCommand(const Command& command);
   void HandleReading(const Reading& reading);
   void HandleUplink(const UplinkLink& link);
+  void HandleStore(const StoreHealth& health);
   void HandleTick();
   void HandleWatchAck(const WatchAck& ack);
 

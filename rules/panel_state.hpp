@@ -67,6 +67,9 @@ struct PanelState {
   std::map<std::string, DeviceRuntime> devices;
   std::map<std::string, CrossZoneMemory> cross_zone;  // by group
   bool uplink_trouble = false;
+  // Not in the snapshot: a store that cannot be written cannot save it, and a restarted daemon
+  // finds out afresh.
+  bool store_trouble = false;
   CodeCheckerState codes;
   std::uint64_t next_seq = 1;
   // The registered vacant-house watch; reset once it has ended or been cancelled.

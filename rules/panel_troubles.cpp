@@ -100,4 +100,15 @@ void PanelEngine::HandleUplink(const UplinkLink& link) {
   Emit(std::move(event));
 }
 
+void PanelEngine::HandleStore(const StoreHealth& health) {
+  if (health.ok == !state_.store_trouble) return;
+  state_.store_trouble = !health.ok;
+  Emit(MakeEvent(health.ok ? EventCategory::kTroubleRestore : EventCategory::kTrouble,
+                 Priority::kHigh, health.ok ? "trouble_restore" : "store_failure",
+                 health.ok ? cid::kRestore : cid::kNew, cid::kSystemTrouble,
+                 health.ok ? "event store writing again"
+                           : "event store cannot write (" + health.detail +
+                                 "): events are kept in memory and sent from there"));
+}
+
 }  // namespace homesec

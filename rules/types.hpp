@@ -128,6 +128,13 @@ struct UplinkLink {
   bool connected = false;
 };
 
+// Whether the shell's event store accepts writes (a full disk, an I/O error), reported by the
+// shell on every change. While it does not, events live in memory and are retried.
+struct StoreHealth {
+  bool ok = true;
+  std::string detail;  // why not, for the trouble's text
+};
+
 // Nothing happened except time passing (the shell's timerfd fired).
 struct Tick {};
 
@@ -138,7 +145,7 @@ struct WatchAck {
   std::string status;  // "registered", "received", ...
 };
 
-using Input = std::variant<Reading, Command, UplinkLink, Tick, WatchAck>;
+using Input = std::variant<Reading, Command, UplinkLink, Tick, WatchAck, StoreHealth>;
 
 // ---- events ----------------------------------------------------------------------------------
 enum class EventCategory {

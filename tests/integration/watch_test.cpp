@@ -164,7 +164,7 @@ TEST_CASE(
   CHECK(late.Received(HubFixture::Up("watch")).empty());
 }
 
-TEST_CASE("watch: homesecctl starts, shows, extends and cancels a watch; open zones are named") {
+TEST_CASE("watch: homesecctl starts, shows, extends and cancels a watch, open zones are named") {
   HubFixture hub;
   REQUIRE(hub.StartDaemon());
   REQUIRE(hub.AllClosed());
@@ -256,7 +256,7 @@ TEST_CASE("watch: a restarted homesecd republishes the retained registration and
 
 namespace homesec::testing {
 
-TEST_CASE("homesecctl: status shows mode and zones; with homesecd stopped it says so (exit 3)") {
+TEST_CASE("homesecctl: status shows mode and zones, with homesecd stopped it says so (exit 3)") {
   HubFixture hub;
   REQUIRE(hub.StartDaemon());
   REQUIRE(hub.AllClosed());

@@ -24,7 +24,7 @@ TEST_CASE("event loop: timers fire in deadline order, cancelled ones never") {
   CHECK(fired == std::vector<int>{1, 3});
 }
 
-TEST_CASE("event loop: a readable fd calls its handler; an unwatched one is forgotten") {
+TEST_CASE("event loop: a readable fd calls its handler, an unwatched one is forgotten") {
   std::string error;
   auto loop = EventLoop::Create(&error);
   REQUIRE(loop);

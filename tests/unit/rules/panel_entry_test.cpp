@@ -168,13 +168,13 @@ TEST_CASE("entry: silencing the siren stops it and keeps the panel armed") {
   CHECK(FindEvent(actions, "siren_silenced"));
 }
 
-TEST_CASE("entry: silencing the siren locally takes a valid code; without one it keeps sounding") {
+TEST_CASE("entry: silencing the siren locally takes a valid code, without one it keeps sounding") {
   Harness h;
   h.ArmAndWait();
   h.Read("kitchen_window", "latch", "open");
   REQUIRE(h.panel.mode() == Mode::kTriggered);
   for (const std::optional<std::string>& code :
-       {std::optional<std::string>(), std::optional<std::string>("9999")}) {
+       {std::optional<std::string>(), std::optional<std::string>("0000")}) {
     const auto actions = h.Send(CommandAction::kSilenceSiren, code);
     REQUIRE(Result(actions));
     CHECK_FALSE(Result(actions)->accepted);
@@ -183,6 +183,16 @@ TEST_CASE("entry: silencing the siren locally takes a valid code; without one it
     CHECK_FALSE(FindEvent(actions, "siren_silenced"));
     CHECK(h.panel.mode() == Mode::kTriggered);
   }
+  // An arm-only code may not silence either: it could not disarm.
+  const auto arm_only = h.Send(CommandAction::kSilenceSiren, "3456");
+  REQUIRE(Result(arm_only));
+  CHECK(Result(arm_only)->reason == "not_allowed");
+  CHECK(h.panel.mode() == Mode::kTriggered);
+  // The duress code silences, and the platform silently learns why.
+  const auto duress = h.Send(CommandAction::kSilenceSiren, "9999");
+  CHECK(Result(duress)->accepted);
+  CHECK(SirenTurnedOff(duress));
+  CHECK(FindEvent(duress, "duress"));
 }
 
 TEST_CASE("entry: the platform silences the siren without a code") {

@@ -102,7 +102,7 @@ TEST_CASE("restore: a running exit delay resumes with its remaining time less th
   CHECK(r.panel.mode() == Mode::kArmedAway);
 }
 
-TEST_CASE("restore: a running entry delay resumes with its remaining time; correct code disarms") {
+TEST_CASE("restore: a running entry delay resumes with its remaining time, correct code disarms") {
   Harness h;
   h.ArmAndWait();
   h.Open("front_door");

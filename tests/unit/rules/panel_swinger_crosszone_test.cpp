@@ -32,7 +32,7 @@ TEST_CASE("swinger: a zone alarms at most swinger_limit times, then is shut down
   CHECK(CountEvents(actions, "burglary") == 0);
 }
 
-TEST_CASE("swinger: the shutdown lasts until disarm; the next armed period counts afresh") {
+TEST_CASE("swinger: the shutdown lasts until disarm, the next armed period counts afresh") {
   Harness h;
   h.ArmAndWait();
   h.Advance(minutes(5));

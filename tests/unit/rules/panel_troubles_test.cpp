@@ -122,6 +122,27 @@ TEST_CASE("troubles: uplink lost raises 350 and restores on reconnect") {
   CHECK(Events(h.panel.Handle(UplinkLink{true}, h.now)).empty());
 }
 
+TEST_CASE("troubles: a store that cannot write raises 300 (high priority), restored once it can") {
+  Harness h(SupervisedConfig());
+  h.ArmAndWait();
+  auto actions = h.panel.Handle(StoreHealth{false, "database or disk is full"}, h.now);
+  const auto failure = FindEvent(actions, "store_failure");
+  REQUIRE(failure);
+  CHECK(failure->cid == ContactId{1, 300, 0, 0});
+  CHECK(failure->category == EventCategory::kTrouble);
+  CHECK(failure->priority == Priority::kHigh);
+  CHECK(failure->report);
+  CHECK(failure->text.find("database or disk is full") != std::string::npos);
+  CHECK_FALSE(SirenTurnedOn(actions));
+  CHECK(h.panel.mode() == Mode::kArmedAway);
+  CHECK(Events(h.panel.Handle(StoreHealth{false, "still full"}, h.now)).empty());
+  actions = h.panel.Handle(StoreHealth{true, ""}, h.now);
+  const auto restore = FindEvent(actions, "trouble_restore");
+  REQUIRE(restore);
+  CHECK(restore->cid == ContactId{3, 300, 0, 0});
+  CHECK(Events(h.panel.Handle(StoreHealth{true, ""}, h.now)).empty());
+}
+
 TEST_CASE("deadlines: NextDeadline is the earliest pending deadline") {
   Harness h(SupervisedConfig());
   // The smoke detector's check-in window (60 min) is pending from the start.

@@ -317,7 +317,7 @@ TEST_CASE("panel watch: the keyholder arming away when leaving arms armed_vacati
   CHECK(FindEvent(out, "watch_rearmed").has_value());
 }
 
-TEST_CASE("panel watch: commands need a resident's code; the keyholder cannot end the watch") {
+TEST_CASE("panel watch: commands need a resident's code, the keyholder cannot end the watch") {
   WatchHarness h;
   auto out = h.Watch(CommandAction::kWatchStart, WeekTrip(), "0000");
   CHECK(Result(out)->reason == "invalid_code");
@@ -361,7 +361,7 @@ TEST_CASE("panel watch: a bad request is refused with every problem listed") {
   CHECK(result->message.find("already a user's code") != std::string::npos);
 }
 
-TEST_CASE("panel watch: extend moves the return; an overdue watch becomes active again") {
+TEST_CASE("panel watch: extend moves the return, an overdue watch becomes active again") {
   WatchHarness h;
   h.Watch(CommandAction::kWatchStart, WeekTrip());
   auto out = h.RunUntil("2026-10-28T18:00:00Z");

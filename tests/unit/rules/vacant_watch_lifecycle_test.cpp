@@ -201,7 +201,7 @@ TEST_CASE("vacant-house watch: cancel before departure never arms and clears the
   CHECK(d.reports.empty());
 }
 
-TEST_CASE("vacant-house watch: cancel while active ends the watch; a second cancel is refused") {
+TEST_CASE("vacant-house watch: cancel while active ends the watch, a second cancel is refused") {
   WatchDriver d(WeekTrip(), CentralEurope(), Utc("2026-10-20T10:00:00Z"));
   d.RunUntil(Utc("2026-10-22T00:00:00Z"));
   const WatchOutput out = d.watch->Cancel("anna", d.now);

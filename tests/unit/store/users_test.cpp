@@ -41,7 +41,7 @@ TEST_CASE("users: upsert of an existing name replaces the user") {
   CHECK(store->Users(&error) == std::vector<User>{changed});
 }
 
-TEST_CASE("users: remove deletes the user; removing an unknown user is an error") {
+TEST_CASE("users: remove deletes the user, removing an unknown user is an error") {
   TempDir dir;
   auto store = OpenOrFail(dir.DbPath());
   std::string error;
