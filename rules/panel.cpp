@@ -12,23 +12,27 @@
 namespace homesec {
 namespace {
 
-using StatusMap = std::map<std::string, std::pair<ZoneStatus, bool>>;
+// Each configured zone's status and whether it is open, in config.zones order. Computed before
+// and after every input, so it is a plain vector: no per-zone allocation (homes with hundreds of
+// zones pay this on every message).
+using StatusList = std::vector<std::pair<ZoneStatus, bool>>;
 
-StatusMap Statuses(const PanelConfig& config, const PanelState& state) {
-  StatusMap statuses;
+StatusList Statuses(const PanelConfig& config, const PanelState& state) {
+  StatusList statuses;
+  statuses.reserve(config.zones.size());
   for (const ZoneConfig& zone : config.zones) {
     const auto it = state.zones.find(zone.id);
     const bool open = it != state.zones.end() && it->second.active == true;
-    statuses[zone.id] = {ComputeZoneStatus(zone, state), open};
+    statuses.emplace_back(ComputeZoneStatus(zone, state), open);
   }
   return statuses;
 }
 
-void AppendZoneChanges(const StatusMap& before, const StatusMap& after, std::vector<Action>& out) {
-  for (const auto& [id, now] : after) {
-    const auto it = before.find(id);
-    if (it != before.end() && it->second == now) continue;
-    out.push_back(ZoneChanged{id, now.first, now.second});
+void AppendZoneChanges(const PanelConfig& config, const StatusList& before, const StatusList& after,
+                       std::vector<Action>& out) {
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    if (i < before.size() && before[i] == after[i]) continue;
+    out.push_back(ZoneChanged{config.zones[i].id, after[i].first, after[i].second});
   }
 }
 
@@ -46,6 +50,7 @@ Panel::Panel(PanelConfig config) : Panel(std::move(config), std::make_unique<Pan
 Panel::Panel(PanelConfig config, std::unique_ptr<PanelState> state)
     : config_(std::move(config)), state_(std::move(state)) {
   SyncZones(config_, *state_);
+  statuses_ = Statuses(config_, *state_);
 }
 
 Panel::Panel(Panel&&) noexcept = default;
@@ -81,8 +86,9 @@ std::vector<Action> Panel::Start(Now now) {
     }
   }
   out.push_back(StateChanged{state_->mode, state_->armed_mode, engine.DelayRemaining()});
-  for (const auto& [id, status] : Statuses(config_, *state_)) {
-    out.push_back(ZoneChanged{id, status.first, status.second});
+  statuses_ = Statuses(config_, *state_);
+  for (std::size_t i = 0; i < statuses_.size(); ++i) {
+    out.push_back(ZoneChanged{config_.zones[i].id, statuses_[i].first, statuses_[i].second});
   }
   if (state_->siren_deadline && *state_->siren_deadline > now.mono) {
     // The siren was sounding when the hub went down: it resumes for the time it had left.
@@ -101,7 +107,7 @@ std::vector<Action> Panel::Start(Now now) {
 
 std::vector<Action> Panel::Handle(const Input& input, Now now) {
   std::vector<Action> out;
-  const StatusMap before = Statuses(config_, *state_);
+  const StatusList before = std::move(statuses_);
   PanelEngine engine(config_, *state_, now, out);
   const std::vector<std::string> watch_open_before =
       state_->watch ? engine.WatchOpenZones() : std::vector<std::string>{};
@@ -120,13 +126,16 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   }
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
-  AppendZoneChanges(before, Statuses(config_, *state_), out);
+  statuses_ = Statuses(config_, *state_);
+  AppendZoneChanges(config_, before, statuses_, out);
   return out;
 }
 
 std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   std::vector<Action> out;
-  const StatusMap before = Statuses(config_, *state_);
+  // The zone list changes here, so the statuses before are kept by zone id.
+  std::map<std::string, std::pair<ZoneStatus, bool>> before;
+  for (std::size_t i = 0; i < statuses_.size(); ++i) before[config_.zones[i].id] = statuses_[i];
   config_ = std::move(config);
   SyncZones(config_, *state_);
   // Devices no longer supervised lose their check-in deadline; new ones get a full window.
@@ -145,7 +154,13 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   }
   // A new report time or time zone applies from now on.
   if (state_->watch) state_->watch->Reconfigure(config_.watch, now.wall);
-  AppendZoneChanges(before, Statuses(config_, *state_), out);
+  const StatusList after = Statuses(config_, *state_);
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    const auto it = before.find(config_.zones[i].id);
+    if (it != before.end() && it->second == after[i]) continue;
+    out.push_back(ZoneChanged{config_.zones[i].id, after[i].first, after[i].second});
+  }
+  statuses_ = after;
   return out;
 }
 

@@ -32,11 +32,6 @@ std::optional<MonoTime> Deadline(const json& j, Now now, Millis down) {
   return now.mono + Millis{j.get<std::int64_t>()} - down;
 }
 
-json OptionalBool(const std::optional<bool>& b) {
-  if (!b) return nullptr;
-  return *b;
-}
-
 Mode ModeFrom(const json& j) {
   const auto mode = ParseMode(j.get<std::string>());
   if (!mode) throw std::invalid_argument("unknown mode '" + j.get<std::string>() + "'");
@@ -52,29 +47,55 @@ SirenReason SirenReasonFrom(const std::string& text) {
 
 }  // namespace
 
+// Zones and devices are written with only the fields that differ from a fresh runtime (and left
+// out when nothing does), and a zone that is merely closed or open only as an id in
+// "closed_zones" / "open_zones": the snapshot is saved with every commit, and in a home with
+// hundreds of zones nearly all of them are simply closed. Reading takes a missing field as its
+// default.
 json StateToJson(const PanelState& state, Now now) {
   json zones = json::object();
+  json closed = json::array();
+  json open = json::array();
   for (const auto& [id, z] : state.zones) {
-    json wrong = json::array();
-    for (WallTime t : z.lock_wrong_codes) wrong.push_back(WallMs(t));
-    zones[id] = {{"active", OptionalBool(z.active)},
-                 {"alarmed", z.alarmed},
-                 {"alarm_code", z.alarm_code},
-                 {"alarm_count", z.alarm_count},
-                 {"force_bypassed", z.force_bypassed},
-                 {"swinger_bypassed", z.swinger_bypassed},
-                 {"lock_state", z.lock_state},
-                 {"lock_jammed", z.lock_jammed},
-                 {"lock_wrong_codes", wrong},
-                 {"door_held_remaining_ms", Remaining(z.door_held_deadline, now)}};
+    // The common case, a zone that is just closed (or open), goes in a list of ids.
+    const bool plain = !z.alarmed && z.alarm_code == 0 && z.alarm_count == 0 && !z.force_bypassed &&
+                       !z.swinger_bypassed && z.lock_state.empty() && !z.lock_jammed &&
+                       z.lock_wrong_codes.empty() && !z.door_held_deadline;
+    if (plain) {
+      if (z.active) (*z.active ? open : closed).push_back(id);
+      continue;
+    }
+    json zone = json::object();
+    if (z.active) zone["active"] = *z.active;
+    if (z.alarmed) zone["alarmed"] = true;
+    if (z.alarm_code != 0) zone["alarm_code"] = z.alarm_code;
+    if (z.alarm_count != 0) zone["alarm_count"] = z.alarm_count;
+    if (z.force_bypassed) zone["force_bypassed"] = true;
+    if (z.swinger_bypassed) zone["swinger_bypassed"] = true;
+    if (!z.lock_state.empty()) zone["lock_state"] = z.lock_state;
+    if (z.lock_jammed) zone["lock_jammed"] = true;
+    if (!z.lock_wrong_codes.empty()) {
+      json wrong = json::array();
+      for (WallTime t : z.lock_wrong_codes) wrong.push_back(WallMs(t));
+      zone["lock_wrong_codes"] = std::move(wrong);
+    }
+    if (z.door_held_deadline) zone["door_held_remaining_ms"] = Remaining(z.door_held_deadline, now);
+    if (!zone.empty()) zones[id] = std::move(zone);
   }
   json devices = json::object();
   for (const auto& [id, d] : state.devices) {
     // Check-in windows restart after a restart (devices could not be heard while down).
-    devices[id] = {{"unavailable_remaining_ms", Remaining(d.unavailable_deadline, now)},
-                   {"unavailable_trouble", d.unavailable_trouble},
-                   {"silent_trouble", d.silent_trouble},
-                   {"battery_low", d.battery_low}};
+    if (!d.unavailable_deadline && !d.unavailable_trouble && !d.silent_trouble && !d.battery_low) {
+      continue;
+    }
+    json device = json::object();
+    if (d.unavailable_deadline) {
+      device["unavailable_remaining_ms"] = Remaining(d.unavailable_deadline, now);
+    }
+    if (d.unavailable_trouble) device["unavailable_trouble"] = true;
+    if (d.silent_trouble) device["silent_trouble"] = true;
+    if (d.battery_low) device["battery_low"] = true;
+    if (!device.empty()) devices[id] = std::move(device);
   }
   json cross = json::object();
   for (const auto& [group, m] : state.cross_zone) {
@@ -95,6 +116,8 @@ json StateToJson(const PanelState& state, Now now) {
           {"armed_by", state.armed_by},
           {"armed_by_number", state.armed_by_number},
           {"zones", zones},
+          {"closed_zones", closed},
+          {"open_zones", open},
           {"devices", devices},
           {"cross_zone", cross},
           {"uplink_trouble", state.uplink_trouble},
@@ -124,25 +147,41 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
     s.recent_closing_until = Deadline(j.at("recent_closing_remaining_ms"), now, down);
     s.armed_by = j.at("armed_by").get<std::string>();
     s.armed_by_number = j.at("armed_by_number").get<int>();
+    // Missing fields are defaults (written that way since the compact form; snapshots from
+    // before it have every field).
+    const json null_value;
+    const auto field = [&](const json& object, const char* key) -> const json& {
+      if (!object.is_object()) throw std::invalid_argument(std::string(key) + ": not an object");
+      const auto it = object.find(key);
+      return it == object.end() ? null_value : *it;
+    };
     for (const auto& [id, z] : j.at("zones").items()) {
       ZoneRuntime& rt = s.zones[id];
-      if (!z.at("active").is_null()) rt.active = z.at("active").get<bool>();
-      rt.alarmed = z.at("alarmed").get<bool>();
-      rt.alarm_code = z.at("alarm_code").get<int>();
-      rt.alarm_count = z.at("alarm_count").get<int>();
-      rt.force_bypassed = z.at("force_bypassed").get<bool>();
-      rt.swinger_bypassed = z.at("swinger_bypassed").get<bool>();
-      rt.lock_state = z.at("lock_state").get<std::string>();
-      rt.lock_jammed = z.at("lock_jammed").get<bool>();
-      for (const json& t : z.at("lock_wrong_codes")) rt.lock_wrong_codes.push_back(WallFrom(t));
-      rt.door_held_deadline = Deadline(z.at("door_held_remaining_ms"), now, down);
+      if (!field(z, "active").is_null()) rt.active = z.at("active").get<bool>();
+      rt.alarmed = z.value("alarmed", false);
+      rt.alarm_code = z.value("alarm_code", 0);
+      rt.alarm_count = z.value("alarm_count", 0);
+      rt.force_bypassed = z.value("force_bypassed", false);
+      rt.swinger_bypassed = z.value("swinger_bypassed", false);
+      rt.lock_state = z.value("lock_state", std::string());
+      rt.lock_jammed = z.value("lock_jammed", false);
+      const json& wrong = field(z, "lock_wrong_codes");
+      if (!wrong.is_null()) {
+        for (const json& t : wrong) rt.lock_wrong_codes.push_back(WallFrom(t));
+      }
+      rt.door_held_deadline = Deadline(field(z, "door_held_remaining_ms"), now, down);
+    }
+    for (const char* list : {"closed_zones", "open_zones"}) {
+      const json& ids = field(j, list);
+      if (ids.is_null()) continue;
+      for (const json& id : ids) s.zones[id.get<std::string>()].active = list[0] == 'o';
     }
     for (const auto& [id, d] : j.at("devices").items()) {
       DeviceRuntime& rt = s.devices[id];
-      rt.unavailable_deadline = Deadline(d.at("unavailable_remaining_ms"), now, down);
-      rt.unavailable_trouble = d.at("unavailable_trouble").get<bool>();
-      rt.silent_trouble = d.at("silent_trouble").get<bool>();
-      rt.battery_low = d.at("battery_low").get<bool>();
+      rt.unavailable_deadline = Deadline(field(d, "unavailable_remaining_ms"), now, down);
+      rt.unavailable_trouble = d.value("unavailable_trouble", false);
+      rt.silent_trouble = d.value("silent_trouble", false);
+      rt.battery_low = d.value("battery_low", false);
     }
     for (const auto& [group, m] : j.at("cross_zone").items()) {
       const auto expires = Deadline(m.at("remaining_ms"), now, down);

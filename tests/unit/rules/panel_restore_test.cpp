@@ -75,6 +75,52 @@ TEST_CASE("restore: SkipSeqsBelow moves the sequence forward, never back") {
   CHECK(panel.Snapshot(h.now).at("next_seq") == seq + 1001);
 }
 
+TEST_CASE("restore: the snapshot writes only what differs from a fresh zone or device") {
+  Harness h(StandardConfig(), /*zones_closed=*/false);
+  h.Close("front_door");
+  h.Read("kitchen_window", "latch", "open");
+  const nlohmann::json snapshot = h.panel.Snapshot(h.now);
+  // Merely closed or open: only the id, in a list.
+  CHECK(snapshot["closed_zones"] == nlohmann::json::array({"front_door"}));
+  CHECK(snapshot["open_zones"] == nlohmann::json::array({"kitchen_window"}));
+  CHECK(snapshot["zones"].empty());
+  CHECK(snapshot.dump().find("hall_motion") == std::string::npos);  // never heard: nothing kept
+  Restarted r = Restart(h, seconds(5));
+  CHECK(r.panel.zone_status("front_door") == ZoneStatus::kClosed);
+  CHECK(r.panel.zone_status("kitchen_window") == ZoneStatus::kOpen);
+  CHECK(r.panel.zone_status("hall_motion") == ZoneStatus::kUnknown);
+}
+
+TEST_CASE("restore: a snapshot in the full form (every field written) still restores") {
+  Harness h;
+  h.ArmAndWait();
+  nlohmann::json snapshot = h.panel.Snapshot(h.now);
+  const nlohmann::json full_zone = {{"active", false},
+                                    {"alarmed", true},
+                                    {"alarm_code", 131},
+                                    {"alarm_count", 1},
+                                    {"force_bypassed", false},
+                                    {"swinger_bypassed", false},
+                                    {"lock_state", ""},
+                                    {"lock_jammed", false},
+                                    {"lock_wrong_codes", nlohmann::json::array()},
+                                    {"door_held_remaining_ms", nullptr}};
+  snapshot["zones"]["kitchen_window"] = full_zone;
+  snapshot["devices"]["kitchen_window"] = {{"unavailable_remaining_ms", nullptr},
+                                           {"unavailable_trouble", false},
+                                           {"silent_trouble", false},
+                                           {"battery_low", true}};
+  std::string error;
+  Panel panel = Panel::Restore(h.panel.config(), snapshot, h.now, &error);
+  CHECK(error.empty());
+  CHECK(panel.mode() == Mode::kArmedAway);
+  const nlohmann::json again = panel.Snapshot(h.now);
+  CHECK(again["zones"]["kitchen_window"] ==
+        nlohmann::json{
+            {"active", false}, {"alarmed", true}, {"alarm_code", 131}, {"alarm_count", 1}});
+  CHECK(again["devices"]["kitchen_window"] == nlohmann::json{{"battery_low", true}});
+}
+
 TEST_CASE("restore: Start announces state, every zone and a system_start event (305)") {
   Harness h;
   h.ArmAndWait();
