@@ -250,16 +250,25 @@ void App::CommitAndExecute(std::vector<Action> actions, Now now) {
     if (local_) local_->Apply(action);
   }
   // After this decision's own actions: the trouble is a decision of its own.
-  if (committed != store_ok_) {
-    store_ok_ = committed;
-    Dispatch(StoreHealth{committed, committed ? "" : store_error_});
-  }
+  ReportStoreHealth(committed);
+}
+
+void App::ReportStoreHealth(bool committed) {
+  if (committed == store_ok_) return;
+  store_ok_ = committed;
+  Dispatch(StoreHealth{committed, committed ? "" : store_error_});
 }
 
 bool App::CommitEvents(const std::vector<Event>& events, Now now) {
-  std::vector<Event> batch = std::move(uncommitted_);
-  uncommitted_.clear();
-  batch.insert(batch.end(), events.begin(), events.end());
+  // The usual case commits `events` as they are; only after a failure is there a backlog to put
+  // in front of them (the alarm path pays for no copy).
+  std::vector<Event> merged;
+  if (!uncommitted_.empty()) {
+    merged = std::move(uncommitted_);
+    uncommitted_.clear();
+    merged.insert(merged.end(), events.begin(), events.end());
+  }
+  const std::vector<Event>& batch = merged.empty() ? events : merged;
   // Written first: nothing leaves the hub that a crashed process could make it forget. An alarm
   // must also survive a power cut, but its fsync comes after the uplink publish, off the path
   // to the platform; the seq reservation (Store::BeginRun) keeps that safe.
@@ -280,14 +289,11 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
       for (const Event& event : batch) {
         if (!event.report || event.seq > store_->seq_reserved()) continue;
         entries.push_back(
-            OutboxEntry{event.seq, event.priority,
-                        EventToJson(event, config_->hub.id)
-                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                        0});
+            OutboxEntry{event.seq, event.priority, EventPayload(event, config_->hub.id), 0});
       }
       uplink_->SendUncommitted(std::move(entries));
     }
-    uncommitted_ = std::move(batch);
+    uncommitted_ = batch;
     if (commit_retry_timer_ == 0) {
       commit_retry_timer_ = loop_->After(Millis{2000}, [this] {
         commit_retry_timer_ = 0;
@@ -315,10 +321,7 @@ void App::RetryCommit() {
   if (committed) {
     LogMessage(LogLevel::kInfo, kTag, "the store accepts writes again; events committed");
   }
-  if (committed != store_ok_) {
-    store_ok_ = committed;
-    Dispatch(StoreHealth{committed, committed ? "" : store_error_});
-  }
+  ReportStoreHealth(committed);
 }
 
 void App::RearmDeadline() {

@@ -38,6 +38,8 @@ class App {
   // Reports store health changes to the panel. True when committed.
   bool CommitEvents(const std::vector<Event>& events, Now now);
   void RetryCommit();
+  // Tells the panel when the store starts or stops accepting writes (trouble store_failure).
+  void ReportStoreHealth(bool committed);
   PanelConfig BuildPanelConfig(const AppConfig& config);
   void ReloadUsersIfChanged();
   void CreateAdapters();

@@ -104,6 +104,10 @@ std::string EventId(const std::string& hub_id, std::uint64_t seq) {
   return hub_id + ":" + std::to_string(seq);
 }
 
+std::string EventPayload(const Event& event, const std::string& hub_id) {
+  return EventToJson(event, hub_id).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json EventToJson(const Event& event, const std::string& hub_id) {
   json out{
       {"id", EventId(hub_id, event.seq)},

@@ -45,7 +45,7 @@ bool AppendEvents(sqlite::StatementCache& statements, const std::vector<Event>& 
                            "INSERT INTO outbox (seq, priority, payload) VALUES (?1, ?2, ?3)");
   for (const Event& event : events) {
     // The payload is serialised once, here, and published byte for byte on every resend.
-    const std::string payload = Serialise(EventToJson(event, hub_id));
+    const std::string payload = EventPayload(event, hub_id);
     const auto seq = static_cast<std::int64_t>(event.seq);
     const auto priority = static_cast<std::int64_t>(event.priority);
     log.Reset();

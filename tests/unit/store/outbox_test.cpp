@@ -1,4 +1,5 @@
 // The outbox: delivery order, removal on acknowledgement, dispatch history, harmless repeats.
+#include "rules/event_json.hpp"
 #include "store_test_support.hpp"
 
 namespace homesec {
@@ -129,6 +130,25 @@ TEST_CASE("outbox: send attempts are counted per entry") {
   const auto pending = store->PendingOutbox(10, &error);
   REQUIRE(pending.size() == 1);
   CHECK(pending[0].attempts == 2);
+}
+
+}  // namespace homesec
+
+namespace homesec {
+
+// The daemon sends events the store refused from memory with EventPayload; once committed they
+// go again from the outbox. Both copies must be the same bytes, or the platform would take the
+// second for an event of a restarted hub rather than a duplicate.
+TEST_CASE("outbox: the stored payload is EventPayload byte for byte, invalid UTF-8 included") {
+  TempDir dir;
+  auto store = OpenOrFail(dir.DbPath());
+  Event event = MakeEvent(7, Priority::kCritical);
+  event.device = std::string("bad\xff") + "name";
+  CommitOrFail(*store, {event});
+  std::string error;
+  const auto pending = store->PendingOutbox(1, &error);
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].payload == EventPayload(event, "hub-1"));
 }
 
 }  // namespace homesec

@@ -142,7 +142,7 @@ TEST_CASE("seq guard: a damaged reservation is refused at open with a clear erro
   CHECK(error.find("seq_reserved is '12x', not a number") != std::string::npos);
 }
 
-TEST_CASE("seq guard: Sync fsyncs the WAL after NORMAL commits") {
+TEST_CASE("seq guard: Sync finds the open WAL and syncs it without error after NORMAL commits") {
   TempDir dir;
   auto store = OpenOrFail(dir.DbPath());
   CommitOrFail(*store, {MakeEvent(1)});
