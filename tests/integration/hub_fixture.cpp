@@ -120,6 +120,9 @@ std::string HubFixture::Up(const std::string& suffix) {
 
 bool HubFixture::StartDaemon() {
   const std::size_t online_before = platform->Received(Up("status")).size();
+  // From this start only: after a restart the previous run's "online" is still in the list, and
+  // matching it would let a test publish before this homesecd has subscribed.
+  const std::size_t local_before = local->Received(Local("availability")).size();
   if (!daemon.Start({HOMESECD_PATH, "--config", dir.File("homesec.json")}, dir.File("homesecd.log"),
                     daemon_env)) {
     return false;
@@ -132,7 +135,8 @@ bool HubFixture::StartDaemon() {
              .has_value() &&
          local
              ->WaitFor(
-                 Local("availability"), [](const Message& m) { return m.payload == "online"; }, 10s)
+                 Local("availability"), [](const Message& m) { return m.payload == "online"; }, 10s,
+                 local_before)
              .has_value();
 }
 
