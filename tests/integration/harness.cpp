@@ -10,13 +10,60 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include <doctest/doctest.h>
+
 namespace homesec::testing {
+namespace {
+
+std::atomic<bool> g_test_failed{false};
+
+// A doctest listener: notes a failed assertion (or an exception) of the current test case.
+struct FailureListener : public doctest::IReporter {
+  explicit FailureListener(const doctest::ContextOptions&) {}
+  void report_query(const doctest::QueryData&) override {}
+  void test_run_start() override {}
+  void test_run_end(const doctest::TestRunStats&) override {}
+  void test_case_start(const doctest::TestCaseData&) override { g_test_failed = false; }
+  void test_case_reenter(const doctest::TestCaseData&) override {}
+  void test_case_end(const doctest::CurrentTestCaseStats&) override {}
+  void test_case_exception(const doctest::TestCaseException&) override { g_test_failed = true; }
+  void subcase_start(const doctest::SubcaseSignature&) override {}
+  void subcase_end() override {}
+  void log_assert(const doctest::AssertData& data) override {
+    if (data.m_failed) g_test_failed = true;
+  }
+  void log_message(const doctest::MessageData&) override {}
+  void test_case_skipped(const doctest::TestCaseData&) override {}
+};
+
+}  // namespace
+
+REGISTER_LISTENER("failure_flag", 1, FailureListener);
+
+bool CurrentTestFailed() {
+  return g_test_failed;
+}
+
+void PrintTail(const std::string& heading, const std::string& path, std::size_t lines) {
+  std::ifstream in(path);
+  std::deque<std::string> tail;
+  for (std::string line; std::getline(in, line);) {
+    tail.push_back(std::move(line));
+    if (tail.size() > lines) tail.pop_front();
+  }
+  std::fprintf(stderr, "----- %s (%s, last %zu lines) -----\n", heading.c_str(), path.c_str(),
+               tail.size());
+  for (const std::string& line : tail) std::fprintf(stderr, "%s\n", line.c_str());
+}
 
 int FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -237,13 +284,34 @@ TestClient::TestClient(const std::string& id, int port, bool clean_session) : po
   mosquitto_disconnect_callback_set(mosq_, &TestClientCallbacks::Disconnect);
   mosquitto_message_callback_set(mosq_, &TestClientCallbacks::OnMessage);
   mosquitto_subscribe_callback_set(mosq_, &TestClientCallbacks::Subscribe);
-  mosquitto_reconnect_delay_set(mosq_, 1, 1, false);
+  // Another thread runs the loop: publish and subscribe only queue, and wake it.
+  mosquitto_threaded_set(mosq_, true);
 }
 
 TestClient::~TestClient() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
   mosquitto_disconnect(mosq_);
-  mosquitto_loop_stop(mosq_, true);
+  if (network_.joinable()) network_.join();
   mosquitto_destroy(mosq_);
+}
+
+void TestClient::Run() {
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stop_) return;
+    }
+    if (mosquitto_loop(mosq_, 100, 1) == MOSQ_ERR_SUCCESS) continue;
+    // Lost or no connection: try again after a second, unless told to stop meanwhile.
+    std::unique_lock lock(mutex_);
+    if (changed_.wait_for(lock, 1s, [&] { return stop_; })) return;
+    lock.unlock();
+    mosquitto_reconnect(mosq_);
+  }
 }
 
 bool TestClient::UseTls(const std::string& ca, const std::string& cert, const std::string& key) {
@@ -253,7 +321,7 @@ bool TestClient::UseTls(const std::string& ca, const std::string& cert, const st
 
 bool TestClient::Connect(std::chrono::milliseconds timeout) {
   if (mosquitto_connect_async(mosq_, "127.0.0.1", port_, 30) != MOSQ_ERR_SUCCESS) return false;
-  mosquitto_loop_start(mosq_);
+  if (!network_.joinable()) network_ = std::thread([this] { Run(); });
   std::unique_lock lock(mutex_);
   return changed_.wait_for(lock, timeout, [&] { return connected_; });
 }

@@ -92,6 +92,11 @@ HubFixture::HubFixture() : home(dir, "home"), district(dir, "district", true) {
 }
 
 HubFixture::~HubFixture() {
+  if (CurrentTestFailed()) {
+    PrintTail("homesecd log", dir.File("homesecd.log"));
+    PrintTail("home broker log", dir.File("home.log"), 40);
+    PrintTail("district broker log", dir.File("district.log"), 40);
+  }
   daemon.Kill();
   local.reset();
   platform.reset();
