@@ -273,8 +273,10 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
   // must also survive a power cut, but its fsync comes after the uplink publish, off the path
   // to the platform; the seq reservation (Store::BeginRun) keeps that safe.
   std::string error;
+  const PanelSnapshot snapshot = panel_->SnapshotForStore(now);
   const bool committed =
-      store_->Commit(panel_->Snapshot(now), batch, config_->hub.id, Durability::kNormal, &error);
+      store_->Commit(snapshot, batch, config_->hub.id, Durability::kNormal, &error);
+  if (committed) panel_->Stored(snapshot);
   if (!committed) {
     store_error_ = error;
     if (store_ok_) {
@@ -392,8 +394,8 @@ void App::Shutdown() {
   sd_notify(0, "STOPPING=1");
   std::string error;
   const Now now = ClockNow();
-  if (!store_->Commit(panel_->Snapshot(now), uncommitted_, config_->hub.id, Durability::kFull,
-                      &error) ||
+  if (!store_->Commit(panel_->SnapshotForStore(now), uncommitted_, config_->hub.id,
+                      Durability::kFull, &error) ||
       !store_->EndRun(&error)) {
     LogMessage(LogLevel::kError, kTag,
                "saving the state at stop: " + error +

@@ -12,21 +12,7 @@
 namespace homesec {
 namespace {
 
-// Each configured zone's status and whether it is open, in config.zones order. Computed before
-// and after every input, so it is a plain vector: no per-zone allocation (homes with hundreds of
-// zones pay this on every message).
 using StatusList = std::vector<std::pair<ZoneStatus, bool>>;
-
-StatusList Statuses(const PanelConfig& config, const PanelState& state) {
-  StatusList statuses;
-  statuses.reserve(config.zones.size());
-  for (const ZoneConfig& zone : config.zones) {
-    const auto it = state.zones.find(zone.id);
-    const bool open = it != state.zones.end() && it->second.active == true;
-    statuses.emplace_back(ComputeZoneStatus(zone, state), open);
-  }
-  return statuses;
-}
 
 void AppendZoneChanges(const PanelConfig& config, const StatusList& before, const StatusList& after,
                        std::vector<Action>& out) {
@@ -36,10 +22,14 @@ void AppendZoneChanges(const PanelConfig& config, const StatusList& before, cons
   }
 }
 
-// Keeps exactly one runtime entry per configured zone (new zones start unknown).
+// Keeps exactly one runtime entry per configured zone (new zones start unknown), and makes sure
+// each zone's device has one (a default entry means nothing known, as a missing one did).
 void SyncZones(const PanelConfig& config, PanelState& state) {
   std::map<std::string, ZoneRuntime> zones;
-  for (const ZoneConfig& zone : config.zones) zones[zone.id] = state.zones[zone.id];
+  for (const ZoneConfig& zone : config.zones) {
+    zones[zone.id] = state.zones[zone.id];
+    state.devices.try_emplace(zone.device);
+  }
   state.zones = std::move(zones);
 }
 
@@ -50,7 +40,8 @@ Panel::Panel(PanelConfig config) : Panel(std::move(config), std::make_unique<Pan
 Panel::Panel(PanelConfig config, std::unique_ptr<PanelState> state)
     : config_(std::move(config)), state_(std::move(state)) {
   SyncZones(config_, *state_);
-  statuses_ = Statuses(config_, *state_);
+  IndexRuntimes();
+  statuses_ = Statuses();
 }
 
 Panel::Panel(Panel&&) noexcept = default;
@@ -86,7 +77,7 @@ std::vector<Action> Panel::Start(Now now) {
     }
   }
   out.push_back(StateChanged{state_->mode, state_->armed_mode, engine.DelayRemaining()});
-  statuses_ = Statuses(config_, *state_);
+  statuses_ = Statuses();
   for (std::size_t i = 0; i < statuses_.size(); ++i) {
     out.push_back(ZoneChanged{config_.zones[i].id, statuses_[i].first, statuses_[i].second});
   }
@@ -126,7 +117,7 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   }
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
-  statuses_ = Statuses(config_, *state_);
+  statuses_ = Statuses();
   AppendZoneChanges(config_, before, statuses_, out);
   return out;
 }
@@ -138,6 +129,8 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   for (std::size_t i = 0; i < statuses_.size(); ++i) before[config_.zones[i].id] = statuses_[i];
   config_ = std::move(config);
   SyncZones(config_, *state_);
+  IndexRuntimes();
+  zones_stored_ = false;  // a new zone list: the next snapshot replaces every zone row
   // Devices no longer supervised lose their check-in deadline; new ones get a full window.
   for (auto& [device, rt] : state_->devices) {
     bool supervised = false;
@@ -154,7 +147,7 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   }
   // A new report time or time zone applies from now on.
   if (state_->watch) state_->watch->Reconfigure(config_.watch, now.wall);
-  const StatusList after = Statuses(config_, *state_);
+  const StatusList after = Statuses();
   for (std::size_t i = 0; i < after.size(); ++i) {
     const auto it = before.find(config_.zones[i].id);
     if (it != before.end() && it->second == after[i]) continue;
@@ -162,6 +155,32 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   }
   statuses_ = after;
   return out;
+}
+
+void Panel::IndexRuntimes() {
+  zone_runtimes_.clear();
+  device_runtimes_.clear();
+  zone_runtimes_.reserve(config_.zones.size());
+  device_runtimes_.reserve(config_.zones.size());
+  for (const ZoneConfig& zone : config_.zones) {
+    zone_runtimes_.push_back(&state_->zones.at(zone.id));
+    device_runtimes_.push_back(&state_->devices.at(zone.device));
+  }
+}
+
+// Each configured zone's status and whether it is open, in config_.zones order. Computed after
+// every input, so it is a plain vector and touches no map: homes with hundreds of zones pay
+// this on every message.
+StatusList Panel::Statuses() const {
+  StatusList statuses;
+  statuses.reserve(config_.zones.size());
+  for (std::size_t i = 0; i < config_.zones.size(); ++i) {
+    const ZoneRuntime& zone = *zone_runtimes_[i];
+    statuses.emplace_back(
+        ComputeZoneStatus(config_.zones[i], zone, *device_runtimes_[i], state_->armed_mode),
+        zone.active == true);
+  }
+  return statuses;
 }
 
 std::optional<MonoTime> Panel::NextDeadline(Now now) const {
@@ -180,6 +199,33 @@ std::optional<MonoTime> Panel::NextDeadline(Now now) const {
 
 nlohmann::json Panel::Snapshot(Now now) const {
   return StateToJson(*state_, now);
+}
+
+PanelSnapshot Panel::SnapshotForStore(Now now) const {
+  PanelSnapshot snapshot;
+  snapshot.panel = StateToJson(*state_, now, /*with_zones=*/false);
+  snapshot.replace_zones = !zones_stored_;
+  for (std::size_t i = 0; i < config_.zones.size(); ++i) {
+    const ZoneRuntime& zone = *zone_runtimes_[i];
+    if (!snapshot.replace_zones && zone == stored_zones_[i]) continue;
+    // Invalid UTF-8 (a lock state from a misbehaving bridge) becomes U+FFFD, never an exception.
+    snapshot.zones.emplace_back(
+        config_.zones[i].id,
+        ZoneToJson(zone, now).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    snapshot.zone_indices.push_back(i);
+  }
+  return snapshot;
+}
+
+void Panel::Stored(const PanelSnapshot& snapshot) {
+  if (snapshot.replace_zones) {
+    stored_zones_.assign(config_.zones.size(), ZoneRuntime{});
+    zones_stored_ = true;
+  }
+  if (!zones_stored_) return;
+  for (const std::size_t i : snapshot.zone_indices) {
+    if (i < stored_zones_.size()) stored_zones_[i] = *zone_runtimes_[i];
+  }
 }
 
 Mode Panel::mode() const {

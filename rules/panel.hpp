@@ -12,11 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "rules/panel_config.hpp"
+#include "rules/panel_snapshot.hpp"
 #include "rules/types.hpp"
 
 namespace homesec {
 
 struct PanelState;  // panel_state.hpp
+struct ZoneRuntime;
+struct DeviceRuntime;
 
 // How far ahead a wall-clock deadline (the watch's schedule) is trusted as a monotonic one.
 inline constexpr Millis kWallClockRecheck{60000};
@@ -47,7 +50,14 @@ class Panel {
   // vacant-house watch's wall-clock schedule converted with `now` (call it again after every
   // input and every timer: a watch deadline is at most kWallClockRecheck ahead).
   std::optional<MonoTime> NextDeadline(Now now) const;
+  // The whole state in one JSON document (Restore reads it back).
   nlohmann::json Snapshot(Now now) const;
+  // The same for the store, which keeps zones as rows of their own: the panel without its zones,
+  // and the rows of the zones that changed since the last snapshot passed to Stored() — every
+  // zone, replacing all rows, the first time after construction or Reconfigure. Until Stored()
+  // is called (a commit that failed), the same zones are listed again next time.
+  PanelSnapshot SnapshotForStore(Now now) const;
+  void Stored(const PanelSnapshot& snapshot);
 
   Mode mode() const;
   Mode armed_mode() const;  // kDisarmed when not armed
@@ -67,6 +77,17 @@ class Panel {
   // changed the state (construction, Start, Handle, Reconfigure): Handle compares against it
   // instead of computing it again before every input.
   std::vector<std::pair<ZoneStatus, bool>> statuses_;
+  // The runtime of config_.zones[i] and of its device, found once per zone list (construction,
+  // Reconfigure) rather than looked up by name for every zone after every input. Map nodes do
+  // not move, and SyncZones is the only place that replaces them.
+  std::vector<const ZoneRuntime*> zone_runtimes_;
+  std::vector<const DeviceRuntime*> device_runtimes_;
+  // The zones as last Stored(), in config_.zones order; valid once every zone has been stored
+  // since construction or the last Reconfigure.
+  std::vector<ZoneRuntime> stored_zones_;
+  bool zones_stored_ = false;
+  void IndexRuntimes();
+  std::vector<std::pair<ZoneStatus, bool>> Statuses() const;
 };
 
 }  // namespace homesec

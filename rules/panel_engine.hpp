@@ -162,6 +162,9 @@ class PanelEngine {
 
 // Visible status of a zone (also used to diff before/after an input for ZoneChanged).
 ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const PanelState& state);
+// The same from the zone's and its device's runtime, already found.
+ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
+                             const DeviceRuntime& device, Mode armed_mode);
 // True when `zone` listens to this reading's property (a zone without a property listens to
 // its type's usual one).
 bool ZoneListensTo(const ZoneConfig& zone, const std::string& property);

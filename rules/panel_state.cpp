@@ -47,40 +47,50 @@ SirenReason SirenReasonFrom(const std::string& text) {
 
 }  // namespace
 
+json ZoneToJson(const ZoneRuntime& z, Now now) {
+  json zone = json::object();
+  if (z.active) zone["active"] = *z.active;
+  if (z.alarmed) zone["alarmed"] = true;
+  if (z.alarm_code != 0) zone["alarm_code"] = z.alarm_code;
+  if (z.alarm_count != 0) zone["alarm_count"] = z.alarm_count;
+  if (z.force_bypassed) zone["force_bypassed"] = true;
+  if (z.swinger_bypassed) zone["swinger_bypassed"] = true;
+  if (!z.lock_state.empty()) zone["lock_state"] = z.lock_state;
+  if (z.lock_jammed) zone["lock_jammed"] = true;
+  if (!z.lock_wrong_codes.empty()) {
+    json wrong = json::array();
+    for (WallTime t : z.lock_wrong_codes) wrong.push_back(WallMs(t));
+    zone["lock_wrong_codes"] = std::move(wrong);
+  }
+  // As a wall time, not as time left: a zone row is written only when the zone changes, so it
+  // must not depend on when the rest of the snapshot was saved.
+  if (z.door_held_deadline) {
+    zone["door_held_until_ms"] =
+        WallMs(now.wall + std::chrono::duration_cast<Millis>(*z.door_held_deadline - now.mono));
+  }
+  return zone;
+}
+
 // Zones and devices are written with only the fields that differ from a fresh runtime (and left
 // out when nothing does), and a zone that is merely closed or open only as an id in
-// "closed_zones" / "open_zones": the snapshot is saved with every commit, and in a home with
-// hundreds of zones nearly all of them are simply closed. Reading takes a missing field as its
-// default.
-json StateToJson(const PanelState& state, Now now) {
+// "closed_zones" / "open_zones": in a home with hundreds of zones nearly all of them are simply
+// closed. Reading takes a missing field as its default.
+json StateToJson(const PanelState& state, Now now, bool with_zones) {
   json zones = json::object();
   json closed = json::array();
   json open = json::array();
-  for (const auto& [id, z] : state.zones) {
-    // The common case, a zone that is just closed (or open), goes in a list of ids.
-    const bool plain = !z.alarmed && z.alarm_code == 0 && z.alarm_count == 0 && !z.force_bypassed &&
-                       !z.swinger_bypassed && z.lock_state.empty() && !z.lock_jammed &&
-                       z.lock_wrong_codes.empty() && !z.door_held_deadline;
-    if (plain) {
-      if (z.active) (*z.active ? open : closed).push_back(id);
-      continue;
+  if (with_zones) {
+    for (const auto& [id, z] : state.zones) {
+      // The common case, a zone that is just closed (or open), goes in a list of ids.
+      const bool plain = !z.alarmed && z.alarm_code == 0 && z.alarm_count == 0 &&
+                         !z.force_bypassed && !z.swinger_bypassed && z.lock_state.empty() &&
+                         !z.lock_jammed && z.lock_wrong_codes.empty() && !z.door_held_deadline;
+      if (plain) {
+        if (z.active) (*z.active ? open : closed).push_back(id);
+        continue;
+      }
+      zones[id] = ZoneToJson(z, now);
     }
-    json zone = json::object();
-    if (z.active) zone["active"] = *z.active;
-    if (z.alarmed) zone["alarmed"] = true;
-    if (z.alarm_code != 0) zone["alarm_code"] = z.alarm_code;
-    if (z.alarm_count != 0) zone["alarm_count"] = z.alarm_count;
-    if (z.force_bypassed) zone["force_bypassed"] = true;
-    if (z.swinger_bypassed) zone["swinger_bypassed"] = true;
-    if (!z.lock_state.empty()) zone["lock_state"] = z.lock_state;
-    if (z.lock_jammed) zone["lock_jammed"] = true;
-    if (!z.lock_wrong_codes.empty()) {
-      json wrong = json::array();
-      for (WallTime t : z.lock_wrong_codes) wrong.push_back(WallMs(t));
-      zone["lock_wrong_codes"] = std::move(wrong);
-    }
-    if (z.door_held_deadline) zone["door_held_remaining_ms"] = Remaining(z.door_held_deadline, now);
-    if (!zone.empty()) zones[id] = std::move(zone);
   }
   json devices = json::object();
   for (const auto& [id, d] : state.devices) {
@@ -103,30 +113,33 @@ json StateToJson(const PanelState& state, Now now) {
   }
   json wrong = json::array();
   for (WallTime t : state.codes.recent_wrong) wrong.push_back(WallMs(t));
-  return {{"version", kSnapshotVersion},
-          {"wall_ms", WallMs(now.wall)},
-          {"mode", ToString(state.mode)},
-          {"armed_mode", ToString(state.armed_mode)},
-          {"exit_remaining_ms", Remaining(state.exit_deadline, now)},
-          {"entry_remaining_ms", Remaining(state.entry_deadline, now)},
-          {"entry_zone", state.entry_zone},
-          {"siren_remaining_ms", Remaining(state.siren_deadline, now)},
-          {"siren_reason", ToString(state.siren_reason)},
-          {"recent_closing_remaining_ms", Remaining(state.recent_closing_until, now)},
-          {"armed_by", state.armed_by},
-          {"armed_by_number", state.armed_by_number},
-          {"zones", zones},
-          {"closed_zones", closed},
-          {"open_zones", open},
-          {"devices", devices},
-          {"cross_zone", cross},
-          {"uplink_trouble", state.uplink_trouble},
-          {"codes",
-           {{"recent_wrong", wrong},
-            {"locked_until",
-             state.codes.locked_until ? WallMs(*state.codes.locked_until) : json(nullptr)}}},
-          {"next_seq", state.next_seq},
-          {"watch", state.watch ? state.watch->Snapshot() : json(nullptr)}};
+  json snapshot = {{"version", kSnapshotVersion},
+                   {"wall_ms", WallMs(now.wall)},
+                   {"mode", ToString(state.mode)},
+                   {"armed_mode", ToString(state.armed_mode)},
+                   {"exit_remaining_ms", Remaining(state.exit_deadline, now)},
+                   {"entry_remaining_ms", Remaining(state.entry_deadline, now)},
+                   {"entry_zone", state.entry_zone},
+                   {"siren_remaining_ms", Remaining(state.siren_deadline, now)},
+                   {"siren_reason", ToString(state.siren_reason)},
+                   {"recent_closing_remaining_ms", Remaining(state.recent_closing_until, now)},
+                   {"armed_by", state.armed_by},
+                   {"armed_by_number", state.armed_by_number},
+                   {"devices", devices},
+                   {"cross_zone", cross},
+                   {"uplink_trouble", state.uplink_trouble},
+                   {"codes",
+                    {{"recent_wrong", wrong},
+                     {"locked_until", state.codes.locked_until ? WallMs(*state.codes.locked_until)
+                                                               : json(nullptr)}}},
+                   {"next_seq", state.next_seq},
+                   {"watch", state.watch ? state.watch->Snapshot() : json(nullptr)}};
+  if (with_zones) {
+    snapshot["zones"] = std::move(zones);
+    snapshot["closed_zones"] = std::move(closed);
+    snapshot["open_zones"] = std::move(open);
+  }
+  return snapshot;
 }
 
 std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* error) {
@@ -155,7 +168,10 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       const auto it = object.find(key);
       return it == object.end() ? null_value : *it;
     };
-    for (const auto& [id, z] : j.at("zones").items()) {
+    // Absent in a snapshot whose zones were saved as rows of their own and none were found.
+    static const json kNoZones = json::object();
+    const json& zones = field(j, "zones").is_null() ? kNoZones : j.at("zones");
+    for (const auto& [id, z] : zones.items()) {
       ZoneRuntime& rt = s.zones[id];
       if (!field(z, "active").is_null()) rt.active = z.at("active").get<bool>();
       rt.alarmed = z.value("alarmed", false);
@@ -169,7 +185,11 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       if (!wrong.is_null()) {
         for (const json& t : wrong) rt.lock_wrong_codes.push_back(WallFrom(t));
       }
-      rt.door_held_deadline = Deadline(field(z, "door_held_remaining_ms"), now, down);
+      if (const json& until = field(z, "door_held_until_ms"); !until.is_null()) {
+        rt.door_held_deadline = now.mono + std::max(Millis{0}, WallFrom(until) - now.wall);
+      } else {  // snapshots from before zone rows: the time it had left
+        rt.door_held_deadline = Deadline(field(z, "door_held_remaining_ms"), now, down);
+      }
     }
     for (const char* list : {"closed_zones", "open_zones"}) {
       const json& ids = field(j, list);

@@ -32,6 +32,8 @@ struct ZoneRuntime {
   std::vector<WallTime> lock_wrong_codes;  // inside lock_wrong_code_window
   // door_held zones.
   std::optional<MonoTime> door_held_deadline;
+
+  bool operator==(const ZoneRuntime&) const = default;
 };
 
 // Supervision of one device.
@@ -79,8 +81,12 @@ struct PanelState {
 };
 
 // Serialises the state; monotonic deadlines become remaining milliseconds relative to `now`,
-// stored with now.wall so a restart can subtract the time spent down.
-nlohmann::json StateToJson(const PanelState& state, Now now);
+// stored with now.wall so a restart can subtract the time spent down. Without `with_zones` the
+// zones are left out (the store keeps them as rows of their own: ZoneToJson).
+nlohmann::json StateToJson(const PanelState& state, Now now, bool with_zones = true);
+// One zone's state, only its non-default fields; its deadline as a wall time, so the row stays
+// valid however much later the rest of the snapshot is saved.
+nlohmann::json ZoneToJson(const ZoneRuntime& zone, Now now);
 // Inverse of StateToJson; nullopt (and `error`) when the JSON is unreadable. The watch is not
 // restored here (it needs the installation's WatchConfig): see Panel::Restore.
 std::optional<PanelState> StateFromJson(const nlohmann::json& json, Now now, std::string* error);

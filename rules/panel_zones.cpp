@@ -55,18 +55,21 @@ bool PanelEngine::IsBypassed(const ZoneConfig& zone, Mode armed_mode) const {
 ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const PanelState& state) {
   const auto it = state.zones.find(zone.id);
   if (it == state.zones.end()) return ZoneStatus::kUnknown;
-  const ZoneRuntime& rt = it->second;
   const auto dev = state.devices.find(zone.device);
-  if (dev != state.devices.end() &&
-      (dev->second.unavailable_trouble || dev->second.silent_trouble)) {
-    return ZoneStatus::kTrouble;
-  }
+  static const DeviceRuntime kNothingKnown;
+  return ComputeZoneStatus(
+      zone, it->second, dev == state.devices.end() ? kNothingKnown : dev->second, state.armed_mode);
+}
+
+ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
+                             const DeviceRuntime& device, Mode armed_mode) {
+  if (device.unavailable_trouble || device.silent_trouble) return ZoneStatus::kTrouble;
   // A silent panic must never show locally (the attacker may be watching the keypad).
   const bool silent = zone.type == ZoneType::kPanic24h && zone.silent;
   if (rt.alarmed && !silent) return ZoneStatus::kAlarm;
   if (rt.lock_jammed) return ZoneStatus::kTrouble;
-  if (state.armed_mode != Mode::kDisarmed &&
-      (rt.force_bypassed || rt.swinger_bypassed || zone.bypass_in.contains(state.armed_mode))) {
+  if (armed_mode != Mode::kDisarmed &&
+      (rt.force_bypassed || rt.swinger_bypassed || zone.bypass_in.contains(armed_mode))) {
     return ZoneStatus::kBypassed;
   }
   if (!rt.active) return ZoneStatus::kUnknown;

@@ -35,6 +35,28 @@ bool ReplaceSnapshot(sqlite::StatementCache& statements, const nlohmann::json& s
   return stmt.Run("commit: save panel state", error);
 }
 
+// The zones that changed since the last commit (all of them, the others removed, when
+// `replace`): one small row per zone, so a tripped zone in a large home costs one row.
+bool SaveZones(sqlite::StatementCache& statements, bool replace,
+               const std::vector<std::pair<std::string, std::string>>& zones, std::string* error) {
+  if (replace) {
+    sqlite::Statement clear(statements, "DELETE FROM zone_state");
+    if (!clear.Run("commit: replace zone states", error)) return false;
+  }
+  if (zones.empty()) return true;
+  sqlite::Statement save(statements,
+                         "INSERT INTO zone_state (id, state) VALUES (?1, ?2) "
+                         "ON CONFLICT (id) DO UPDATE SET state = excluded.state");
+  for (const auto& [id, state] : zones) {
+    save.Reset();
+    save.Bind(1, id).Bind(2, state);
+    if (save.Step() != SQLITE_DONE) {
+      return sqlite::Fail(statements.db(), "commit: save zone " + id, error);
+    }
+  }
+  return true;
+}
+
 bool AppendEvents(sqlite::StatementCache& statements, const std::vector<Event>& events,
                   const std::string& hub_id, std::string* error) {
   if (events.empty()) return true;
@@ -102,8 +124,21 @@ bool PruneLog(sqlite::StatementCache& statements, std::string* error) {
 
 }  // namespace
 
+bool Store::Commit(const PanelSnapshot& snapshot, const std::vector<Event>& events,
+                   const std::string& hub_id, Durability durability, std::string* error) {
+  return CommitParts(snapshot.panel, snapshot.replace_zones, snapshot.zones, events, hub_id,
+                     durability, error);
+}
+
 bool Store::Commit(const nlohmann::json& panel_snapshot, const std::vector<Event>& events,
                    const std::string& hub_id, Durability durability, std::string* error) {
+  return CommitParts(panel_snapshot, /*replace_zones=*/true, {}, events, hub_id, durability, error);
+}
+
+bool Store::CommitParts(const nlohmann::json& panel_snapshot, bool replace_zones,
+                        const std::vector<std::pair<std::string, std::string>>& zones,
+                        const std::vector<Event>& events, const std::string& hub_id,
+                        Durability durability, std::string* error) {
   std::uint64_t highest = 0;
   for (const Event& event : events) highest = std::max(highest, event.seq);
   // Seqs past the reservation may be published as soon as this returns: the reservation that
@@ -115,6 +150,7 @@ bool Store::Commit(const nlohmann::json& panel_snapshot, const std::vector<Event
   sqlite::Transaction txn(*statements_);
   if (!txn.Begin("commit", error)) return false;
   if (!ReplaceSnapshot(*statements_, panel_snapshot, error)) return false;
+  if (!SaveZones(*statements_, replace_zones, zones, error)) return false;
   if (!AppendEvents(*statements_, events, hub_id, error)) return false;
   if (CrossesPruneCheck(events) && !PruneLog(*statements_, error)) return false;
   if (reserve && !PutMeta(kSeqReservedKey, std::to_string(reserved), error)) return false;
@@ -135,6 +171,31 @@ std::optional<nlohmann::json> Store::LoadSnapshot(std::string* error) {
   if (snapshot.is_discarded()) {
     if (error != nullptr) *error = sqlite::Describe(db_, "load panel state") + " (not JSON)";
     return std::nullopt;
+  }
+  // Zone rows, when the daemon saved them, are the zones (a snapshot from before them keeps its
+  // own "zones" and id lists, and has no rows).
+  sqlite::Statement rows(*statements_, "SELECT id, state FROM zone_state ORDER BY id");
+  nlohmann::json zones = nlohmann::json::object();
+  int row_rc;
+  while ((row_rc = rows.Step()) == SQLITE_ROW) {
+    auto zone = nlohmann::json::parse(rows.Text(1), nullptr, /*allow_exceptions=*/false);
+    if (zone.is_discarded() || !zone.is_object()) {
+      if (error != nullptr) {
+        *error = sqlite::Describe(db_, "load zone state") + " (zone " + rows.Text(0) +
+                 ": not a JSON object)";
+      }
+      return std::nullopt;
+    }
+    zones[rows.Text(0)] = std::move(zone);
+  }
+  if (row_rc != SQLITE_DONE) {
+    sqlite::Fail(db_, "load zone state", error);
+    return std::nullopt;
+  }
+  if (!zones.empty() && snapshot.is_object()) {
+    snapshot["zones"] = std::move(zones);
+    snapshot.erase("closed_zones");
+    snapshot.erase("open_zones");
   }
   return snapshot;
 }

@@ -15,7 +15,7 @@ namespace {
 constexpr int kBusyTimeoutMs = 2000;
 
 // Append only: never edit a migration that has shipped, add a new one.
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, 2> kMigrations{
     // 1: initial schema.
     R"sql(
 CREATE TABLE meta (
@@ -62,6 +62,14 @@ CREATE TABLE dispatch (
   note   TEXT NOT NULL,
   UNIQUE (seq, status)
 );
+)sql",
+    // 2: zones as rows of their own, written only when a zone changes (panel_state keeps the
+    // rest of the panel; rules/panel_snapshot.hpp).
+    R"sql(
+CREATE TABLE zone_state (
+  id    TEXT PRIMARY KEY,
+  state TEXT NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

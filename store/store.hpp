@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rules/panel_config.hpp"
+#include "rules/panel_snapshot.hpp"
 #include "rules/types.hpp"
 
 struct sqlite3;
@@ -56,6 +57,10 @@ class Store {
   // the outbox with their uplink payload (EventToJson). Durability kFull when any event is an
   // alarm or arming change is the caller's choice. A commit whose seqs pass the reservation
   // (see BeginRun) also extends the reservation and is then kFull whatever the caller chose.
+  // The daemon's form: the panel without its zones, and the zone rows that changed.
+  bool Commit(const PanelSnapshot& snapshot, const std::vector<Event>& events,
+              const std::string& hub_id, Durability durability, std::string* error);
+  // A whole snapshot in one document (tests, tools): replaces the zone rows too (removes them).
   bool Commit(const nlohmann::json& panel_snapshot, const std::vector<Event>& events,
               const std::string& hub_id, Durability durability, std::string* error);
   // Makes every commit so far safe against power loss: one fsync of the WAL, exactly what a kFull
@@ -76,6 +81,8 @@ class Store {
   std::optional<std::uint64_t> BeginRun(const std::string& boot_id, std::string* error);
   bool EndRun(std::string* error);
   std::uint64_t seq_reserved() const { return seq_reserved_; }
+  // The saved snapshot, with the zone rows put back into it as its "zones" (nullopt without
+  // error on a fresh store).
   std::optional<nlohmann::json> LoadSnapshot(std::string* error);
 
   // Outbox, in (priority, seq) order: kCritical/kHigh first, then by seq.
@@ -108,6 +115,10 @@ class Store {
   // Sets PRAGMA synchronous for the next write, issuing it only when it differs from the current
   // level. Every write says what it needs, so none inherits FULL from an alarm commit before it.
   bool UseDurability(Durability durability, std::string* error);
+  bool CommitParts(const nlohmann::json& panel, bool replace_zones,
+                   const std::vector<std::pair<std::string, std::string>>& zones,
+                   const std::vector<Event>& events, const std::string& hub_id,
+                   Durability durability, std::string* error);
   static constexpr const char* kSeqReservedKey = "seq_reserved";
   static constexpr const char* kBootIdKey = "boot_id";
   static constexpr const char* kCleanStopKey = "clean_stop";
