@@ -1,7 +1,7 @@
 // The alarm panel: a pure state machine. state + input + now -> new state + actions. No I/O, no
 // clock reads, no globals; the shell (daemon/) feeds it inputs, executes the actions it returns,
-// arms a timer for NextDeadline(), and persists Snapshot() together with the events in one
-// transaction.
+// arms a timer for NextDeadline(), and persists SnapshotForStore() together with the events in
+// one transaction.
 #pragma once
 
 #include <memory>
