@@ -9,6 +9,7 @@ namespace homesec {
 namespace {
 
 using testing::CommitOrFail;
+using testing::ExecRaw;
 using testing::MakeEvent;
 using testing::OpenOrFail;
 using testing::TempDir;
@@ -23,17 +24,6 @@ std::int64_t QueryInt(const std::string& path, const char* sql) {
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   return value;
-}
-
-void ExecRaw(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-  const std::string text = message != nullptr ? message : "";
-  sqlite3_free(message);
-  sqlite3_close(db);
-  REQUIRE_MESSAGE(rc == SQLITE_OK, text);
 }
 
 }  // namespace

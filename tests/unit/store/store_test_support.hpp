@@ -62,6 +62,19 @@ inline std::unique_ptr<Store> OpenOrFail(const std::string& path) {
   return store;
 }
 
+// Runs SQL on the database file through a connection of its own (damaging or downgrading it
+// behind the Store's back).
+inline void ExecRaw(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+  const std::string text = message != nullptr ? message : "";
+  sqlite3_free(message);
+  sqlite3_close(db);
+  REQUIRE_MESSAGE(rc == SQLITE_OK, text);
+}
+
 inline void CommitOrFail(Store& store, const std::vector<Event>& events,
                          const nlohmann::json& snapshot = nlohmann::json::object(),
                          Durability durability = Durability::kNormal) {

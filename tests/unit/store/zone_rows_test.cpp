@@ -10,18 +10,10 @@ namespace {
 
 using nlohmann::json;
 using testing::CommitOrFail;
+using testing::ExecRaw;
 using testing::MakeEvent;
 using testing::OpenOrFail;
 using testing::TempDir;
-
-void ExecRaw(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  const std::string message = sqlite3_errmsg(db);
-  sqlite3_close(db);
-  REQUIRE_MESSAGE(rc == SQLITE_OK, message);
-}
 
 PanelSnapshot Snapshot(json panel, bool replace,
                        std::vector<std::pair<std::string, std::string>> zones) {
