@@ -1,6 +1,7 @@
-// Measures the cost of Store::Commit (snapshot + one reportable event) with synchronous=NORMAL
-// and synchronous=FULL, on the file system that holds the given directory. Not part of the test
-// suite: results depend on the disk. Built by CMake (bench/CMakeLists.txt); from the repo root:
+// Measures the cost of Store::Commit as the daemon calls it (the panel row, one changed zone row
+// and one reportable event) with synchronous=NORMAL and synchronous=FULL, on the file system that
+// holds the given directory. Not part of the test suite: results depend on the disk. Built by CMake
+// (bench/CMakeLists.txt); from the repo root:
 //
 //   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 //   cmake --build build --target homesec-store-commit-bench
@@ -49,7 +50,9 @@ bool Run(homesec::Store& store, Durability durability, int commits, std::uint64_
          const char* label) {
   std::vector<double> ms;
   ms.reserve(static_cast<std::size_t>(commits));
-  const nlohmann::json snapshot = {{"mode", "armed_away"}, {"zones", {{"hall_door", "closed"}}}};
+  homesec::PanelSnapshot snapshot;
+  snapshot.panel = {{"mode", "armed_away"}};
+  snapshot.zones = {{"hall_door", R"({"active":true})"}};
   for (int i = 0; i < commits; ++i) {
     const std::vector<Event> events{MakeEvent(++seq)};
     std::string error;

@@ -274,10 +274,7 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
   // to the platform; the seq reservation (Store::BeginRun) keeps that safe.
   std::string error;
   const PanelSnapshot snapshot = panel_->SnapshotForStore(now);
-  const bool committed =
-      store_->Commit(snapshot, batch, config_->hub.id, Durability::kNormal, &error);
-  if (committed) panel_->Stored(snapshot);
-  if (!committed) {
+  if (!store_->Commit(snapshot, batch, config_->hub.id, Durability::kNormal, &error)) {
     store_error_ = error;
     if (store_ok_) {
       LogMessage(LogLevel::kError, kTag,
@@ -304,6 +301,7 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
     }
     return false;
   }
+  panel_->Stored(snapshot);
   bool report = false;
   for (const Event& event : batch) report = report || event.report;
   if (uplink_) {

@@ -249,8 +249,8 @@ const PanelConfig& Panel::config() const {
 }
 
 ZoneStatus Panel::zone_status(const std::string& zone_id) const {
-  for (const ZoneConfig& zone : config_.zones) {
-    if (zone.id == zone_id) return ComputeZoneStatus(zone, *state_);
+  for (std::size_t i = 0; i < config_.zones.size(); ++i) {
+    if (config_.zones[i].id == zone_id) return statuses_[i].first;
   }
   return ZoneStatus::kUnknown;
 }

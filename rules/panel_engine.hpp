@@ -160,9 +160,8 @@ class PanelEngine {
   void StartWatch(const Command& command, const Authorised& who);
 };
 
-// Visible status of a zone (also used to diff before/after an input for ZoneChanged).
-ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const PanelState& state);
-// The same from the zone's and its device's runtime, already found.
+// Visible status of a zone, from its runtime and its device's (also used to diff before/after
+// an input for ZoneChanged).
 ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
                              const DeviceRuntime& device, Mode armed_mode);
 // True when `zone` listens to this reading's property (a zone without a property listens to

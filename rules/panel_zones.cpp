@@ -52,15 +52,6 @@ bool PanelEngine::IsBypassed(const ZoneConfig& zone, Mode armed_mode) const {
   return zone.bypass_in.contains(armed_mode);
 }
 
-ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const PanelState& state) {
-  const auto it = state.zones.find(zone.id);
-  if (it == state.zones.end()) return ZoneStatus::kUnknown;
-  const auto dev = state.devices.find(zone.device);
-  static const DeviceRuntime kNothingKnown;
-  return ComputeZoneStatus(
-      zone, it->second, dev == state.devices.end() ? kNothingKnown : dev->second, state.armed_mode);
-}
-
 ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
                              const DeviceRuntime& device, Mode armed_mode) {
   if (device.unavailable_trouble || device.silent_trouble) return ZoneStatus::kTrouble;

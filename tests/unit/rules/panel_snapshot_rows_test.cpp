@@ -155,5 +155,25 @@ TEST_CASE("snapshot rows: a held door keeps its deadline however much later the 
   CHECK(*due == later.mono + seconds(10));
 }
 
+TEST_CASE("snapshot rows: a held door in a snapshot from before zone rows keeps its time left") {
+  PanelConfig config = StandardConfig();
+  ZoneConfig door = MakeZone("unit_door", 20, ZoneType::kDoorHeld, "unit_door", "contact");
+  door.door_held_limit = seconds(120);
+  config.zones.push_back(door);
+  Harness h(config);
+  // The old form: the time left when the whole snapshot was written, 20 s.
+  json snapshot = h.panel.Snapshot(h.now);
+  snapshot["zones"]["unit_door"] = {{"active", true}, {"door_held_remaining_ms", 20000}};
+  // Down for 5 s: 15 s are left.
+  const Now later{MonoTime{} + seconds(3), h.now.wall + seconds(5)};
+  std::string error;
+  Panel restored = Panel::Restore(config, snapshot, later, &error);
+  REQUIRE_MESSAGE(error.empty(), error);
+  restored.Start(later);
+  const auto due = restored.NextDeadline(later);
+  REQUIRE(due.has_value());
+  CHECK(*due == later.mono + seconds(15));
+}
+
 }  // namespace
 }  // namespace homesec::test
