@@ -83,14 +83,6 @@ TEST_CASE("locks: a forced lock is restored when it reports locked again") {
   CHECK(FindEvent(actions, "alarm_restore")->cid == ContactId{3, 130, 1, 10});
 }
 
-PanelConfig DoorHeldConfig() {
-  PanelConfig config = StandardConfig();
-  ZoneConfig door = MakeZone("unit_door", 20, ZoneType::kDoorHeld, "unit_door", "contact");
-  door.door_held_limit = seconds(120);
-  config.zones.push_back(door);
-  return config;
-}
-
 TEST_CASE("door held: a door open past its limit raises door_held (426)") {
   Harness h(DoorHeldConfig());
   h.Open("unit_door");

@@ -131,10 +131,7 @@ TEST_CASE("snapshot rows: rows saved over time restore the same panel as Snapsho
 }
 
 TEST_CASE("snapshot rows: a held door keeps its deadline however much later the panel is saved") {
-  PanelConfig config = StandardConfig();
-  ZoneConfig door = MakeZone("unit_door", 20, ZoneType::kDoorHeld, "unit_door", "contact");
-  door.door_held_limit = seconds(120);
-  config.zones.push_back(door);
+  const PanelConfig config = DoorHeldConfig();
   Harness h(config);
   Rows rows;
   Save(h, rows);
@@ -156,10 +153,7 @@ TEST_CASE("snapshot rows: a held door keeps its deadline however much later the 
 }
 
 TEST_CASE("snapshot rows: a held door in a snapshot from before zone rows keeps its time left") {
-  PanelConfig config = StandardConfig();
-  ZoneConfig door = MakeZone("unit_door", 20, ZoneType::kDoorHeld, "unit_door", "contact");
-  door.door_held_limit = seconds(120);
-  config.zones.push_back(door);
+  const PanelConfig config = DoorHeldConfig();
   Harness h(config);
   // The old form: the time left when the whole snapshot was written, 20 s.
   json snapshot = h.panel.Snapshot(h.now);

@@ -126,6 +126,15 @@ inline bool SirenTurnedOff(const std::vector<Action>& actions) {
   return siren && siren->pattern == OutputPattern::kOff;
 }
 
+// The standard zones and a unit door (door_held) that may stand open for 120 s.
+inline PanelConfig DoorHeldConfig() {
+  PanelConfig config = StandardConfig();
+  ZoneConfig door = MakeZone("unit_door", 20, ZoneType::kDoorHeld, "unit_door", "contact");
+  door.door_held_limit = std::chrono::seconds(120);
+  config.zones.push_back(door);
+  return config;
+}
+
 // Drives a Panel with a manual clock. Every zone starts known and normal.
 class Harness {
  public:
