@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -19,13 +20,10 @@ namespace {
 constexpr const char* kTag = "homesecd";
 
 // This boot of the machine: a different id means a reboot, after which commits that were not yet
-// synced may be gone (Store::BeginRun). HOMESEC_BOOT_ID replaces it for tests that play a power
-// cut. Unreadable: a fresh random id, so every start counts as a reboot (the safe side).
-std::string BootId() {
-  if (const char* fake = std::getenv("HOMESEC_BOOT_ID"); fake != nullptr && *fake != '\0') {
-    return fake;
-  }
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
+// synced may be gone (Store::BeginRun). Read from the config's boot_id_file (the kernel's by
+// default). Unreadable: a fresh random id, so every start counts as a reboot (the safe side).
+std::string BootId(const std::string& path) {
+  std::ifstream in(path);
   std::string id;
   if (std::getline(in, id) && !id.empty()) return id;
   unsigned char random[16] = {};
@@ -33,7 +31,7 @@ std::string BootId() {
   id = "unknown-";
   for (const unsigned char byte : random) id += "0123456789abcdef"[byte % 16];
   LogMessage(LogLevel::kWarning, kTag,
-             "cannot read /proc/sys/kernel/random/boot_id: every start counts as a reboot");
+             "cannot read the boot id from " + path + ": every start counts as a reboot");
   return id;
 }
 
@@ -114,17 +112,20 @@ bool App::Init() {
 
 void App::GuardSeqs() {
   std::string error;
-  std::optional<std::uint64_t> lowest = store_->BeginRun(BootId(), &error);
+  std::optional<std::uint64_t> lowest = store_->BeginRun(BootId(config_->boot_id_file), &error);
   if (!lowest) {
     // Unknown whether the last run ended cleanly: assume it did not.
     LogMessage(LogLevel::kError, kTag, "recording this run in the store: " + error);
     lowest = store_->seq_reserved() + 1;
   }
   if (*lowest <= panel_->next_seq()) return;
+  // After a reboot without a clean stop, commits not yet synced may be gone; after a full disk,
+  // events were sent from memory and never committed. Either way their seqs may be known to the
+  // platform.
   LogMessage(LogLevel::kWarning, kTag,
-             "restarted after a reboot without a clean stop: events from seq " +
-                 std::to_string(panel_->next_seq()) +
-                 " on may have reached the platform and then been lost here; continuing at seq " +
+             "events from seq " + std::to_string(panel_->next_seq()) +
+                 " on may have reached the platform without being kept here (a reboot without "
+                 "a clean stop, or events sent while the disk was full); continuing at seq " +
                  std::to_string(*lowest) + " so that none is reused");
   panel_->SkipSeqsBelow(*lowest);
 }
@@ -163,9 +164,10 @@ void App::CreateAdapters() {
   local_ = std::make_unique<LocalInterface>(*loop_, *config_, std::move(local_hooks));
   // What the retained topics say until the panel says more (after a reload it may not).
   local_->Apply(StateChanged{panel_->mode(), panel_->armed_mode(), Seconds(0)});
+  // Open is the zone's own state, not "status == open": a zone in alarm or bypassed may be open
+  // (issue 10: after a reload such a zone was republished closed).
   for (const ZoneConfig& zone : config_->panel.zones) {
-    const ZoneStatus status = panel_->zone_status(zone.id);
-    local_->Apply(ZoneChanged{zone.id, status, status == ZoneStatus::kOpen});
+    local_->Apply(panel_->zone_view(zone.id).value_or(ZoneChanged{zone.id}));
   }
 
   if (config_->uplink.enabled) {
@@ -282,16 +284,10 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
                  "memory, sending them from there and retrying every 2 s: " +
                      error);
     }
-    if (uplink_) {
-      // Only seqs inside the on-disk reservation: one past it could be reused after a power cut.
-      std::vector<OutboxEntry> entries;
-      for (const Event& event : batch) {
-        if (!event.report || event.seq > store_->seq_reserved()) continue;
-        entries.push_back(
-            OutboxEntry{event.seq, event.priority, EventPayload(event, config_->hub.id), 0});
-      }
-      uplink_->SendUncommitted(std::move(entries));
-    }
+    // Only the events new in this decision: those of earlier failed commits were handed over
+    // already (handing the whole backlog again at every failure sent acknowledged events again,
+    // 44 copies of one id in the soak).
+    if (uplink_) uplink_->SendUncommitted(SendableFromMemory(events));
     uncommitted_ = batch;
     if (commit_retry_timer_ == 0) {
       commit_retry_timer_ = loop_->After(Millis{2000}, [this] {
@@ -312,6 +308,28 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
     LogMessage(LogLevel::kError, kTag, "syncing the store to disk: " + error);
   }
   return true;
+}
+
+std::vector<OutboxEntry> App::SendableFromMemory(const std::vector<Event>& events) {
+  std::vector<OutboxEntry> entries;
+  std::uint64_t highest = 0;
+  for (const Event& event : events) {
+    // Only seqs inside the on-disk reservation: one past it could be reused after a power cut.
+    if (!event.report || event.seq > store_->seq_reserved()) continue;
+    entries.push_back(
+        OutboxEntry{event.seq, event.priority, EventPayload(event, config_->hub.id), 0});
+    highest = std::max(highest, event.seq);
+  }
+  if (entries.empty()) return entries;
+  // Recorded before it can leave: a restart (kill -9) must not give these seqs to other events.
+  std::string error;
+  if (!store_->NoteSentFromMemory(highest, &error)) {
+    LogMessage(LogLevel::kError, kTag,
+               "cannot record the seqs of events sent from memory (" + error +
+                   "): they wait for the store instead");
+    entries.clear();
+  }
+  return entries;
 }
 
 void App::RetryCommit() {

@@ -38,6 +38,9 @@ class App {
   // Reports store health changes to the panel. True when committed.
   bool CommitEvents(const std::vector<Event>& events, Now now);
   void RetryCommit();
+  // The reportable ones among `events` that the store refused, as the uplink sends them from
+  // memory; empty when their seqs cannot be recorded as used (Store::NoteSentFromMemory).
+  std::vector<OutboxEntry> SendableFromMemory(const std::vector<Event>& events);
   // Tells the panel when the store starts or stops accepting writes (trouble store_failure).
   void ReportStoreHealth(bool committed);
   PanelConfig BuildPanelConfig(const AppConfig& config);

@@ -5,12 +5,15 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "daemon/config_sections.hpp"
+#include "rules/json_limits.hpp"
 
 namespace homesec {
 namespace {
+
+// A home with a few hundred devices and zones writes well under 1 MiB.
+constexpr JsonLimits kConfigLimits{4 * 1024 * 1024, 64};
 
 const std::vector<std::string> kLogLevels{"debug", "info", "notice", "warning", "error"};
 
@@ -26,6 +29,10 @@ void ReadTopLevel(ObjectReader& reader, ConfigErrors& errors, AppConfig& config)
     errors.Add("sim_gpio_dir", "empty path", "default: /run/homesec/sim");
   }
   if (config.sim_gpio_dir.empty()) config.sim_gpio_dir = "/run/homesec/sim";
+  if (reader.String("boot_id_file", config.boot_id_file) && config.boot_id_file.empty()) {
+    errors.Add("boot_id_file", "empty path", "default: /proc/sys/kernel/random/boot_id");
+  }
+  if (config.boot_id_file.empty()) config.boot_id_file = "/proc/sys/kernel/random/boot_id";
 }
 
 // The panel supervises every device; its windows come from the device entries.
@@ -55,7 +62,7 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
         json, "", errors,
         {"hub", "storage", "local_mqtt", "uplink", "devices", "zones", "modes",
          "allow_long_entry_delay", "codes", "cross_zone_window_s", "recent_closing_window_s",
-         "uplink_zone_number", "outputs", "log_level", "sim_gpio_dir", "watch"});
+         "uplink_zone_number", "outputs", "log_level", "sim_gpio_dir", "boot_id_file", "watch"});
     if (!root.ok()) return ConfigResult{std::nullopt, errors.Take()};
 
     ReadHub(root.Get("hub"), errors, config.hub);
@@ -96,6 +103,18 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
   return ConfigResult{std::move(config), {}};
 }
 
+ConfigResult ParseConfigText(std::string_view text, const std::string& origin) {
+  std::string error;
+  const std::optional<nlohmann::json> json = ParseJsonWithin(text, kConfigLimits, &error);
+  if (!json) {
+    return ConfigResult{std::nullopt,
+                        {ConfigError{"", origin + ": " + error,
+                                     "check for a missing comma or quote, or a trailing comma, "
+                                     "just before that point"}}};
+  }
+  return ParseConfig(*json);
+}
+
 ConfigResult LoadConfigFile(const std::string& path) {
   std::error_code ec;
   std::ifstream file(path);
@@ -104,23 +123,11 @@ ConfigResult LoadConfigFile(const std::string& path) {
                         {ConfigError{"", "cannot read config file " + path,
                                      "check the path and that the daemon's user can read it"}}};
   }
-  std::ostringstream text;
-  text << file.rdbuf();
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    // what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
-    std::string what = e.what();
-    if (const auto end = what.find("] "); what.starts_with("[json.") && end != std::string::npos) {
-      what.erase(0, end + 2);
-    }
-    return ConfigResult{std::nullopt,
-                        {ConfigError{"", path + ": invalid JSON: " + what,
-                                     "check for a missing comma or quote, or a "
-                                     "trailing comma, just before that point"}}};
-  }
-  return ParseConfig(json);
+  // Read no more than the cap (and one byte to tell that it was passed).
+  std::string text(kConfigLimits.max_bytes + 1, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(file.gcount()));
+  return ParseConfigText(text, path);
 }
 
 }  // namespace homesec

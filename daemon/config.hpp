@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -66,6 +67,9 @@ struct AppConfig {
   PanelConfig panel;  // zones, modes' timings, code policy (users come from the store)
   std::string log_level = "info";
   std::string sim_gpio_dir;  // where simulated chips live; default /run/homesec/sim
+  // This boot's id (a different one = the machine rebooted, Store::BeginRun); default
+  // /proc/sys/kernel/random/boot_id. Tests point it at a file of their own to play a reboot.
+  std::string boot_id_file;
 };
 
 struct ConfigError {
@@ -82,6 +86,9 @@ struct ConfigResult {
 };
 
 ConfigResult ParseConfig(const nlohmann::json& json);
+// Parses config text (size and depth limited); invalid JSON is an error with path "" naming
+// `origin` (the file name).
+ConfigResult ParseConfigText(std::string_view text, const std::string& origin);
 // Reads and parses a file; unreadable file or invalid JSON is an error with path "".
 ConfigResult LoadConfigFile(const std::string& path);
 

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "daemon/input_boundary.hpp"
+
 namespace homesec {
 
 Now ClockNow() {
@@ -145,6 +147,18 @@ void EventLoop::RemovePrepareHook(HookId id) {
   prepare_hooks_.erase(id);
 }
 
+void EventLoop::Post(std::function<void()> task) {
+  posted_.push_back(std::move(task));
+}
+
+void EventLoop::RunPosted() {
+  while (!posted_.empty()) {
+    std::function<void()> task = std::move(posted_.front());
+    posted_.pop_front();
+    RunGuarded("posted task", task);
+  }
+}
+
 void EventLoop::ArmTimerFd() {
   const MonoTime earliest = deadlines_.empty() ? MonoTime::max() : deadlines_.begin()->first;
   if (earliest == armed_for_) return;
@@ -172,14 +186,18 @@ void EventLoop::FireDueTimers() {
     if (it == timers_.end()) continue;
     auto fn = std::move(it->second.second);
     timers_.erase(it);
-    fn();
+    RunGuarded("timer", fn);
+    RunPosted();
   }
 }
 
 void EventLoop::DrainSignals() {
   signalfd_siginfo info{};
   while (read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-    if (signal_handler_) signal_handler_(static_cast<int>(info.ssi_signo));
+    if (!signal_handler_) continue;
+    const int signal_number = static_cast<int>(info.ssi_signo);
+    RunGuarded("signal " + std::to_string(signal_number), [&] { signal_handler_(signal_number); });
+    RunPosted();
   }
 }
 
@@ -188,15 +206,17 @@ bool EventLoop::Run() {
   constexpr int kMaxEvents = 32;
   epoll_event events[kMaxEvents];
   while (running_) {
+    RunPosted();
     // A hook may remove hooks (a client destroyed during a reload): iterate over ids.
     for (HookId id = 0;;) {
       const auto it = prepare_hooks_.upper_bound(id);
       if (it == prepare_hooks_.end()) break;
       id = it->first;
       const std::function<void()> hook = it->second;
-      hook();
+      RunGuarded("prepare hook", hook);
     }
     if (!running_) break;
+    if (!posted_.empty()) continue;  // a hook posted work: run it, then the hooks again
     ArmTimerFd();
     const int n = epoll_wait(epoll_fd_, events, kMaxEvents, -1);
     if (n < 0) {
@@ -214,7 +234,9 @@ bool EventLoop::Run() {
         const auto it = handlers_.find(fd);
         if (it == handlers_.end()) continue;                    // unwatched by an earlier handler
         const std::shared_ptr<FdHandler> handler = it->second;  // survives a self-unwatch
-        (*handler)(events[i].events);
+        const std::uint32_t ready = events[i].events;
+        RunGuarded("fd handler", [&] { (*handler)(ready); });
+        RunPosted();
       }
     }
   }

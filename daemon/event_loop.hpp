@@ -2,11 +2,15 @@
 // every deadline (a deadline queue keyed by monotonic time) and a signalfd for TERM/INT (stop)
 // and HUP (reload). Components are passive: they register fds with a handler, add timers, and
 // may register a "prepare" hook that runs before every sleep (to re-check libmosquitto's
-// want_write, re-register a socket after a reconnect, or re-arm a deadline). Nothing blocks
-// except epoll_wait.
+// want_write, re-register a socket after a reconnect, or re-arm a deadline), and may Post() work
+// that must not run where it was triggered (inside a C library's callback: libmosquitto's own
+// mutexes are held there, and publishing from on_publish deadlocked the daemon). Every handler,
+// timer, hook and posted task runs behind the input boundary (input_boundary.hpp): an exception
+// is logged and counted, and the loop goes on. Nothing blocks except epoll_wait.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,6 +50,14 @@ class EventLoop {
   TimerId After(Millis delay, std::function<void()> fn);
   void Cancel(TimerId id);
 
+  // Runs `task` after the current handler (fd, timer, signal or posted task) has returned, before
+  // the loop looks at any other fd, in the order posted. Never runs it at once, even when called
+  // between handlers.
+  void Post(std::function<void()> task);
+  // Runs every posted task, those they post included, in order. The loop calls it after each
+  // handler; tests that drive components by hand call it too.
+  void RunPosted();
+
   // Runs before every epoll_wait, in registration order, until removed.
   using HookId = std::uint64_t;
   HookId AddPrepareHook(std::function<void()> hook);
@@ -77,6 +89,7 @@ class EventLoop {
   MonoTime armed_for_ = MonoTime::max();
   HookId next_hook_id_ = 1;
   std::map<HookId, std::function<void()>> prepare_hooks_;
+  std::deque<std::function<void()>> posted_;
   SignalHandler signal_handler_;
 };
 

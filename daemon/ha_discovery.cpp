@@ -1,6 +1,7 @@
 // Home Assistant discovery payloads
 // (https://www.home-assistant.io/integrations/alarm_control_panel.mqtt/).
 #include "daemon/ha_discovery.hpp"
+#include "rules/json_limits.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -76,7 +77,7 @@ std::vector<MqttOut> DiscoveryMessages(const AppConfig& config) {
       {"availability_topic", topics.Availability()},
       {"json_attributes_topic", topics.Dispatch()},
       {"device", Device(config)}};
-  out.push_back(MqttOut{base + "/alarm_control_panel/" + hub + "/config", panel.dump(), true});
+  out.push_back(MqttOut{base + "/alarm_control_panel/" + hub + "/config", DumpJson(panel), true});
 
   for (const ZoneConfig& zone : config.panel.zones) {
     nlohmann::json sensor{{"name", zone.name.empty() ? zone.id : zone.name},
@@ -87,8 +88,8 @@ std::vector<MqttOut> DiscoveryMessages(const AppConfig& config) {
                           {"device_class", DeviceClassFor(zone)},
                           {"availability_topic", topics.Availability()},
                           {"device", Device(config)}};
-    out.push_back(
-        MqttOut{base + "/binary_sensor/" + hub + "_" + zone.id + "/config", sensor.dump(), true});
+    out.push_back(MqttOut{base + "/binary_sensor/" + hub + "_" + zone.id + "/config",
+                          DumpJson(sensor), true});
   }
   return out;
 }

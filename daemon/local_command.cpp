@@ -3,8 +3,13 @@
 
 #include <initializer_list>
 
+#include "rules/json_limits.hpp"
+#include "rules/text.hpp"
+
 namespace homesec {
 namespace {
+
+constexpr std::size_t kMaxRequestIdBytes = 128;
 
 LocalCommandParse Refuse(std::string message, std::string request_id = "",
                          std::optional<CommandAction> action = std::nullopt) {
@@ -30,7 +35,7 @@ std::string ReadTime(const nlohmann::json& value, const std::string& path, WallT
   if (!value.is_string()) return path + " must be an RFC 3339 time string";
   const auto parsed = ParseRfc3339(value.get<std::string>());
   if (!parsed) {
-    return path + ": '" + value.get<std::string>() +
+    return path + ": '" + PrintableText(value.get<std::string>(), 60) +
            "' is not an RFC 3339 time (e.g. 2026-10-28T18:00:00+01:00)";
   }
   out = *parsed;
@@ -119,6 +124,12 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
   std::string request_id;
   if (const auto it = json.find("request_id"); it != json.end()) {
     if (!it->is_string()) return Refuse("\"request_id\" must be a string");
+    // Echoed in the result: short and printable, or refused without being echoed.
+    if (it->get<std::string>().size() > kMaxRequestIdBytes ||
+        PrintableText(it->get<std::string>(), kMaxRequestIdBytes) != it->get<std::string>()) {
+      return Refuse("\"request_id\" must be printable text of at most " +
+                    std::to_string(kMaxRequestIdBytes) + " bytes");
+    }
     request_id = it->get<std::string>();
   }
   const auto action_it = json.find("action");
@@ -127,7 +138,9 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
   }
   const std::string action_text = action_it->get<std::string>();
   const std::optional<CommandAction> action = ParseCommandAction(action_text);
-  if (!action) return Refuse("unknown action '" + action_text + "'", request_id);
+  if (!action) {
+    return Refuse("unknown action '" + PrintableText(action_text, 40) + "'", request_id);
+  }
   if (*action == CommandAction::kPatrolCheckIn) {
     return Refuse("PATROL_CHECK_IN comes only from the platform", request_id, action);
   }
@@ -169,16 +182,21 @@ LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained) {
   const std::string text = Trim(payload);
   if (text.empty()) return Refuse("empty command");
   if (text.front() == '{') {
-    const nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) return Refuse("command is not valid JSON");
-    return ParseJsonCommand(json);
+    std::string error;
+    const std::optional<nlohmann::json> json =
+        ParseJsonWithin(text, JsonLimits{kMaxCommandBytes, 8}, &error);
+    if (!json) return Refuse("command is not valid JSON: " + error);
+    if (!json->is_object()) return Refuse("command is not a JSON object");
+    return ParseJsonCommand(*json);
   }
   const std::optional<CommandAction> action = ParseCommandAction(text);
   if (action == CommandAction::kPatrolCheckIn) {
     return Refuse("PATROL_CHECK_IN comes only from the platform");
   }
   if (!action) {
-    return Refuse("unknown command '" + text.substr(0, 64) +
+    // Quoted printable and cut on a character boundary: the reply is JSON, and a stranger's
+    // bytes (ARM\xff) once made dumping it throw and end the daemon (issue 10).
+    return Refuse("unknown command '" + PrintableText(text, 64) +
                   "' (expected ARM_AWAY, ARM_HOME, ARM_NIGHT, ARM_VACATION, DISARM, TRIGGER or "
                   "JSON {\"action\": ..., \"code\": ...})");
   }

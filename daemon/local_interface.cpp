@@ -5,9 +5,11 @@
 
 #include <variant>
 
+#include "daemon/input_boundary.hpp"
 #include "daemon/local_command.hpp"
 #include "daemon/log.hpp"
 #include "rules/event_json.hpp"
+#include "rules/json_limits.hpp"
 
 namespace homesec {
 namespace {
@@ -57,6 +59,12 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
   if (broker.tls) options.tls = MqttTls{broker.tls->ca, broker.tls->cert, broker.tls->key};
   options.mqtt_v5 = true;
   options.will = MqttWill{topics_.Availability(), "offline", 1, true};
+  // Dropped before they are even copied: payloads over the decoder's caps (the inventory is the
+  // one large payload; zigbee2mqtt_decoder.hpp).
+  options.max_payload_bytes = [inventory = config.local_mqtt.zigbee2mqtt_base +
+                                           "/bridge/devices"](const std::string& topic) {
+    return topic == inventory ? kMaxInventoryPayloadBytes : kMaxPayloadBytes;
+  };
   MqttCallbacks callbacks;
   callbacks.on_connect = [this] { OnConnect(); };
   callbacks.on_message = [this](const MqttMessage& m) { OnMessage(m); };
@@ -102,7 +110,17 @@ void LocalInterface::PublishWatch(const WatchChanged& watch) {
 
 void LocalInterface::OnMessage(const MqttMessage& message) {
   if (message.topic == topics_.Command()) {
-    HandleCommand(message);
+    // A command always gets an answer, even one that failed inside homesecd.
+    RunGuarded(
+        "local command", [&] { HandleCommand(message); },
+        [&](const std::string& why) {
+          CommandResult result;
+          result.source = "mqtt";
+          result.accepted = false;
+          result.reason = "internal_error";
+          result.message = why;
+          PublishResult(result);
+        });
   } else if (StartsWith(message.topic, config_.local_mqtt.zigbee2mqtt_base + "/")) {
     HandleZigbee(message);
   }
@@ -112,6 +130,7 @@ void LocalInterface::HandleCommand(const MqttMessage& message) {
   LocalCommandParse parsed = ParseLocalCommand(message.payload, message.retained);
   if (parsed.refusal) {
     ++rejected_commands_;
+    InputCounters::Get().Add("local.command.refused");
     LogMessage(LogLevel::kWarning, kTag, "command refused: " + parsed.refusal->message);
     PublishResult(*parsed.refusal);
     return;
@@ -122,6 +141,7 @@ void LocalInterface::HandleCommand(const MqttMessage& message) {
 void LocalInterface::HandleZigbee(const MqttMessage& message) {
   const Z2mDecoded decoded = decoder_.Decode(message.topic, message.payload, message.retained);
   if (!decoded.error.empty()) {
+    InputCounters::Get().Add("local.zigbee.refused");
     LogMessage(LogLevel::kWarning, kTag, message.topic + ": " + decoded.error);
     return;
   }
@@ -165,7 +185,7 @@ void LocalInterface::PublishResult(const CommandResult& result) {
     ReplyToKeypad(result);
     return;
   }
-  Send(MqttOut{topics_.CommandResult(), CommandResultToJson(result).dump(), false}, 1);
+  Send(MqttOut{topics_.CommandResult(), DumpJson(CommandResultToJson(result)), false}, 1);
 }
 
 void LocalInterface::ReplyToKeypad(const CommandResult& result) {
@@ -217,14 +237,14 @@ void LocalInterface::Apply(const Action& action) {
     zones_[zone->zone] = *zone;
     const nlohmann::json payload{{"status", std::string(ToString(zone->status))},
                                  {"open", zone->open}};
-    Send(MqttOut{topics_.Zone(zone->zone), payload.dump(), true}, 1);
+    Send(MqttOut{topics_.Zone(zone->zone), DumpJson(payload), true}, 1);
   } else if (const auto* result = std::get_if<CommandResult>(&action)) {
     PublishResult(*result);
   } else if (const auto* record = std::get_if<RecordEvent>(&action)) {
     // Silent events (duress, silent panic) exist only for the platform: whoever forced the
     // resident to disarm may be watching Home Assistant.
     if (record->event.silent) return;
-    Send(MqttOut{topics_.Event(), EventToJson(record->event, config_.hub.id).dump(), false}, 1);
+    Send(MqttOut{topics_.Event(), EventPayload(record->event, config_.hub.id), false}, 1);
   } else if (const auto* output = std::get_if<SetOutput>(&action)) {
     DriveSirens(*output);
   } else if (const auto* watch = std::get_if<WatchChanged>(&action)) {
@@ -241,8 +261,8 @@ void LocalInterface::PublishDispatch(const PlatformAck& ack) {
                                {"status", ack.status},
                                {"note", ack.note},
                                {"time", FormatRfc3339(ClockNow().wall)}};
-  Send(MqttOut{topics_.Event(), payload.dump(), false}, 1);
-  Send(MqttOut{topics_.Dispatch(), payload.dump(), true}, 1);
+  Send(MqttOut{topics_.Event(), DumpJson(payload), false}, 1);
+  Send(MqttOut{topics_.Dispatch(), DumpJson(payload), true}, 1);
 }
 
 }  // namespace homesec

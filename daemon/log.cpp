@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "rules/text.hpp"
+
 namespace homesec {
 namespace {
 
@@ -16,6 +18,8 @@ LogSink& Sink() {
   static LogSink sink;
   return sink;
 }
+
+constexpr std::size_t kMaxMessageBytes = 2000;
 
 constexpr std::string_view kSecretKeys[] = {"code", "pin", "password"};
 
@@ -128,11 +132,14 @@ void LogMessage(LogLevel level, std::string_view tag, std::string_view message) 
   std::string line = "<" + std::to_string(static_cast<int>(level)) + ">";
   line.append(tag);
   line += ": ";
-  line += RedactSecrets(message);
-  // One line per message: a payload's newlines would split it into several journal entries.
-  for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';
+  // One printable line per message, whatever a payload quoted in it holds: its newlines would
+  // split it into several journal entries (forged ones among them), its escape sequences would
+  // drive the reader's terminal, and invalid UTF-8 garbles journalctl's output.
+  std::string text = RedactSecrets(message);
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
+  line += PrintableText(text, kMaxMessageBytes);
   if (Sink()) {
     Sink()(line);
     return;

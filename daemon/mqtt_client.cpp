@@ -11,12 +11,15 @@
 #include <cstring>
 #include <mutex>
 
+#include "daemon/input_boundary.hpp"
 #include "daemon/log.hpp"
+#include "rules/text.hpp"
 
 namespace homesec {
 namespace {
 
 constexpr Millis kConnectTimeout{10000};
+constexpr std::size_t kDefaultMaxPayload = 64 * 1024;
 
 void InitLibraryOnce() {
   static std::once_flag once;
@@ -60,8 +63,9 @@ std::string TakeLibraryNote(const void* client) {
 
 }  // namespace
 
-// The C callbacks run inside loop_read/loop_write (libmosquitto's in_callback): they must not
-// destroy the handle; they record what happened and let the loop act on it.
+// The C callbacks run inside libmosquitto (loop_read, loop_write, and mosquitto_publish itself,
+// with the library's mutexes held): they record what happened and Defer() the caller's callback
+// to the loop. They never call back into the library and never destroy the handle.
 struct MqttTrampolines {
   static void Connect(struct mosquitto*, void* obj, int rc) {
     static_cast<MqttClient*>(obj)->Connected(rc);
@@ -79,17 +83,30 @@ struct MqttTrampolines {
     if (!self->callbacks_.on_message) return;
     MqttMessage message;
     message.topic = m->topic != nullptr ? m->topic : "";
-    if (m->payload != nullptr && m->payloadlen > 0) {
-      message.payload.assign(static_cast<const char*>(m->payload),
-                             static_cast<std::size_t>(m->payloadlen));
+    const std::size_t size =
+        m->payload != nullptr && m->payloadlen > 0 ? static_cast<std::size_t>(m->payloadlen) : 0;
+    const std::size_t limit = self->options_.max_payload_bytes
+                                  ? self->options_.max_payload_bytes(message.topic)
+                                  : kDefaultMaxPayload;
+    if (size > limit) {
+      ++self->oversize_dropped_;
+      InputCounters::Get().Add(self->options_.name + ".oversize");
+      LogMessage(LogLevel::kWarning, self->options_.name,
+                 "dropped a " + std::to_string(size) + "-byte message on " +
+                     PrintableText(message.topic, 200) + " (limit " + std::to_string(limit) +
+                     " bytes)");
+      return;
     }
+    if (size > 0) message.payload.assign(static_cast<const char*>(m->payload), size);
     message.qos = m->qos;
     message.retained = m->retain;
-    self->callbacks_.on_message(message);
+    self->Defer([self, message = std::move(message)] { self->callbacks_.on_message(message); });
   }
   static void Publish(struct mosquitto*, void* obj, int mid) {
     auto* self = static_cast<MqttClient*>(obj);
-    if (self->callbacks_.on_publish) self->callbacks_.on_publish(mid);
+    if (self->callbacks_.on_publish) {
+      self->Defer([self, mid] { self->callbacks_.on_publish(mid); });
+    }
   }
   static void Log(struct mosquitto*, void* obj, int level, const char* text) {
     if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) {
@@ -149,6 +166,7 @@ void MqttClient::Stop() {
 }
 
 void MqttClient::Teardown() {
+  ++session_;  // whatever was announced or pending belonged to the handle destroyed here
   if (registered_fd_ >= 0) loop_.Unwatch(registered_fd_);
   registered_fd_ = -1;
   registered_for_write_ = false;
@@ -216,18 +234,25 @@ void MqttClient::Connected(int rc) {
     Lost("connection refused: " + std::string(mosquitto_connack_string(rc)));
     return;
   }
-  connected_ = true;
   ++connects_;
   TakeLibraryNote(this);
   backoff_ = options_.backoff_initial;
   LogMessage(LogLevel::kInfo, options_.name,
              "connected to " + options_.host + ":" + std::to_string(options_.port));
-  if (callbacks_.on_connect) callbacks_.on_connect();
+  // connected() turns true when the caller hears of it, so that nothing is published on the new
+  // session before on_connect has subscribed and announced itself; a session lost before that
+  // (Lost() counts sessions) is never announced.
+  Defer([this, session = ++session_] {
+    if (session != session_ || mosq_ == nullptr) return;
+    connected_ = true;
+    if (callbacks_.on_connect) callbacks_.on_connect();
+  });
 }
 
 void MqttClient::Lost(const std::string& reason) {
   const bool was_connected = connected_;
   connected_ = false;
+  ++session_;
   std::string why = reason;
   if (const std::string note = TakeLibraryNote(this); !note.empty()) {
     why += " (" + note + ")";
@@ -248,8 +273,14 @@ void MqttClient::Lost(const std::string& reason) {
         LogLevel::kDebug, options_.name,
         "connect to " + options_.host + ":" + std::to_string(options_.port) + " failed: " + why);
   }
-  if (callbacks_.on_disconnect) callbacks_.on_disconnect(reason);
+  if (callbacks_.on_disconnect) Defer([this, reason] { callbacks_.on_disconnect(reason); });
   if (running_) ScheduleReconnect();
+}
+
+void MqttClient::Defer(std::function<void()> callback) {
+  loop_.Post([alive = std::weak_ptr<bool>(alive_), callback = std::move(callback)] {
+    if (!alive.expired()) callback();
+  });
 }
 
 void MqttClient::ScheduleReconnect() {

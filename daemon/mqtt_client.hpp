@@ -3,10 +3,18 @@
 // want_write is re-checked before every sleep. Reconnects with exponential backoff and jitter on
 // the loop's timers. Each connection attempt uses a fresh libmosquitto handle so nothing queued
 // inside the library survives a reconnect: callers (the uplink's outbox) own resending.
+//
+// Callbacks never run inside libmosquitto. Its callbacks fire with the library's own mutexes
+// held (on_publish for a QoS 0 message fires from inside mosquitto_publish itself), so a caller
+// that publishes from one re-enters the library and deadlocks (issue 10: Pump -> publish ->
+// on_publish -> Pump -> publish -> pthread_mutex_lock, for good). Every callback is posted to
+// the EventLoop and runs after the library call that produced it has returned; a payload over
+// the topic's size limit is dropped (logged, counted) before it is copied.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -43,7 +51,12 @@ struct MqttOptions {
   bool mqtt_v5 = false;
   std::optional<MqttWill> will;
   Millis backoff_initial{250};
-  Millis backoff_max{15000};
+  // Bounded low so that an alarm raised while the broker was away reaches it within a few
+  // seconds of its return (issue 10: 15 s missed brokers that were back for seconds); jitter
+  // keeps a district's hubs from returning in lockstep.
+  Millis backoff_max{2000};
+  // The largest payload accepted on `topic`; larger messages are dropped unread. nullptr: 64 KiB.
+  std::function<std::size_t(const std::string& topic)> max_payload_bytes;
 };
 
 struct MqttMessage {
@@ -90,6 +103,7 @@ class MqttClient {
   void OnMisc();
 
   std::uint64_t connects() const { return connects_; }
+  std::uint64_t oversize_dropped() const { return oversize_dropped_; }
 
  private:
   friend struct MqttTrampolines;  // libmosquitto's C callbacks
@@ -101,6 +115,9 @@ class MqttClient {
   void Teardown();
   void SyncRegistration();
   void ScheduleMisc();
+  // Runs `callback` from the loop once the current library call has returned (see above); not
+  // at all when this client is destroyed first.
+  void Defer(std::function<void()> callback);
 
   EventLoop& loop_;
   MqttOptions options_;
@@ -117,6 +134,9 @@ class MqttClient {
   std::uint64_t connects_ = 0;
   EventLoop::HookId prepare_hook_ = 0;
   std::minstd_rand rng_;
+  std::uint64_t oversize_dropped_ = 0;
+  std::uint64_t session_ = 0;  // counts connections made and lost, for the deferred on_connect
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for Defer
 };
 
 }  // namespace homesec

@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <charconv>
 
+#include "daemon/input_boundary.hpp"
 #include "daemon/log.hpp"
 #include "rules/event_json.hpp"
+#include "rules/json_limits.hpp"
+#include "rules/text.hpp"
 
 namespace homesec {
 namespace {
@@ -19,6 +22,13 @@ constexpr std::size_t kUrgentWindowFactor = 4;
 // Not connected this long after start = a communication trouble, as a lost link is.
 constexpr Millis kStartupGrace{30000};
 
+// Acks and commands are a few hundred bytes; nothing the platform sends nests deeper than 3.
+constexpr JsonLimits kMessageLimits{16 * 1024, 8};
+// A note longer than this is cut: the event log is not a document store.
+constexpr std::size_t kMaxNote = 500;
+// Resends of one unacknowledged event on one connection back off from kAckTimeout to this.
+constexpr Millis kMaxAckTimeout{240000};
+
 bool IsKnownStatus(const std::string& status) {
   return status == "received" || status == "dispatched" || status == "on_scene" ||
          status == "closed";
@@ -28,8 +38,10 @@ bool IsKnownStatus(const std::string& status) {
 
 std::optional<PlatformAck> ParsePlatformAck(const std::string& payload, const std::string& hub_id,
                                             std::string* error) {
-  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) {
+  const std::optional<nlohmann::json> parsed = ParseJsonWithin(payload, kMessageLimits, error);
+  if (!parsed) return std::nullopt;
+  const nlohmann::json& json = *parsed;
+  if (!json.is_object()) {
     *error = "not a JSON object";
     return std::nullopt;
   }
@@ -47,33 +59,36 @@ std::optional<PlatformAck> ParsePlatformAck(const std::string& payload, const st
   ack.id = id->get<std::string>();
   ack.status = status->get<std::string>();
   if (!IsKnownStatus(ack.status)) {
-    *error = "unknown status '" + ack.status + "'";
+    *error = "unknown status '" + PrintableText(ack.status, 40) + "'";
     return std::nullopt;
   }
   const auto colon = ack.id.rfind(':');
   if (colon == std::string::npos || ack.id.substr(0, colon) != hub_id) {
-    *error = "id '" + ack.id + "' is not '" + hub_id + ":<seq>'";
+    *error = "id '" + PrintableText(ack.id, 80) + "' is not '" + hub_id + ":<seq>'";
     return std::nullopt;
   }
   const char* first = ack.id.data() + colon + 1;
   const char* last = ack.id.data() + ack.id.size();
   const auto [end, ec] = std::from_chars(first, last, ack.seq);
   if (ec != std::errc() || end != last || first == last) {
-    *error = "id '" + ack.id + "' has no numeric sequence";
+    *error = "id '" + PrintableText(ack.id, 80) + "' has no numeric sequence";
     return std::nullopt;
   }
   const auto note = json.find("note");
-  if (note != json.end() && note->is_string()) ack.note = note->get<std::string>();
+  if (note != json.end() && note->is_string())
+    ack.note = CutUtf8(note->get<std::string>(), kMaxNote);
   return ack;
 }
 
 std::optional<WatchAck> ParseWatchAck(const std::string& payload, std::string* error) {
-  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
-  if (json.is_discarded() || !json.is_object() || !json.contains("watch_id")) return std::nullopt;
+  std::string ignored;  // not JSON at all: not a watch ack (ParsePlatformAck says why)
+  const std::optional<nlohmann::json> parsed = ParseJsonWithin(payload, kMessageLimits, &ignored);
+  if (!parsed || !parsed->is_object() || !parsed->contains("watch_id")) return std::nullopt;
+  const nlohmann::json& json = *parsed;
   const auto id = json.find("watch_id");
   const auto status = json.find("status");
-  if (!id->is_string() || id->get<std::string>().empty()) {
-    *error = "\"watch_id\" must be a non-empty string";
+  if (!id->is_string() || id->get<std::string>().empty() || id->get<std::string>().size() > 80) {
+    *error = "\"watch_id\" must be a non-empty string of at most 80 bytes";
     return std::nullopt;
   }
   if (status == json.end() || !status->is_string()) {
@@ -92,8 +107,6 @@ std::optional<WatchAck> ParseWatchAck(const std::string& payload, std::string* e
 }
 
 std::optional<Command> ParsePatrolCheckIn(const nlohmann::json& json, std::string* error) {
-  // A note longer than this is cut: the event log is not a document store.
-  constexpr std::size_t kMaxNote = 500;
   Command command;
   command.action = CommandAction::kPatrolCheckIn;
   command.source = "platform";
@@ -106,9 +119,59 @@ std::optional<Command> ParsePatrolCheckIn(const nlohmann::json& json, std::strin
       *error = std::string("\"") + key + "\" must be a string";
       return std::nullopt;
     }
-    *out = it->get<std::string>().substr(0, kMaxNote);
+    // Cut on a character boundary: half a character would make the event unprintable.
+    *out = CutUtf8(it->get<std::string>(), kMaxNote);
   }
   return command;
+}
+
+std::optional<PlatformCommand> ParsePlatformCommand(const std::string& payload,
+                                                    std::string* error) {
+  const std::optional<nlohmann::json> json = ParseJsonWithin(payload, kMessageLimits, error);
+  if (!json) return std::nullopt;
+  if (!json->is_object()) {
+    *error = "not a JSON object";
+    return std::nullopt;
+  }
+  const auto action = json->find("action");
+  if (action == json->end() || !action->is_string()) {
+    *error = "\"action\" missing or not a string";
+    return std::nullopt;
+  }
+  const std::string name = action->get<std::string>();
+  PlatformCommand out;
+  if (name == "status_request") {
+    out.kind = PlatformCommand::Kind::kStatusRequest;
+  } else if (name == "silence_siren") {
+    out.kind = PlatformCommand::Kind::kSilenceSiren;
+    out.command.action = CommandAction::kSilenceSiren;
+    out.command.source = "platform";
+    if (const auto it = json->find("request_id"); it != json->end() && !it->is_null()) {
+      if (!it->is_string()) {
+        *error = "\"request_id\" must be a string";
+        return std::nullopt;
+      }
+      out.command.request_id = CutUtf8(it->get<std::string>(), kMaxNote);
+    }
+  } else if (name == "patrol_check_in") {
+    out.kind = PlatformCommand::Kind::kPatrolCheckIn;
+    std::optional<Command> command = ParsePatrolCheckIn(*json, error);
+    if (!command) return std::nullopt;
+    out.command = std::move(*command);
+  } else if (name == "note") {
+    out.kind = PlatformCommand::Kind::kNote;
+    if (const auto it = json->find("text"); it != json->end() && !it->is_null()) {
+      if (!it->is_string()) {
+        *error = "\"text\" must be a string";
+        return std::nullopt;
+      }
+      out.text = CutUtf8(it->get<std::string>(), kMaxNote);
+    }
+  } else {
+    *error = "unknown action '" + PrintableText(name, 40) + "'";
+    return std::nullopt;
+  }
+  return out;
 }
 
 UplinkTopics MakeUplinkTopics(const UplinkConfig& uplink, const HubConfig& hub) {
@@ -137,6 +200,8 @@ Uplink::Uplink(EventLoop& loop, Store& store, const UplinkConfig& uplink, const 
     options.tls = MqttTls{uplink.broker.tls->ca, uplink.broker.tls->cert, uplink.broker.tls->key};
   }
   options.will = MqttWill{topics_.Status(), "offline", 1, true};
+  // Acks and commands are small; nothing else is subscribed.
+  options.max_payload_bytes = [](const std::string&) { return kMessageLimits.max_bytes; };
   MqttCallbacks callbacks;
   callbacks.on_connect = [this] { OnConnect(); };
   callbacks.on_disconnect = [this](const std::string&) { OnDisconnect(); };
@@ -203,14 +268,30 @@ void Uplink::Kick() {
 
 void Uplink::SendUncommitted(std::vector<OutboxEntry> entries) {
   for (OutboxEntry& entry : entries) {
+    // An event the platform already acknowledged from memory is never handed over again.
+    if (acked_uncommitted_.count(entry.seq) != 0) continue;
     const std::uint64_t seq = entry.seq;
-    uncommitted_[seq] = std::move(entry);
+    uncommitted_.emplace(seq, std::move(entry));
   }
   Pump();
 }
 
 void Uplink::ForgetUncommitted() {
   uncommitted_.clear();
+  // Committed now, so in the outbox: those the platform has already taken leave it at once
+  // instead of going out again.
+  for (const std::uint64_t seq : acked_uncommitted_) {
+    std::string error;
+    DispatchStatus received;
+    received.seq = seq;
+    received.status = "received";
+    received.at = ClockNow().wall;
+    if (!store_.RecordDispatch(received, &error) && !error.empty()) {
+      LogMessage(LogLevel::kWarning, kTag,
+                 "recording the ack of " + EventId(hub_.id, seq) + ": " + error);
+    }
+  }
+  acked_uncommitted_.clear();
 }
 
 void Uplink::SetWatch(const WatchChanged& watch) {
@@ -238,19 +319,29 @@ void Uplink::Pump() {
   const std::size_t window = static_cast<std::size_t>(std::max(1, config_.max_inflight));
   if (awaiting_ack_.size() >= window * kUrgentWindowFactor) return;
   std::string error;
-  std::vector<OutboxEntry> pending = store_.PendingOutbox(awaiting_ack_.size() + window, &error);
+  const std::size_t limit = awaiting_ack_.size() + window;
+  std::vector<OutboxEntry> pending = store_.PendingOutbox(limit, &error);
   if (!error.empty()) {
     LogMessage(LogLevel::kError, kTag, "reading the outbox: " + error);
     if (uncommitted_.empty()) return;
   }
+  // The store's order: urgent first, then by seq.
+  const auto before = [](const OutboxEntry& a, const OutboxEntry& b) {
+    const bool a_urgent = a.priority <= Priority::kHigh;
+    const bool b_urgent = b.priority <= Priority::kHigh;
+    return a_urgent != b_urgent ? a_urgent : a.seq < b.seq;
+  };
   if (!uncommitted_.empty()) {
-    // Merged in the store's order: (urgent first, then by seq).
-    for (const auto& [seq, entry] : uncommitted_) pending.push_back(entry);
-    std::sort(pending.begin(), pending.end(), [](const OutboxEntry& a, const OutboxEntry& b) {
-      const bool a_urgent = a.priority <= Priority::kHigh;
-      const bool b_urgent = b.priority <= Priority::kHigh;
-      return a_urgent != b_urgent ? a_urgent : a.seq < b.seq;
-    });
+    // Events from memory take the place they would have in the outbox. When the outbox had more
+    // rows than were read, an event from memory (newer than every committed one) may only join
+    // if it sorts before the last row read: otherwise a committed event not read yet would go
+    // after it (issue 10: in-memory seq 69 went out before committed seq 42).
+    const bool truncated = error.empty() && pending.size() >= limit;
+    const OutboxEntry last = truncated ? pending.back() : OutboxEntry{};
+    for (const auto& [seq, entry] : uncommitted_) {
+      if (!truncated || before(entry, last)) pending.push_back(entry);
+    }
+    std::sort(pending.begin(), pending.end(), before);
   }
   // Choose by urgency (an alarm never waits for the window to drain), then publish the chosen
   // ones in seq order: after an outage the platform receives the backlog in the order it
@@ -271,6 +362,7 @@ void Uplink::Pump() {
     const OutboxEntry& entry = *chosen_entry;
     if (!client_->Publish(topics_.Events(), entry.payload, 1, false)) break;
     awaiting_ack_[entry.seq] = now;
+    sent_.insert(entry.seq);
     ++counters_.published;
     if (entry.attempts > 0 || attempts_[entry.seq]++ > 0) ++counters_.resent;
     if (uncommitted_.count(entry.seq) == 0 && !store_.MarkAttempt(entry.seq, &error)) {
@@ -281,24 +373,46 @@ void Uplink::Pump() {
   ScheduleAckTimeout();
 }
 
+Millis Uplink::AckTimeout(std::uint64_t seq) const {
+  // 30 s, then twice as long for every copy that went unanswered on this hub's run, up to 4 min:
+  // a platform that is slow or down is not flooded with copies.
+  const auto it = attempts_.find(seq);
+  const int sends = it == attempts_.end() ? 1 : std::max(1, it->second);
+  Millis timeout = kAckTimeout;
+  for (int i = 1; i < sends && timeout < kMaxAckTimeout; ++i) timeout *= 2;
+  return std::min(timeout, kMaxAckTimeout);
+}
+
 void Uplink::ScheduleAckTimeout() {
   if (ack_timer_ != 0 || awaiting_ack_.empty()) return;
-  MonoTime oldest = MonoTime::max();
-  for (const auto& [seq, at] : awaiting_ack_) oldest = std::min(oldest, at);
-  ack_timer_ = loop_.At(oldest + kAckTimeout, [this] {
+  MonoTime due = MonoTime::max();
+  for (const auto& [seq, at] : awaiting_ack_) due = std::min(due, at + AckTimeout(seq));
+  ack_timer_ = loop_.At(due, [this] {
     ack_timer_ = 0;
     const MonoTime now = ClockNow().mono;
     std::erase_if(awaiting_ack_, [&](const auto& item) {
-      if (now - item.second < kAckTimeout) return false;
+      if (now - item.second < AckTimeout(item.first)) return false;
       LogMessage(LogLevel::kWarning, kTag,
                  "no ack for " + EventId(hub_.id, item.first) + ": sending it again");
       return true;
     });
     Pump();
+    ScheduleAckTimeout();
   });
 }
 
 void Uplink::OnMessage(const MqttMessage& message) {
+  // A retained ack or command is an old message the broker replays to every new session (or
+  // one a stranger left there): never acted on. A retained command that crashed the hub would
+  // otherwise crash it at every start.
+  if (message.retained) {
+    InputCounters::Get().Add("uplink.retained_ignored");
+    LogMessage(LogLevel::kWarning, kTag,
+               "retained message on " + message.topic +
+                   " ignored (acks and commands are never "
+                   "retained)");
+    return;
+  }
   if (message.topic == topics_.Ack()) {
     HandleAck(message.payload);
   } else if (message.topic == topics_.Command()) {
@@ -322,7 +436,21 @@ void Uplink::HandleAck(const std::string& payload) {
   const std::optional<PlatformAck> ack = ParsePlatformAck(payload, hub_.id, &error);
   if (!ack) {
     ++counters_.malformed_acks;
+    InputCounters::Get().Add("uplink.ack.malformed");
     LogMessage(LogLevel::kWarning, kTag, "malformed ack ignored: " + error);
+    return;
+  }
+  // Any status takes an event out of the outbox: only for one this run has actually published
+  // (a second wall behind the broker's ACL: an ack for an event never sent is a forgery or a
+  // stale message, and would make the hub drop an alarm no platform has seen). Later statuses
+  // for events already acknowledged are only recorded, whenever they come.
+  if (sent_.count(ack->seq) == 0 &&
+      (uncommitted_.count(ack->seq) != 0 || store_.InOutbox(ack->seq))) {
+    ++counters_.unknown_acks;
+    InputCounters::Get().Add("uplink.ack.unsent");
+    LogMessage(
+        LogLevel::kWarning, kTag,
+        "ack for " + ack->id + " ignored: this hub has not sent that event since it started");
     return;
   }
   DispatchStatus status;
@@ -334,8 +462,9 @@ void Uplink::HandleAck(const std::string& payload) {
   // An uncommitted event acknowledged is not sent again from memory; once its commit succeeds
   // it is in the outbox and goes once more (a duplicate the platform acknowledges again).
   const bool was_uncommitted = uncommitted_.erase(ack->seq) > 0;
+  if (was_uncommitted) acked_uncommitted_.insert(ack->seq);
   const bool known = recorded || was_uncommitted;
-  if (!error.empty()) {
+  if (!error.empty() && !was_uncommitted) {
     // The store refused the write (full disk): the event stays in the outbox. Left in flight, it
     // is resent only after the ack timeout, not at once, which would loop with the platform.
     LogMessage(LogLevel::kError, kTag, "recording ack " + ack->id + ": " + error);
@@ -346,6 +475,7 @@ void Uplink::HandleAck(const std::string& payload) {
   // Any status implies the platform has the event.
   awaiting_ack_.erase(ack->seq);
   attempts_.erase(ack->seq);
+  sent_.erase(ack->seq);
   if (!known) {
     ++counters_.unknown_acks;
     LogMessage(LogLevel::kDebug, kTag, "ack for unknown or already acknowledged " + ack->id);
@@ -357,34 +487,24 @@ void Uplink::HandleAck(const std::string& payload) {
 }
 
 void Uplink::HandleCommand(const std::string& payload) {
-  const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
-  const std::string action =
-      json.is_object() && json.contains("action") && json["action"].is_string()
-          ? json["action"].get<std::string>()
-          : "";
-  if (action == "status_request") {
-    PublishHeartbeat();
-  } else if (action == "silence_siren") {
-    Command command;
-    command.action = CommandAction::kSilenceSiren;
-    command.source = "platform";
-    if (json.contains("request_id") && json["request_id"].is_string()) {
-      command.request_id = json["request_id"].get<std::string>();
-    }
-    if (hooks_.on_command) hooks_.on_command(command);
-  } else if (action == "patrol_check_in") {
-    std::string error;
-    const std::optional<Command> command = ParsePatrolCheckIn(json, &error);
-    if (!command) {
-      LogMessage(LogLevel::kWarning, kTag, "patrol check-in ignored: " + error);
-    } else if (hooks_.on_command) {
-      hooks_.on_command(*command);
-    }
-  } else if (action == "note") {
-    LogMessage(LogLevel::kInfo, kTag, "platform note: " + json.value("text", std::string()));
-  } else {
-    LogMessage(LogLevel::kWarning, kTag,
-               "platform command ignored (unknown action '" + action + "')");
+  std::string error;
+  const std::optional<PlatformCommand> command = ParsePlatformCommand(payload, &error);
+  if (!command) {
+    InputCounters::Get().Add("uplink.command.refused");
+    LogMessage(LogLevel::kWarning, kTag, "platform command ignored: " + error);
+    return;
+  }
+  switch (command->kind) {
+    case PlatformCommand::Kind::kStatusRequest:
+      PublishHeartbeat();
+      break;
+    case PlatformCommand::Kind::kSilenceSiren:
+    case PlatformCommand::Kind::kPatrolCheckIn:
+      if (hooks_.on_command) hooks_.on_command(command->command);
+      break;
+    case PlatformCommand::Kind::kNote:
+      LogMessage(LogLevel::kInfo, kTag, "platform note: " + PrintableText(command->text, 500));
+      break;
   }
 }
 
@@ -396,7 +516,11 @@ void Uplink::PublishHeartbeat() {
   beat["time"] = FormatRfc3339(ClockNow().wall);
   beat["outbox"] = store_.OutboxSize();
   beat["uptime_s"] = std::chrono::duration_cast<Seconds>(ClockNow().mono - started_).count();
-  client_->Publish(topics_.Heartbeat(), beat.dump(), 0, false);
+  // What the hub refused or dropped since it started (bad input, forged acks ...), so the
+  // platform sees a hub under attack or misconfigured without reading its log.
+  const auto& refused = InputCounters::Get().All();
+  if (!refused.empty()) beat["refused"] = refused;
+  client_->Publish(topics_.Heartbeat(), DumpJson(beat), 0, false);
 }
 
 void Uplink::ScheduleHeartbeat() {

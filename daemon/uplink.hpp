@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,16 @@ std::optional<WatchAck> ParseWatchAck(const std::string& payload, std::string* e
 // A platform command {"action": "patrol_check_in", "officer", "note", "request_id"} as the panel
 // command; nullopt and `error` when malformed.
 std::optional<Command> ParsePatrolCheckIn(const nlohmann::json& json, std::string* error);
+
+// A command on .../command: {"action": "status_request" | "silence_siren" | "patrol_check_in" |
+// "note", ...}. nullopt and `error` (why, printable) for anything else.
+struct PlatformCommand {
+  enum class Kind { kStatusRequest, kSilenceSiren, kPatrolCheckIn, kNote };
+  Kind kind = Kind::kStatusRequest;
+  Command command;   // kSilenceSiren, kPatrolCheckIn: the panel command
+  std::string text;  // kNote
+};
+std::optional<PlatformCommand> ParsePlatformCommand(const std::string& payload, std::string* error);
 
 // The uplink topics for one hub.
 struct UplinkTopics {
@@ -105,6 +116,7 @@ class Uplink {
   void PublishHeartbeat();
   void ScheduleHeartbeat();
   void ScheduleAckTimeout();
+  Millis AckTimeout(std::uint64_t seq) const;
   void SetLink(bool connected);
   void PublishWatch();
 
@@ -119,7 +131,13 @@ class Uplink {
   std::map<std::uint64_t, MonoTime> awaiting_ack_;
   std::map<std::uint64_t, int> attempts_;             // seq -> sends, to count resends
   std::map<std::uint64_t, OutboxEntry> uncommitted_;  // SendUncommitted, by seq
-  std::optional<bool> link_;                          // last reported link state
+  // Uncommitted events the platform acknowledged: never taken again, dropped from the outbox
+  // once committed (ForgetUncommitted).
+  std::set<std::uint64_t> acked_uncommitted_;
+  // Published since start and not yet acknowledged "received": the only seqs a "received" ack
+  // may name.
+  std::set<std::uint64_t> sent_;
+  std::optional<bool> link_;           // last reported link state
   std::optional<WatchChanged> watch_;  // the retained .../watch, republished on connect
   bool watch_final_sent_ = false;      // watch_'s final document reached the broker
   EventLoop::TimerId heartbeat_timer_ = 0;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "rules/contact_id_codes.hpp"
+#include "rules/json_limits.hpp"
 #include "rules/panel_engine.hpp"
 #include "rules/panel_state.hpp"
 
@@ -91,7 +92,7 @@ std::vector<Action> Panel::Start(Now now) {
                                "panel started in " + std::string(ToString(state_->mode))));
   // The retained registration is republished (or cleared: a crash may have come between the
   // final document and clearing it).
-  out.push_back(state_->watch ? WatchChanged{state_->watch->Registration().dump(), false}
+  out.push_back(state_->watch ? WatchChanged{DumpJson(state_->watch->Registration()), false}
                               : WatchChanged{"", true});
   return out;
 }
@@ -246,6 +247,15 @@ void Panel::SkipSeqsBelow(std::uint64_t seq) {
 
 const PanelConfig& Panel::config() const {
   return config_;
+}
+
+std::optional<ZoneChanged> Panel::zone_view(const std::string& zone_id) const {
+  for (std::size_t i = 0; i < config_.zones.size(); ++i) {
+    if (config_.zones[i].id == zone_id) {
+      return ZoneChanged{zone_id, statuses_[i].first, statuses_[i].second};
+    }
+  }
+  return std::nullopt;
 }
 
 ZoneStatus Panel::zone_status(const std::string& zone_id) const {

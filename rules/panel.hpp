@@ -68,6 +68,9 @@ class Panel {
   void SkipSeqsBelow(std::uint64_t seq);
   const PanelConfig& config() const;
   ZoneStatus zone_status(const std::string& zone_id) const;
+  // The zone as the local interface shows it (status and whether it is physically open, which
+  // the status alone does not say for a zone in alarm or bypassed); nullopt for an unknown zone.
+  std::optional<ZoneChanged> zone_view(const std::string& zone_id) const;
 
  private:
   Panel(PanelConfig config, std::unique_ptr<PanelState> state);

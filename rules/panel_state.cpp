@@ -2,6 +2,8 @@
 // each is stored as the milliseconds it had left plus the wall time of the snapshot; on restore
 // the wall time spent down is subtracted (a deadline that passed while down is due at once).
 #include "rules/panel_state.hpp"
+#include "rules/json_limits.hpp"
+#include "rules/text.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -145,7 +147,8 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
 std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* error) {
   try {
     if (j.at("version").get<int>() != kSnapshotVersion) {
-      if (error) *error = "unsupported snapshot version " + j.at("version").dump();
+      if (error)
+        *error = "unsupported snapshot version " + PrintableText(DumpJson(j.at("version")), 40);
       return std::nullopt;
     }
     const Millis down = std::max(Millis{0}, now.wall - WallFrom(j.at("wall_ms")));
@@ -222,7 +225,7 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
     if (s.mode == Mode::kTriggered && !s.siren_deadline) s.siren_deadline = now.mono;
     return s;
   } catch (const std::exception& e) {
-    if (error) *error = std::string("unreadable panel snapshot: ") + e.what();
+    if (error) *error = "unreadable panel snapshot: " + PrintableText(e.what(), 300);
     return std::nullopt;
   }
 }

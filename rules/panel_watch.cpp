@@ -8,6 +8,7 @@
 
 #include "rules/codes.hpp"
 #include "rules/contact_id_codes.hpp"
+#include "rules/json_limits.hpp"
 #include "rules/panel_engine.hpp"
 
 namespace homesec {
@@ -76,7 +77,7 @@ void PanelEngine::HandleWatchCommand(const Command& command) {
       event.vacant_watch = true;
       event.watch_id = state_.watch->id();
     }
-    event.details = nlohmann::json{{"officer", command.officer}, {"note", command.note}}.dump();
+    event.details = DumpJson(nlohmann::json{{"officer", command.officer}, {"note", command.note}});
     Emit(std::move(event));
     Reply(command, true, "ok", "patrol check-in recorded", {}, {},
           state_.watch ? state_.watch->id() : std::string());
@@ -228,7 +229,7 @@ std::optional<ArmResult> PanelEngine::ApplyWatch(const WatchOutput& output) {
   if (output.registration_cleared && state_.watch) {
     // The final document (ended / cancelled) is published once more, then the retained topics
     // are cleared; the panel forgets the watch (the event log keeps its story).
-    watch_final_ = state_.watch->Registration().dump();
+    watch_final_ = DumpJson(state_.watch->Registration());
     state_.watch.reset();
   }
   return answer;
@@ -299,7 +300,7 @@ void PanelEngine::FlushWatch() {
   if (watch_final_) {
     out_.push_back(WatchChanged{*watch_final_, true});
   } else if (watch_changed_ && state_.watch) {
-    out_.push_back(WatchChanged{state_.watch->Registration().dump(), false});
+    out_.push_back(WatchChanged{DumpJson(state_.watch->Registration()), false});
   }
   watch_changed_ = false;
   watch_final_.reset();

@@ -3,6 +3,7 @@
 // platform's acknowledgement of the registration.
 #include <string>
 
+#include "rules/json_limits.hpp"
 #include "rules/panel_engine.hpp"
 
 namespace homesec {
@@ -54,7 +55,7 @@ void PanelEngine::EmitDailyReport(const ReportRequest& request) {
       MakeEvent(EventCategory::kWatch, Priority::kLow, "watch_daily_report", 1, 0, std::move(text));
   event.vacant_watch = true;
   event.watch_id = request.watch_id;
-  event.details = details.dump();
+  event.details = DumpJson(details);
   Emit(std::move(event));
 }
 

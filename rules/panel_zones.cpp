@@ -71,7 +71,9 @@ void PanelEngine::HandleReading(const Reading& reading) {
   if (reading.property == "available") {
     if (const bool* available = std::get_if<bool>(&reading.value)) {
       HandleAvailability(reading.device, *available);
-      if (*available) DeviceSeen(reading.device);
+      // A retained replay is what the bridge said some time ago, not a check-in: it must not
+      // clear a device_silent trouble that the device itself never answered (issue 10).
+      if (*available && !reading.initial) DeviceSeen(reading.device);
     } else if (std::holds_alternative<std::monostate>(reading.value)) {
       // Unknown (the Zigbee2MQTT bridge went offline): nothing the device says can be trusted,
       // so it counts as unavailable — a trouble after the same grace period, never an alarm.
@@ -79,7 +81,7 @@ void PanelEngine::HandleReading(const Reading& reading) {
     }
     return;
   }
-  DeviceSeen(reading.device);
+  if (!reading.initial) DeviceSeen(reading.device);
   if (reading.property == "battery_low") {
     if (const bool* low = std::get_if<bool>(&reading.value)) HandleBattery(reading.device, *low);
     return;

@@ -8,12 +8,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/json_limits.hpp"
+#include "rules/text.hpp"
 #include "sensors/zigbee2mqtt_decoder.hpp"
 
 namespace homesec {
 namespace {
 
 using nlohmann::json;
+
+// bridge/devices, the inventory, is the largest and deepest payload Zigbee2MQTT publishes: about
+// 3 KiB per device, exposes nested up to 6 levels (composite > features > composite > ...).
+constexpr JsonLimits kBridgeLimits{kMaxInventoryPayloadBytes, 32};
 
 std::string StringAt(const json& object, const char* key) {
   if (!object.is_object()) return {};
@@ -72,20 +78,23 @@ void Zigbee2MqttDecoder::DecodeBridge(const std::string& subtopic, std::string_v
   if (subtopic == "state") {
     // 2.x: {"state":"online"}; 1.x default: plain online/offline.
     std::string state(payload);
-    json parsed = json::parse(payload.begin(), payload.end(), nullptr, false);
-    if (!parsed.is_discarded() && parsed.is_object()) state = StringAt(parsed, "state");
+    std::string ignored;  // plain text (1.x) is no JSON
+    const std::optional<json> parsed = ParseJsonWithin(payload, JsonLimits{4096, 4}, &ignored);
+    if (parsed && parsed->is_object()) state = StringAt(*parsed, "state");
     if (state == "online" || state == "offline")
       return SetBridgeOnline(state == "online", retained, out);
     ++counters_.malformed;
     out->error = "bridge/state: expected online or offline";
     return;
   }
-  json parsed = json::parse(payload.begin(), payload.end(), nullptr, false);
-  if (parsed.is_discarded()) {
+  std::string error;
+  std::optional<json> document = ParseJsonWithin(payload, kBridgeLimits, &error);
+  if (!document) {
     ++counters_.malformed;
-    out->error = "bridge/" + subtopic + ": not JSON";
+    out->error = "bridge/" + PrintableText(subtopic, 100) + ": " + error;
     return;
   }
+  const json& parsed = *document;
 
   if (subtopic == "devices") {
     if (!parsed.is_array()) {
@@ -187,7 +196,9 @@ void Zigbee2MqttDecoder::CompareInventory(const std::vector<PairedDevice>& paire
       unconfigured_paired_.push_back(device.friendly_name);
     }
   }
-  for (const auto& [name, id] : id_by_name_) {
+  for (const auto& entry : id_by_name_) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda (P1091, clang 16).
+    const std::string& name = entry.first;
     const bool found = std::any_of(paired.begin(), paired.end(),
                                    [&](const PairedDevice& d) { return d.friendly_name == name; });
     if (!found) {

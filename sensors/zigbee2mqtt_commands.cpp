@@ -2,6 +2,7 @@
 // zigbee-herdsman-converters (tz.warning, tz.squawk, tz.arm_mode, tz.lock) and z2m's
 // constants.armNotification / constants.armMode; tests compare them with the corpus.
 #include "sensors/zigbee2mqtt_commands.hpp"
+#include "rules/json_limits.hpp"
 
 #include <algorithm>
 
@@ -18,7 +19,7 @@ std::string DeviceTopic(const std::string& base, const std::string& name, const 
 }
 
 MqttOut SetMessage(const std::string& base, const std::string& name, const Json& body) {
-  return MqttOut{DeviceTopic(base, name, "set"), body.dump(), false};
+  return MqttOut{DeviceTopic(base, name, "set"), DumpJson(body), false};
 }
 
 }  // namespace
@@ -195,7 +196,7 @@ MqttOut LockCommand(const std::string& base, const std::string& friendly_name, b
 
 MqttOut ReadProperty(const std::string& base, const std::string& friendly_name,
                      const std::string& property) {
-  return MqttOut{DeviceTopic(base, friendly_name, "get"), Json{{property, ""}}.dump(), false};
+  return MqttOut{DeviceTopic(base, friendly_name, "get"), DumpJson(Json{{property, ""}}), false};
 }
 
 MqttOut SmokeSelfTest(const std::string& base, const std::string& friendly_name) {
@@ -206,14 +207,14 @@ MqttOut PermitJoin(const std::string& base, Seconds time, std::optional<int> tra
   Json body;
   body["time"] = std::clamp<long long>(time.count(), 0, 254);
   if (transaction) body["transaction"] = *transaction;
-  return MqttOut{base + "/bridge/request/permit_join", body.dump(), false};
+  return MqttOut{base + "/bridge/request/permit_join", DumpJson(body), false};
 }
 
 MqttOut RenameDevice(const std::string& base, const std::string& from, const std::string& to) {
   Json body;
   body["from"] = from;
   body["to"] = to;
-  return MqttOut{base + "/bridge/request/device/rename", body.dump(), false};
+  return MqttOut{base + "/bridge/request/device/rename", DumpJson(body), false};
 }
 
 }  // namespace homesec

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/json_limits.hpp"
+#include "rules/text.hpp"
 #include "sensors/zigbee2mqtt_properties.hpp"
 
 namespace homesec {
@@ -167,7 +169,7 @@ Z2mDecoded Zigbee2MqttDecoder::Decode(std::string_view topic, std::string_view p
         // count every message.
         if (unknown_names_.size() < kMaxRememberedUnknown &&
             unknown_names_.insert(target.name).second) {
-          out.error = "unknown Zigbee device '" + target.name +
+          out.error = "unknown Zigbee device '" + PrintableText(target.name, 100) +
                       "' (no device in the config has this friendly_name; further messages "
                       "from it are only counted)";
         }
@@ -177,7 +179,7 @@ Z2mDecoded Zigbee2MqttDecoder::Decode(std::string_view topic, std::string_view p
     // Defensive: nothing above should throw, and a bad message must never stop the loop.
     ++counters_.malformed;
     out = Z2mDecoded{};
-    out.error = "'" + std::string(topic) + "': " + e.what();
+    out.error = "'" + PrintableText(topic, 200) + "': " + PrintableText(e.what(), 200);
   }
   counters_.bad_values += out.warnings.size();
   counters_.readings += out.readings.size();
@@ -187,15 +189,16 @@ Z2mDecoded Zigbee2MqttDecoder::Decode(std::string_view topic, std::string_view p
 
 namespace {
 
+// A device's state message: a flat object of a few hundred bytes (composite exposes such as
+// color or warning nest one level).
+constexpr JsonLimits kStateLimits{kMaxPayloadBytes, 16};
+
 // Parses a JSON object payload; on failure fills `error`.
 std::optional<json> ParseObject(std::string_view payload, std::string* error) {
-  json parsed = json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    *error = "not JSON";
-    return std::nullopt;
-  }
-  if (!parsed.is_object()) {
-    *error = "expected a JSON object, got " + std::string(parsed.type_name());
+  std::optional<json> parsed = ParseJsonWithin(payload, kStateLimits, error);
+  if (!parsed) return std::nullopt;
+  if (!parsed->is_object()) {
+    *error = "expected a JSON object, got " + std::string(parsed->type_name());
     return std::nullopt;
   }
   return parsed;
@@ -275,8 +278,18 @@ void Zigbee2MqttDecoder::DecodeAttribute(const std::string& device, const std::s
     ++counters_.ignored;
     return;
   }
-  json value = json::parse(payload.begin(), payload.end(), nullptr, false);
-  if (value.is_discarded()) value = std::string(payload);  // plain text such as "ON"
+  std::string error;
+  std::optional<json> parsed = ParseJsonWithin(payload, kStateLimits, &error);
+  json value;
+  if (parsed) {
+    value = std::move(*parsed);
+  } else if (payload.size() <= 256 && IsValidUtf8(payload)) {
+    value = std::string(payload);  // plain text such as "ON"
+  } else {
+    ++counters_.malformed;
+    out->error = "neither JSON nor a short UTF-8 text value";
+    return;
+  }
   json object = json::object();
   object[attribute] = std::move(value);
   DecodeObject(device, object, retained, out);

@@ -24,10 +24,11 @@
 namespace homesec {
 
 // Larger payloads are rejected unparsed. A device state message is a few hundred bytes; only
-// the retained bridge/devices inventory (every device's exposes, megabytes on a large network)
-// gets the larger cap.
+// the retained bridge/devices inventory gets the larger cap: 2-5 KiB per device with its exposes
+// (tests/data), so about 1 MiB for the 300 devices of a very large home network; 4 MiB leaves
+// room while bounding what parsing it can cost.
 inline constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
-inline constexpr std::size_t kMaxInventoryPayloadBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxInventoryPayloadBytes = 4 * 1024 * 1024;
 
 // A keypad request (IAS ACE): arm/disarm with a code, or a panic/emergency/fire button.
 struct KeypadAction {

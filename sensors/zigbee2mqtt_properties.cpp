@@ -9,6 +9,9 @@
 #include <map>
 #include <string_view>
 
+#include "rules/json_limits.hpp"
+#include "rules/text.hpp"
+
 namespace homesec {
 namespace {
 
@@ -23,9 +26,7 @@ std::string Lower(std::string_view text) {
 // A short, safe rendering of an offending value for a warning (never used for codes/PINs).
 std::string Show(const json& value) {
   if (value.is_structured()) return std::string("a JSON ") + value.type_name();  // no deep dump
-  std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return text;
+  return PrintableText(DumpJson(value), 40);
 }
 
 // bool, or the strings some converters publish instead ("ON"/"OFF" from the Tuya CO box,

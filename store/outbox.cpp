@@ -96,6 +96,12 @@ bool Store::RecordDispatch(const DispatchStatus& status, std::string* error) {
   return txn.Commit("record dispatch", error);
 }
 
+bool Store::InOutbox(std::uint64_t seq) {
+  sqlite::Statement stmt(*statements_, "SELECT 1 FROM outbox WHERE seq = ?1");
+  stmt.Bind(1, static_cast<std::int64_t>(seq));
+  return stmt.Step() == SQLITE_ROW;
+}
+
 std::vector<DispatchStatus> Store::DispatchHistory(std::uint64_t seq) {
   std::vector<DispatchStatus> history;
   sqlite::Statement stmt(*statements_,

@@ -153,6 +153,7 @@ std::unique_ptr<Store> Store::Open(const std::string& path, std::string* error) 
 Store::Store(sqlite3* db) : db_(db), statements_(std::make_unique<sqlite::StatementCache>(db)) {}
 
 Store::~Store() {
+  CloseSeqMark();
   statements_.reset();  // finalize first: sqlite3_close refuses while statements are alive
   sqlite3_close(db_);
 }

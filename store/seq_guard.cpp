@@ -1,6 +1,7 @@
 // Publishing before the fsync without ever reusing a seq: the WAL sync after the publish, the
 // on-disk seq reservation, and the boot/clean-stop bookkeeping that decides at start whether
 // seqs may have been lost (docs/storage.md, "Alarms: written, published, then synced").
+#include <algorithm>
 #include <charconv>
 
 #include "store/sqlite_statement.hpp"
@@ -45,6 +46,12 @@ bool Store::Sync(std::string* error) {
 }
 
 std::optional<std::uint64_t> Store::BeginRun(const std::string& boot_id, std::string* error) {
+  // Only the daemon begins runs, and only it sends from memory: homesecctl never creates the
+  // mark (it might create it with an owner the daemon cannot write).
+  if (mark_fd_ < 0) {
+    const char* db_path = sqlite3_db_filename(db_, "main");
+    if (db_path != nullptr && *db_path != '\0') OpenSeqMark(std::string(db_path) + "-seqmark");
+  }
   const std::optional<std::string> last_boot = GetMeta(kBootIdKey);
   const bool clean_stop = GetMeta(kCleanStopKey) == std::optional<std::string>("1");
   // Same boot: a crashed or killed process loses nothing the kernel had (the page cache still
@@ -60,7 +67,7 @@ std::optional<std::uint64_t> Store::BeginRun(const std::string& boot_id, std::st
   }
   if (!txn.Commit("begin run", error)) return std::nullopt;
   ended_run_ = false;
-  return at_risk ? seq_reserved_ + 1 : 1;
+  return std::max(at_risk ? seq_reserved_ + 1 : 1, sent_from_memory_ + 1);
 }
 
 bool Store::EndRun(std::string* error) {

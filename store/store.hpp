@@ -75,12 +75,19 @@ class Store {
   // not preceded by a clean stop continues above the reservation. BeginRun records the boot
   // (/proc/sys/kernel/random/boot_id) and returns the lowest seq the panel may use next (1 when
   // nothing was at risk: same boot — the page cache kept every commit — or a clean stop, or a
-  // new store); nullopt and `error` when the store cannot be written. EndRun marks a clean stop
+  // new store), and in any case above the seq mark (NoteSentFromMemory); nullopt and `error`
+  // when the store cannot be written. EndRun marks a clean stop
   // after the last commit; any commit after it is kFull.
   static constexpr std::uint64_t kSeqReserveBlock = 1000;
   std::optional<std::uint64_t> BeginRun(const std::string& boot_id, std::string* error);
   bool EndRun(std::string* error);
   std::uint64_t seq_reserved() const { return seq_reserved_; }
+  // Before the uplink sends an event the database refused (full disk) from memory: records in
+  // the seq mark file (seq_mark.cpp) that seqs up to `seq` may have left the hub, so that no
+  // later run hands them out again (BeginRun continues above the mark). False and `error` when
+  // it cannot be recorded: the event must then not be sent.
+  bool NoteSentFromMemory(std::uint64_t seq, std::string* error);
+  std::uint64_t sent_from_memory() const { return sent_from_memory_; }
   // The saved snapshot, with the zone rows put back into it as its "zones" (nullopt without
   // error on a fresh store).
   std::optional<nlohmann::json> LoadSnapshot(std::string* error);
@@ -93,6 +100,8 @@ class Store {
   // outbox. Returns false (no error) when the seq is unknown.
   bool RecordDispatch(const DispatchStatus& status, std::string* error);
   std::vector<DispatchStatus> DispatchHistory(std::uint64_t seq);
+  // True when the event is still waiting for the platform's ack.
+  bool InOutbox(std::uint64_t seq);
 
   // Event log, newest last. Keeps at least kMinLogEvents; older rows are pruned on commit.
   static constexpr std::size_t kMinLogEvents = 10000;
@@ -123,6 +132,8 @@ class Store {
   static constexpr const char* kBootIdKey = "boot_id";
   static constexpr const char* kCleanStopKey = "clean_stop";
   bool LoadSeqReservation(std::string* error);
+  void OpenSeqMark(const std::string& path);
+  void CloseSeqMark();
   // INSERT or UPDATE of one meta row, inside the caller's transaction or as an autocommit.
   bool PutMeta(const std::string& key, const std::string& value, std::string* error);
 
@@ -132,6 +143,9 @@ class Store {
   Durability synchronous_ = Durability::kNormal;  // what Open() configured
   std::uint64_t seq_reserved_ = 0;                // meta 'seq_reserved', loaded by Open()
   bool ended_run_ = false;                        // EndRun() marked a clean stop
+  int mark_fd_ = -1;                              // the seq mark file, <database>-seqmark
+  std::string mark_error_;                        // why it could not be opened
+  std::uint64_t sent_from_memory_ = 0;            // its value
 };
 
 }  // namespace homesec

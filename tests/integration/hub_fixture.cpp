@@ -62,7 +62,8 @@ nlohmann::json BaseConfig(const TempDir& dir, int home_port, int district_port) 
       {"modes",
        {{"armed_away", {{"exit_delay_s", 0}, {"entry_delay_s", 2}, {"siren_s", 3}}},
         {"armed_home", {{"exit_delay_s", 0}, {"entry_delay_s", 2}, {"siren_s", 3}}}}},
-      {"sim_gpio_dir", dir.File("sim")}};
+      {"sim_gpio_dir", dir.File("sim")},
+      {"boot_id_file", dir.File("boot_id")}};
 }
 
 bool AddUser(const std::string& db_path) {
@@ -128,6 +129,7 @@ bool HubFixture::StartDaemon() {
   // From this start only: after a restart the previous run's "online" is still in the list, and
   // matching it would let a test publish before this homesecd has subscribed.
   const std::size_t local_before = local->Received(Local("availability")).size();
+  WriteFile(dir.File("boot_id"), boot_id + "\n");
   if (!daemon.Start({HOMESECD_PATH, "--config", dir.File("homesec.json")}, dir.File("homesecd.log"),
                     daemon_env)) {
     return false;

@@ -26,7 +26,10 @@ class HubFixture {
 
   // Starts homesecd and waits until it is online on both brokers (state and status retained).
   bool StartDaemon();
-  // Extra environment for homesecd ("NAME=value"), e.g. HOMESEC_BOOT_ID to play a reboot.
+  // The machine's boot id as homesecd reads it (the config's boot_id_file points at a file in
+  // `dir` that StartDaemon() writes): change it between two starts to play a reboot.
+  std::string boot_id = "it-boot-1";
+  // Extra environment for homesecd ("NAME=value").
   std::vector<std::string> daemon_env;
   // TERM and wait; false if it did not exit within 5 s.
   bool StopDaemon();

@@ -243,12 +243,29 @@ TEST_CASE("watch: a restarted homesecd republishes the retained registration and
   REQUIRE(WaitWatchState(hub, "active").has_value());
 
   hub.KillDaemon();
-  const std::size_t before = hub.platform->Received(HubFixture::Up("watch")).size();
+  // Clear the broker's retained copy while homesecd is down: only a retained republish by the
+  // restarted homesecd can put one back.
+  const std::string topic = HubFixture::Up("watch");
+  const std::size_t before_clear = hub.platform->Received(topic).size();
+  REQUIRE(hub.platform->Publish(topic, "", 1, /*retain=*/true));
+  REQUIRE(hub.platform
+              ->WaitFor(
+                  topic, [](const Message& m) { return m.payload.empty(); }, 5s, before_clear)
+              .has_value());
+  const std::size_t before = hub.platform->Received(topic).size();
   REQUIRE(hub.StartDaemon());
   const auto again = hub.platform->WaitFor(
-      HubFixture::Up("watch"), [](const Message& m) { return StateIn(m) == "active"; }, 10s,
-      before);
-  CHECK(again.has_value());
+      topic, [](const Message& m) { return StateIn(m) == "active"; }, 10s, before);
+  REQUIRE(again.has_value());
+  // A platform client connecting now is handed the registration as a retained message.
+  TestClient late("it-platform-late", hub.district.port());
+  REQUIRE(late.Connect());
+  REQUIRE(late.Subscribe(topic));
+  const auto retained = late.WaitFor(
+      topic, [](const Message& m) { return StateIn(m) == "active"; }, 5s);
+  REQUIRE(retained.has_value());
+  CHECK(retained->retained);
+  CHECK(retained->Json()["watch_id"] == again->Json()["watch_id"]);
   CHECK(hub.WaitState("armed_vacation"));
 }
 

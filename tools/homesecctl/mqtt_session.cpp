@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "tools/homesecctl/ctl.hpp"
 
@@ -22,8 +25,50 @@ int RemainingMs(MqttSession::Clock::time_point deadline) {
 
 }  // namespace
 
+bool LoadCtlCredentials(CtlCredentials* out, std::string* error) {
+  *out = CtlCredentials{};
+  const char* env = std::getenv(kCtlCredentialsEnv);
+  std::string path = env != nullptr ? env : "";
+  if (path.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(kCtlCredentialsPath, ec)) return true;  // none: anonymous
+    path = kCtlCredentialsPath;
+  }
+  std::ifstream in(path);
+  if (!in) {
+    *error = "cannot read the local broker credentials " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t eq = line.find('=');
+    const std::string key = line.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : line.substr(eq + 1);
+    if (key == "username") {
+      out->username = value;
+    } else if (key == "password") {
+      out->password = value;
+    } else {
+      *error = path + ": expected username=... and password=... lines, got '" + key + "'";
+      return false;
+    }
+  }
+  if (out->username.empty()) {
+    *error = path + ": no username=... line";
+    return false;
+  }
+  out->path = path;
+  return true;
+}
+
 MqttSession::MqttSession(const BrokerConfig& broker) : broker_(broker) {
+  // Never homesecd's login from the config: it may read the command topic (PINs), and a broker
+  // that binds the client id to the username would disconnect the daemon for our session.
+  broker_.username.clear();
+  broker_.password.clear();
   mosquitto_lib_init();
+  if (!LoadCtlCredentials(&credentials_, &setup_error_)) return;
   mosq_ = mosquitto_new(("homesecctl-" + RandomHex()).c_str(), /*clean_session=*/true, this);
   if (mosq_ == nullptr) return;
   mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
@@ -31,9 +76,10 @@ MqttSession::MqttSession(const BrokerConfig& broker) : broker_(broker) {
   mosquitto_subscribe_callback_set(mosq_, &MqttSession::HandleSubscribe);
   mosquitto_publish_callback_set(mosq_, &MqttSession::HandlePublish);
   mosquitto_message_callback_set(mosq_, &MqttSession::HandleMessage);
-  if (!broker_.username.empty()) {
-    mosquitto_username_pw_set(mosq_, broker_.username.c_str(),
-                              broker_.password.empty() ? nullptr : broker_.password.c_str());
+  if (!credentials_.username.empty()) {
+    mosquitto_username_pw_set(
+        mosq_, credentials_.username.c_str(),
+        credentials_.password.empty() ? nullptr : credentials_.password.c_str());
   }
   if (broker_.tls) {
     mosquitto_tls_set(mosq_, broker_.tls->ca.c_str(), nullptr, broker_.tls->cert.c_str(),
@@ -54,6 +100,10 @@ std::string MqttSession::Where() const {
 }
 
 bool MqttSession::Connect(Clock::time_point deadline, std::string* error) {
+  if (!setup_error_.empty()) {
+    *error = setup_error_;
+    return false;
+  }
   if (mosq_ == nullptr) {
     *error = "cannot create an MQTT client";
     return false;
@@ -66,13 +116,22 @@ bool MqttSession::Connect(Clock::time_point deadline, std::string* error) {
              " — is mosquitto running?";
     return false;
   }
-  if (!RunUntil([this] { return connack_rc_ >= 0; }, deadline, error)) {
+  // A refusal ends the loop with an error right after the CONNACK: report the CONNACK's reason.
+  if (!RunUntil([this] { return connack_rc_ >= 0; }, deadline, error) && connack_rc_ <= 0) {
     if (error->empty()) *error = "the local broker at " + Where() + " did not answer";
     return false;
   }
   if (connack_rc_ != 0) {
     *error = "the local broker at " + Where() +
              " refused the connection: " + mosquitto_connack_string(connack_rc_);
+    if (connack_rc_ == 4 || connack_rc_ == 5) {  // bad username or password / not authorised
+      *error += credentials_.path.empty()
+                    ? std::string(
+                          " — homesecctl has no login: put username=... and password=... "
+                          "in ") +
+                          kCtlCredentialsPath + " (or name a file in " + kCtlCredentialsEnv + ")"
+                    : " — check the login in " + credentials_.path;
+    }
     return false;
   }
   return true;

@@ -1,6 +1,8 @@
 // A short blocking MQTT session for homesecctl on libmosquitto's own loop (mosquitto_loop):
 // connect, subscribe, publish, and run the loop until a condition holds or a deadline passes.
 // The daemon drives libmosquitto from its epoll loop instead; a CLI may simply block.
+// homesecctl logs in to the local broker with its own username and password (a credentials file,
+// see kCtlCredentialsPath), never with homesecd's from the config: see docs/security.md.
 #pragma once
 
 #include <chrono>
@@ -15,6 +17,23 @@ struct mosquitto;
 struct mosquitto_message;
 
 namespace homesec::ctl {
+
+// homesecctl's own login to the local broker: "username=..." and "password=..." lines ('#'
+// comments). HOMESECCTL_MQTT_CREDENTIALS names another file; when neither exists, homesecctl
+// connects without a username (fine for a broker that allows anonymous clients, refused by the
+// shipped packaging/mosquitto/hub-local.conf).
+inline constexpr const char* kCtlCredentialsPath = "/etc/homesec/homesecctl.mqtt";
+inline constexpr const char* kCtlCredentialsEnv = "HOMESECCTL_MQTT_CREDENTIALS";
+
+struct CtlCredentials {
+  std::string path;  // the file they came from; empty when there was none
+  std::string username;
+  std::string password;
+};
+
+// Reads the credentials file (kCtlCredentialsEnv, else kCtlCredentialsPath if it exists).
+// false with `error` when a named file is missing, unreadable or lacks a username.
+bool LoadCtlCredentials(CtlCredentials* out, std::string* error);
 
 class MqttSession {
  public:
@@ -48,6 +67,8 @@ class MqttSession {
   static void HandleMessage(struct mosquitto*, void* self, const struct mosquitto_message* msg);
 
   BrokerConfig broker_;
+  CtlCredentials credentials_;
+  std::string setup_error_;  // why the session cannot connect, found in the constructor
   struct mosquitto* mosq_ = nullptr;
   MessageHandler on_message_;
   int connack_rc_ = -1;  // -1 = no CONNACK yet

@@ -17,7 +17,9 @@ TEST_CASE("config errors: a zone naming an unknown device suggests the closest d
   const ConfigResult result = ParseConfig(json);
   RequireError(result, "zones[1].device", "no device named 'kitchn_latch'",
                "did you mean 'kitchen_latch'?");
-  CHECK(ToString(*test::FindError(result, "zones[1].device")) ==
+  const ConfigError* error = test::FindError(result, "zones[1].device");
+  REQUIRE(error != nullptr);
+  CHECK(ToString(*error) ==
         "zones[1].device: no device named 'kitchn_latch' (hint: did you mean 'kitchen_latch'?)");
 }
 

@@ -15,10 +15,13 @@ TEST_CASE("event loop: timers fire in deadline order, cancelled ones never") {
   auto loop = EventLoop::Create(&error);
   REQUIRE(loop);
   std::vector<int> fired;
-  loop->After(Millis(30), [&] { fired.push_back(3); });
-  loop->After(Millis(10), [&] { fired.push_back(1); });
-  const auto cancelled = loop->After(Millis(20), [&] { fired.push_back(2); });
-  loop->After(Millis(40), [&] { loop->Stop(); });
+  // Deadlines from one clock reading, so that their order does not depend on how long the
+  // machine takes between the calls; added out of order.
+  const MonoTime start = ClockNow().mono;
+  loop->At(start + Millis(30), [&] { fired.push_back(3); });
+  loop->At(start + Millis(10), [&] { fired.push_back(1); });
+  const auto cancelled = loop->At(start + Millis(20), [&] { fired.push_back(2); });
+  loop->At(start + Millis(40), [&] { loop->Stop(); });
   loop->Cancel(cancelled);
   CHECK(loop->Run());
   CHECK(fired == std::vector<int>{1, 3});

@@ -58,9 +58,34 @@ TEST_CASE("local command: an unknown action is refused naming it") {
   CHECK(parsed.refusal->message.find("ARM_CUSTOM_BYPASS") != std::string::npos);
 }
 
-TEST_CASE("local command: an oversized payload is refused unparsed") {
-  const LocalCommandParse parsed = ParseLocalCommand(std::string(kMaxCommandBytes + 1, ' '), false);
+namespace {
+
+// A valid JSON DISARM padded with spaces inside the object to exactly `size` bytes.
+std::string PaddedDisarm(std::size_t size) {
+  const std::string head = R"({"action":"DISARM","code":"1234","request_id":"big")";
+  std::string payload = head + std::string(size - head.size() - 1, ' ') + "}";
+  REQUIRE(payload.size() == size);
+  return payload;
+}
+
+}  // namespace
+
+TEST_CASE("local command: a command at the size cap is parsed") {
+  const LocalCommandParse parsed = ParseLocalCommand(PaddedDisarm(kMaxCommandBytes), false);
+  REQUIRE(parsed.command.has_value());
+  CHECK(parsed.command->action == CommandAction::kDisarm);
+  CHECK(parsed.command->request_id == "big");
+}
+
+TEST_CASE("local command: an oversized payload is refused unparsed, naming the size cap") {
+  // The same valid command one byte longer: only its size can refuse it.
+  const LocalCommandParse parsed = ParseLocalCommand(PaddedDisarm(kMaxCommandBytes + 1), false);
   REQUIRE(parsed.refusal.has_value());
+  CHECK_FALSE(parsed.command.has_value());
+  CHECK(parsed.refusal->reason == "invalid_request");
+  CHECK(parsed.refusal->message ==
+        "command larger than " + std::to_string(kMaxCommandBytes) + " bytes");
+  CHECK(parsed.refusal->request_id.empty());  // unparsed: its request id was never read
 }
 
 TEST_CASE("local command: the result JSON names open zones and the reason") {

@@ -64,7 +64,8 @@ TEST_CASE("local command: WATCH_START carries the watch details and the keyholde
                          "valid_until":"2026-10-26T00:00:00Z","hours":"08:00-20:00"},
             "rearm_after_keyholder_s":600}})",
       false);
-  REQUIRE_MESSAGE(parsed.command.has_value(), parsed.refusal->message);
+  REQUIRE_MESSAGE(parsed.command.has_value(),
+                  (parsed.refusal ? parsed.refusal->message : "neither command nor refusal"));
   const Command& command = *parsed.command;
   CHECK(command.action == CommandAction::kWatchStart);
   CHECK(command.code == std::optional<std::string>("1234"));

@@ -58,6 +58,7 @@ TEST_CASE("time zone rule: quoted names, explicit DST offset and Julian days") {
   const TimeZoneRule rule = Zone("<+0330>-3:30<+0430>-4:30,J79/24,J263/24");
   CHECK(rule.std_name == "+0330");
   CHECK(rule.std_offset_s == 3 * 3600 + 1800);
+  REQUIRE(rule.dst.has_value());
   CHECK(rule.dst->utc_offset_s == 4 * 3600 + 1800);
   CHECK(rule.dst->start.kind == TransitionRule::Kind::kJulianNoLeap);
   CHECK(rule.dst->start.time_s == 24 * 3600);

@@ -14,6 +14,7 @@ TEST_CASE("24h zones: fire alarms while disarmed (110, fire siren) and returns t
   REQUIRE(fire);
   CHECK(fire->cid == ContactId{1, 110, 0, 5});
   CHECK(fire->mode == Mode::kDisarmed);
+  REQUIRE(Siren(actions));
   CHECK(Siren(actions)->reason == SirenReason::kFire);
   CHECK(h.panel.mode() == Mode::kTriggered);
   CHECK(h.panel.armed_mode() == Mode::kDisarmed);
@@ -26,6 +27,7 @@ TEST_CASE("24h zones: disarming a fire alarm raised while disarmed silences it w
   Harness h;
   h.Read("smoke_detector", "smoke", true);
   const auto actions = h.Disarm();
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->accepted);
   CHECK(SirenTurnedOff(actions));
   CHECK(FindEvent(actions, "alarm_cancel"));
@@ -49,13 +51,16 @@ TEST_CASE("24h zones: fire alarms in every armed mode too") {
 TEST_CASE("24h zones: gas alarms with 151 and the emergency siren") {
   Harness h;
   const auto actions = h.Read("gas_sensor", "gas", true);
+  REQUIRE(FindEvent(actions, "gas"));
   CHECK(FindEvent(actions, "gas")->cid.code == cid::kGas);
+  REQUIRE(Siren(actions));
   CHECK(Siren(actions)->reason == SirenReason::kEmergency);
 }
 
 TEST_CASE("24h zones: water leak reports 154 with a local chime, no siren, no mode change") {
   Harness h;
   const auto actions = h.Read("leak_sensor", "water_leak", true);
+  REQUIRE(FindEvent(actions, "water_leak"));
   CHECK(FindEvent(actions, "water_leak")->cid.code == cid::kWaterLeak);
   CHECK_FALSE(Siren(actions));
   REQUIRE(All<Chime>(actions).size() == 1);
@@ -89,6 +94,7 @@ TEST_CASE("24h zones: audible panic reports 123 with the emergency siren") {
   const auto panic = FindEvent(actions, "panic");
   REQUIRE(panic);
   CHECK(panic->cid.code == cid::kAudiblePanic);
+  REQUIRE(Siren(actions));
   CHECK(Siren(actions)->reason == SirenReason::kEmergency);
 }
 
@@ -166,8 +172,10 @@ TEST_CASE("zones: a chime zone opening while disarmed chimes, but not when armed
 TEST_CASE("commands: TRIGGER raises a manual alarm (120) with the siren") {
   Harness h;
   const auto actions = h.Send(CommandAction::kTrigger, std::nullopt);
+  REQUIRE(FindEvent(actions, "manual_trigger"));
   CHECK(FindEvent(actions, "manual_trigger")->cid.code == cid::kPanic);
   CHECK(SirenTurnedOn(actions));
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->accepted);
   CHECK(h.panel.mode() == Mode::kTriggered);
 }
@@ -175,16 +183,21 @@ TEST_CASE("commands: TRIGGER raises a manual alarm (120) with the siren") {
 TEST_CASE("commands: PANIC raises an audible panic (123), FIRE a fire alarm (110)") {
   Harness h;
   auto actions = h.Send(CommandAction::kPanic, std::nullopt);
+  REQUIRE(FindEvent(actions, "panic"));
   CHECK(FindEvent(actions, "panic")->cid.code == cid::kAudiblePanic);
+  REQUIRE(Siren(actions));
   CHECK(Siren(actions)->reason == SirenReason::kEmergency);
   actions = h.Send(CommandAction::kFire, std::nullopt);
+  REQUIRE(FindEvent(actions, "fire"));
   CHECK(FindEvent(actions, "fire")->cid.code == cid::kFire);
+  REQUIRE(Siren(actions));
   CHECK(Siren(actions)->reason == SirenReason::kFire);  // fire outranks emergency
 }
 
 TEST_CASE("commands: MEDICAL reports 100 without a siren") {
   Harness h;
   const auto actions = h.Send(CommandAction::kMedical, std::nullopt);
+  REQUIRE(FindEvent(actions, "medical"));
   CHECK(FindEvent(actions, "medical")->cid.code == cid::kMedical);
   CHECK_FALSE(Siren(actions));
   CHECK(h.panel.mode() == Mode::kDisarmed);

@@ -40,6 +40,7 @@ TEST_CASE("arming: arm home and night report closing 3 441 (armed stay)") {
   h.Disarm();
   actions = h.ArmAndWait(CommandAction::kArmNight);
   CHECK(h.panel.mode() == Mode::kArmedNight);
+  REQUIRE(FindEvent(actions, "armed"));
   CHECK(FindEvent(actions, "armed")->cid.code == cid::kArmedStay);
 }
 
@@ -99,6 +100,7 @@ TEST_CASE("arming: force bypasses open zones with one 570 event per zone and arm
   CHECK(Result(actions)->accepted);
   CHECK(CountEvents(actions, "zone_bypassed") == 2);
   const auto bypass = FindEvent(actions, "zone_bypassed");
+  REQUIRE(bypass);
   CHECK(bypass->cid.code == cid::kBypass);
   CHECK(bypass->cid.qualifier == 1);
   CHECK(h.panel.zone_status("kitchen_window") == ZoneStatus::kBypassed);
@@ -198,7 +200,9 @@ TEST_CASE("arming: an allow_open_at_arming zone may be open when arming") {
   config.zones[2].allow_open_at_arming = true;  // kitchen_window
   Harness h(config);
   h.Read("kitchen_window", "latch", "open");
-  CHECK(Result(h.Send(CommandAction::kArmAway, "1234"))->accepted);
+  const auto result = Result(h.Send(CommandAction::kArmAway, "1234"));
+  REQUIRE(result);
+  CHECK(result->accepted);
 }
 
 TEST_CASE("arming: arming the mode already armed (or arming) is refused as already_armed") {
@@ -210,6 +214,7 @@ TEST_CASE("arming: arming the mode already armed (or arming) is refused as alrea
   CHECK(result->reason == "already_armed");
   h.Advance(seconds(60));
   result = Result(h.Send(CommandAction::kArmAway, "1234"));
+  REQUIRE(result);
   CHECK(result->reason == "already_armed");
   CHECK(h.panel.mode() == Mode::kArmedAway);
 }
@@ -217,9 +222,11 @@ TEST_CASE("arming: arming the mode already armed (or arming) is refused as alrea
 TEST_CASE("arming: a code is required to arm when configured, and arm_only users may arm") {
   Harness h;
   auto result = Result(h.Send(CommandAction::kArmAway, std::nullopt));
+  REQUIRE(result);
   CHECK(result->reason == "invalid_code");
   CHECK(h.panel.mode() == Mode::kDisarmed);
   result = Result(h.Send(CommandAction::kArmAway, "3456"));
+  REQUIRE(result);
   CHECK(result->accepted);
   CHECK(result->user == "cleaner");
 }
@@ -228,15 +235,19 @@ TEST_CASE("arming: without code_required_to_arm anyone may arm without a code") 
   PanelConfig config = StandardConfig();
   config.codes.code_required_to_arm = false;
   Harness h(config);
-  CHECK(Result(h.Send(CommandAction::kArmHome, std::nullopt))->accepted);
+  const auto result = Result(h.Send(CommandAction::kArmHome, std::nullopt));
+  REQUIRE(result);
+  CHECK(result->accepted);
 }
 
 TEST_CASE("arming: armed_vacation arms and alarms like armed_away") {
   Harness h;
   auto actions = h.ArmAndWait(CommandAction::kArmVacation);
   CHECK(h.panel.mode() == Mode::kArmedVacation);
+  REQUIRE(FindEvent(actions, "armed"));
   CHECK(FindEvent(actions, "armed")->cid.code == cid::kOpenCloseByUser);
   actions = h.Motion("living_pir", true);
+  REQUIRE(FindEvent(actions, "burglary"));
   CHECK(FindEvent(actions, "burglary")->cid.code == cid::kInterior);
 }
 

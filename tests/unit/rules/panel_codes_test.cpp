@@ -12,6 +12,7 @@ TEST_CASE("codes: a wrong code is refused as invalid_code with a local wrong_cod
   h.ArmAndWait();
   const auto actions = h.Disarm("0000");
   CHECK(h.panel.mode() == Mode::kArmedAway);
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->reason == "invalid_code");
   CHECK_FALSE(Result(actions)->accepted);
   const auto wrong = FindEvent(actions, "wrong_code");
@@ -23,8 +24,13 @@ TEST_CASE("codes: a wrong code is refused as invalid_code with a local wrong_cod
 TEST_CASE("codes: five wrong codes lock code entry out with a reported 461 event") {
   Harness h;
   h.ArmAndWait();
-  for (int i = 0; i < 4; ++i) CHECK(Result(h.Disarm("0000"))->reason == "invalid_code");
+  for (int i = 0; i < 4; ++i) {
+    const auto wrong = Result(h.Disarm("0000"));
+    REQUIRE(wrong);
+    CHECK(wrong->reason == "invalid_code");
+  }
   auto actions = h.Disarm("0000");
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->reason == "locked_out");
   const auto lockout = FindEvent(actions, "code_lockout");
   REQUIRE(lockout);
@@ -33,11 +39,14 @@ TEST_CASE("codes: five wrong codes lock code entry out with a reported 461 event
   CHECK(lockout->report);
   // Even the right code is refused while locked out, without a new lockout event.
   actions = h.Disarm("1234");
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->reason == "locked_out");
   CHECK_FALSE(FindEvent(actions, "code_lockout"));
   CHECK(h.panel.mode() == Mode::kArmedAway);
   h.Advance(seconds(90));
-  CHECK(Result(h.Disarm("1234"))->accepted);
+  const auto after_lockout = Result(h.Disarm("1234"));
+  REQUIRE(after_lockout);
+  CHECK(after_lockout->accepted);
 }
 
 TEST_CASE("codes: the duress code disarms like a normal code and raises a silent 121") {
@@ -58,6 +67,8 @@ TEST_CASE("codes: the duress code disarms like a normal code and raises a silent
   // Locally it looks exactly like a normal disarm: same result shape and state change.
   const auto result = Result(actions);
   const auto normal_result = Result(normal_actions);
+  REQUIRE(result);
+  REQUIRE(normal_result);
   CHECK(result->accepted == normal_result->accepted);
   CHECK(result->reason == normal_result->reason);
   CHECK(result->message == normal_result->message);
@@ -70,6 +81,7 @@ TEST_CASE("codes: an arm_only user cannot disarm") {
   Harness h;
   h.ArmAndWait();
   const auto actions = h.Disarm("3456");
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->reason == "not_allowed");
   CHECK(h.panel.mode() == Mode::kArmedAway);
 }
@@ -80,19 +92,25 @@ TEST_CASE("codes: a keyholder code works only inside its window") {
   config.users[3].valid_until = kEpoch.wall + hours(3);
   Harness h(config);
   h.ArmAndWait();
-  CHECK(Result(h.Disarm("5555"))->reason == "invalid_code");
+  const auto before_window = Result(h.Disarm("5555"));
+  REQUIRE(before_window);
+  CHECK(before_window->reason == "invalid_code");
   h.Advance(hours(2));
   const auto actions = h.Disarm("5555");
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->accepted);
+  REQUIRE(FindEvent(actions, "disarmed"));
   CHECK(FindEvent(actions, "disarmed")->cid.number == 4);
 }
 
 TEST_CASE("codes: disarming while disarmed is already_disarmed, and the code is still checked") {
   Harness h;
   auto actions = h.Disarm("1234");
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->reason == "already_disarmed");
   CHECK_FALSE(Result(actions)->accepted);
   actions = h.Disarm("0000");
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->reason == "invalid_code");
 }
 
@@ -100,9 +118,13 @@ TEST_CASE("codes: a disarm without a code is refused and does not count towards 
   Harness h;
   h.ArmAndWait();
   for (int i = 0; i < 6; ++i) {
-    CHECK(Result(h.Send(CommandAction::kDisarm, std::nullopt))->reason == "invalid_code");
+    const auto no_code = Result(h.Send(CommandAction::kDisarm, std::nullopt));
+    REQUIRE(no_code);
+    CHECK(no_code->reason == "invalid_code");
   }
-  CHECK(Result(h.Disarm("1234"))->accepted);
+  const auto with_code = Result(h.Disarm("1234"));
+  REQUIRE(with_code);
+  CHECK(with_code->accepted);
 }
 
 TEST_CASE("codes: disarm reports opening 1 401 with the user number") {

@@ -27,6 +27,7 @@ TEST_CASE("entry: a correct code before the entry delay ends disarms with no ala
   h.Advance(seconds(25));
   auto actions = h.Disarm("2345");
   CHECK(h.panel.mode() == Mode::kDisarmed);
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->accepted);
   for (const Event& e : Events(actions)) CHECK(e.category != EventCategory::kAlarm);
   const auto opening = FindEvent(actions, "disarmed");
@@ -63,7 +64,9 @@ TEST_CASE("entry: a wrong code does not stop the entry delay") {
   Harness h;
   h.ArmAndWait();
   h.Open("front_door");
-  CHECK(Result(h.Disarm("0000"))->reason == "invalid_code");
+  const auto wrong = Result(h.Disarm("0000"));
+  REQUIRE(wrong);
+  CHECK(wrong->reason == "invalid_code");
   const auto actions = h.Advance(seconds(30));
   CHECK(FindEvent(actions, "burglary"));
 }
@@ -82,6 +85,7 @@ TEST_CASE("entry: an entry follower while armed and no entry delay alarms at onc
   h.ArmAndWait();
   const auto actions = h.Motion("hall_pir", true);
   CHECK(h.panel.mode() == Mode::kTriggered);
+  REQUIRE(FindEvent(actions, "burglary"));
   CHECK(FindEvent(actions, "burglary")->cid == ContactId{1, 132, 1, 2});
 }
 
@@ -91,6 +95,7 @@ TEST_CASE("entry: perimeter zones alarm at once (131)") {
   h.Advance(minutes(5));
   const auto actions = h.Read("kitchen_window", "latch", "open");
   CHECK(h.panel.mode() == Mode::kTriggered);
+  REQUIRE(FindEvent(actions, "burglary"));
   CHECK(FindEvent(actions, "burglary")->cid == ContactId{1, 131, 1, 3});
   CHECK(SirenTurnedOn(actions));
 }
@@ -101,6 +106,7 @@ TEST_CASE("entry: interior zones alarm at once (132), also during the entry dela
   h.Open("front_door");
   const auto actions = h.Motion("living_pir", true);
   CHECK(h.panel.mode() == Mode::kTriggered);
+  REQUIRE(FindEvent(actions, "burglary"));
   CHECK(FindEvent(actions, "burglary")->cid.code == cid::kInterior);
 }
 
@@ -138,6 +144,7 @@ TEST_CASE("entry: siren time is taken from the armed mode's timing") {
   Harness h(config);
   h.ArmAndWait();
   const auto actions = h.Read("kitchen_window", "latch", "open");
+  REQUIRE(Siren(actions));
   CHECK(Siren(actions)->duration == seconds(90));
   h.Advance(seconds(90));
   CHECK(h.panel.mode() == Mode::kArmedAway);
@@ -162,6 +169,7 @@ TEST_CASE("entry: silencing the siren stops it and keeps the panel armed") {
   h.ArmAndWait();
   h.Read("kitchen_window", "latch", "open");
   const auto actions = h.Send(CommandAction::kSilenceSiren, "1234");
+  REQUIRE(Result(actions));
   CHECK(Result(actions)->accepted);
   CHECK(SirenTurnedOff(actions));
   CHECK(h.panel.mode() == Mode::kArmedAway);
@@ -190,6 +198,7 @@ TEST_CASE("entry: silencing the siren locally takes a valid code, without one it
   CHECK(h.panel.mode() == Mode::kTriggered);
   // The duress code silences, and the platform silently learns why.
   const auto duress = h.Send(CommandAction::kSilenceSiren, "9999");
+  REQUIRE(Result(duress));
   CHECK(Result(duress)->accepted);
   CHECK(SirenTurnedOff(duress));
   CHECK(FindEvent(duress, "duress"));

@@ -35,6 +35,7 @@ TEST_CASE("locks: a picked lock alarms with 137 lock_picked") {
   Harness h;
   h.ArmAndWait();
   const auto actions = Lock(h, "picked");
+  REQUIRE(FindEvent(actions, "lock_picked"));
   CHECK(FindEvent(actions, "lock_picked")->cid.code == cid::kTamper);
   CHECK(SirenTurnedOn(actions));
 }
@@ -80,6 +81,7 @@ TEST_CASE("locks: a forced lock is restored when it reports locked again") {
   Harness h;
   Lock(h, "forced");
   const auto actions = Lock(h, "locked");
+  REQUIRE(FindEvent(actions, "alarm_restore"));
   CHECK(FindEvent(actions, "alarm_restore")->cid == ContactId{3, 130, 1, 10});
 }
 

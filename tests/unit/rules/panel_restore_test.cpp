@@ -176,6 +176,7 @@ TEST_CASE("restore: an entry delay that expired while down alarms at the first T
   REQUIRE(r.panel.NextDeadline(r.now));
   CHECK(*r.panel.NextDeadline(r.now) <= r.now.mono);
   const auto actions = r.panel.Handle(Tick{}, r.now);
+  REQUIRE(FindEvent(actions, "burglary"));
   CHECK(FindEvent(actions, "burglary")->cid.code == cid::kEntryExit);
   CHECK(r.panel.mode() == Mode::kTriggered);
 }
@@ -226,7 +227,9 @@ TEST_CASE("restore: a code lockout survives a restart") {
   Command disarm;
   disarm.action = CommandAction::kDisarm;
   disarm.code = "1234";
-  CHECK(Result(r.panel.Handle(disarm, r.now))->reason == "locked_out");
+  const auto result = Result(r.panel.Handle(disarm, r.now));
+  REQUIRE(result);
+  CHECK(result->reason == "locked_out");
 }
 
 TEST_CASE("restore: an unreadable snapshot gives an error and a fresh disarmed panel") {
@@ -247,6 +250,7 @@ TEST_CASE("restore: a fire alarm raised while disarmed resumes and ends in disar
   h.Advance(seconds(60));
   Restarted r = Restart(h, seconds(30));
   CHECK(r.panel.mode() == Mode::kTriggered);
+  REQUIRE(Siren(r.start));
   CHECK(Siren(r.start)->reason == SirenReason::kFire);
   CHECK(Siren(r.start)->duration == seconds(90));
   r.panel.Handle(Tick{}, r.now + seconds(90));

@@ -108,6 +108,7 @@ TEST_CASE("troubles: low battery raises 384 and restores when the battery is fin
   CHECK(low->cid == ContactId{1, 384, 0, 1});
   CHECK(Events(h.Read("front_door", "battery_low", true)).empty());
   actions = h.Read("front_door", "battery_low", false);
+  REQUIRE(FindEvent(actions, "trouble_restore"));
   CHECK(FindEvent(actions, "trouble_restore")->cid == ContactId{3, 384, 0, 1});
 }
 
@@ -118,6 +119,7 @@ TEST_CASE("troubles: uplink lost raises 350 and restores on reconnect") {
   REQUIRE(lost);
   CHECK(lost->cid == ContactId{1, 350, 0, 999});
   actions = h.panel.Handle(UplinkLink{true}, h.now);
+  REQUIRE(FindEvent(actions, "trouble_restore"));
   CHECK(FindEvent(actions, "trouble_restore")->cid == ContactId{3, 350, 0, 999});
   CHECK(Events(h.panel.Handle(UplinkLink{true}, h.now)).empty());
 }

@@ -198,6 +198,7 @@ TEST_CASE("panel watch: a week-long trip from registration to the resident's ret
 
   // Over: nothing left to extend, and alarms are ordinary again.
   out = h.Watch(CommandAction::kWatchExtend, WeekTrip());
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "not_allowed");
   out = h.Read("smoke_detector", "smoke", true);
   REQUIRE(FindEvent(out, "fire").has_value());
@@ -255,6 +256,7 @@ TEST_CASE("panel watch: an open window at departure refuses to arm, names it, re
   h.Disarm("1234");  // silences; a resident disarm while disarmed ends the watch ...
   // ... so start again for the rest of the story.
   out = h.Watch(CommandAction::kWatchStart, spec);
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "zones_open");
 
   // Closing the window arms at once (exit delay, then armed_vacation).
@@ -272,12 +274,14 @@ TEST_CASE("panel watch: the keyholder's PIN outside its dates or hours is a wron
 
   // Before the departure nothing is watched: the PIN means nothing.
   auto out = h.Disarm("4711");
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "invalid_code");
 
   // Thursday 22 Oct: before her window.
   h.RunUntil("2026-10-22T10:00:00Z");
   REQUIRE(h.panel.mode() == Mode::kArmedVacation);
   out = h.Disarm("4711");
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "invalid_code");
   CHECK(FindEvent(out, "wrong_code").has_value());
   CHECK(h.panel.mode() == Mode::kArmedVacation);
@@ -285,18 +289,21 @@ TEST_CASE("panel watch: the keyholder's PIN outside its dates or hours is a wron
   // Friday 23 Oct 21:00 CEST: inside her dates but after her hours.
   h.RunUntil("2026-10-23T19:00:00Z");
   out = h.Disarm("4711");
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "invalid_code");
   CHECK(h.panel.mode() == Mode::kArmedVacation);
 
   // Saturday 24 Oct 09:00 CEST: inside both.
   h.RunUntil("2026-10-24T07:00:00Z");
   out = h.Disarm("4711");
+  REQUIRE(Result(out));
   CHECK(Result(out)->accepted);
   CHECK(FindEvent(out, "keyholder_visit").has_value());
 
   // Monday 26 Oct: after her window, even while the house is disarmed.
   h.RunUntil("2026-10-26T09:00:00Z");
   out = h.Disarm("4711");
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "invalid_code");
 }
 
@@ -311,6 +318,7 @@ TEST_CASE("panel watch: the keyholder arming away when leaving arms armed_vacati
   h.Advance(hours(2));
   CHECK(h.panel.mode() == Mode::kDisarmed);  // no automatic re-arm configured
   auto out = h.Send(CommandAction::kArmAway, "4711");
+  REQUIRE(Result(out));
   CHECK(Result(out)->accepted);
   out = h.Advance(seconds(31));
   CHECK(h.panel.mode() == Mode::kArmedVacation);
@@ -320,20 +328,26 @@ TEST_CASE("panel watch: the keyholder arming away when leaving arms armed_vacati
 TEST_CASE("panel watch: commands need a resident's code, the keyholder cannot end the watch") {
   WatchHarness h;
   auto out = h.Watch(CommandAction::kWatchStart, WeekTrip(), "0000");
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "invalid_code");
   out = h.Watch(CommandAction::kWatchStart, WeekTrip(), "3456");  // arm_only cleaner
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "not_allowed");
   out = h.Watch(CommandAction::kWatchStart, WeekTrip());
+  REQUIRE(Result(out));
   REQUIRE(Result(out)->accepted);
   out = h.Watch(CommandAction::kWatchStart, WeekTrip());
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "not_allowed");  // one watch at a time
 
   h.RunUntil("2026-10-24T10:00:00Z");
   out = h.Watch(CommandAction::kWatchCancel, std::nullopt, "4711");  // the keyholder
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "not_allowed");
   out = h.Disarm("4711");
   CHECK(FindEvent(out, "keyholder_visit").has_value());
   out = h.Disarm("4711");
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "already_disarmed");
   CHECK_FALSE(FindEvent(out, "watch_ended").has_value());
 }
@@ -342,6 +356,7 @@ TEST_CASE("panel watch: a bad request is refused with every problem listed") {
   WatchHarness h;
   WatchSpec spec = WeekTrip();
   spec.contact_phone = "";
+  REQUIRE(spec.keyholder);
   spec.keyholder->pin = "12";
   spec.keyholder->hours = "8 to 8";
   auto out = h.Watch(CommandAction::kWatchStart, spec);
@@ -355,8 +370,10 @@ TEST_CASE("panel watch: a bad request is refused with every problem listed") {
   CHECK(All<WatchChanged>(out).empty());
 
   spec = WeekTrip();
+  REQUIRE(spec.keyholder);
   spec.keyholder->pin = "2345";  // ben's code
   result = Result(h.Watch(CommandAction::kWatchStart, spec));
+  REQUIRE(result);
   CHECK(result->reason == "invalid_request");
   CHECK(result->message.find("already a user's code") != std::string::npos);
 }
@@ -369,6 +386,7 @@ TEST_CASE("panel watch: extend moves the return, an overdue watch becomes active
   WatchSpec later;
   later.expected_return = Utc("2026-10-30T17:00:00Z");
   out = h.Watch(CommandAction::kWatchExtend, later);
+  REQUIRE(Result(out));
   REQUIRE(Result(out)->accepted);
   CHECK(FindEvent(out, "watch_extended").has_value());
   const auto registration = LastRegistration(out);
@@ -382,6 +400,7 @@ TEST_CASE("panel watch: cancel ends the watch and leaves the panel armed") {
   h.Watch(CommandAction::kWatchStart, WeekTrip());
   h.RunUntil("2026-10-22T10:00:00Z");
   const auto out = h.Watch(CommandAction::kWatchCancel, std::nullopt);
+  REQUIRE(Result(out));
   REQUIRE(Result(out)->accepted);
   CHECK(FindEvent(out, "watch_cancelled").has_value());
   const auto changes = All<WatchChanged>(out);
@@ -392,7 +411,9 @@ TEST_CASE("panel watch: cancel ends the watch and leaves the panel armed") {
 
 TEST_CASE("panel watch: the platform's ack is recorded once per status and republished") {
   WatchHarness h;
-  const std::string id = Result(h.Watch(CommandAction::kWatchStart, WeekTrip()))->watch_id;
+  const auto started = Result(h.Watch(CommandAction::kWatchStart, WeekTrip()));
+  REQUIRE(started);
+  const std::string id = started->watch_id;
   auto out = h.panel.Handle(WatchAck{id, "registered"}, h.now);
   const auto registration = LastRegistration(out);
   REQUIRE(registration.has_value());
@@ -407,7 +428,9 @@ TEST_CASE("panel watch: the platform's ack is recorded once per status and repub
 
 TEST_CASE("panel watch: a patrol check-in from the platform is recorded with the watch") {
   WatchHarness h;
-  const std::string id = Result(h.Watch(CommandAction::kWatchStart, WeekTrip()))->watch_id;
+  const auto started = Result(h.Watch(CommandAction::kWatchStart, WeekTrip()));
+  REQUIRE(started);
+  const std::string id = started->watch_id;
   h.RunUntil("2026-10-22T10:00:00Z");
   Command check_in;
   check_in.action = CommandAction::kPatrolCheckIn;
@@ -421,10 +444,12 @@ TEST_CASE("panel watch: a patrol check-in from the platform is recorded with the
   CHECK(event->vacant_watch);
   CHECK(event->text.find("all quiet") != std::string::npos);
   CHECK(nlohmann::json::parse(event->details)["officer"] == "patrol 7");
+  REQUIRE(Result(out));
   CHECK(Result(out)->accepted);
 
   check_in.source = "mqtt";  // not from the platform
   out = h.panel.Handle(check_in, h.now);
+  REQUIRE(Result(out));
   CHECK(Result(out)->reason == "not_allowed");
   CHECK_FALSE(FindEvent(out, "patrol_check_in").has_value());
 }
@@ -458,7 +483,11 @@ TEST_CASE("panel watch: a restart in every state resumes the watch where it was"
     if (std::string(step.state) == "blocked") h.Read("kitchen_window", "latch", "open");
     h.Watch(CommandAction::kWatchStart, WeekTrip());
     h.RunUntil(step.until);
-    if (std::string(step.state) == "visit") REQUIRE(Result(h.Disarm("4711"))->accepted);
+    if (std::string(step.state) == "visit") {
+      const auto visit = Result(h.Disarm("4711"));
+      REQUIRE(visit);
+      REQUIRE(visit->accepted);
+    }
 
     const nlohmann::json snapshot = h.panel.Snapshot(h.now);
     CHECK(snapshot.dump().find("4711") == std::string::npos);  // the clear PIN is never kept

@@ -42,6 +42,7 @@ TEST_CASE("keyholder: daily hours follow local time across the DST change") {
 
 TEST_CASE("keyholder: hours that wrap past midnight") {
   WatchRequest request = WeekTrip();
+  REQUIRE(request.keyholder);
   request.keyholder->hours = DailyHours{22 * 60, 6 * 60};
   WatchDriver d(request, CentralEurope(), Utc("2026-10-20T10:00:00Z"));
   d.RunUntil(Utc("2026-10-21T08:00:00Z"));

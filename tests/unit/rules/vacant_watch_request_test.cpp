@@ -55,12 +55,14 @@ TEST_CASE("watch request: a contact phone is required and must look like one") {
 
 TEST_CASE("watch request: the keyholder window must lie inside the trip") {
   WatchRequest request = WeekTrip();
+  REQUIRE(request.keyholder);
   request.keyholder->valid_until = Utc("2026-10-29T00:00:00Z");
   CHECK(OnlyError(request, "must lie inside the trip"));
 }
 
 TEST_CASE("watch request: the keyholder needs a name, a user number and a PIN") {
   WatchRequest request = WeekTrip();
+  REQUIRE(request.keyholder);
   request.keyholder->name = "";
   request.keyholder->user_number = 0;
   request.keyholder->pin_hash = "";

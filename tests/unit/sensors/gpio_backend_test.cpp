@@ -12,6 +12,7 @@ namespace {
 
 TEST_CASE("gpio backend: a chip that does not exist is an error naming chip and line") {
   std::unique_ptr<LineBackend> backend = MakeBackendFor("gpiochip9");
+  REQUIRE(backend);
   GpioLineConfig cfg;
   cfg.chip = "gpiochip9";
   cfg.line = 17;
@@ -28,6 +29,7 @@ TEST_CASE("gpio backend: a chip that does not exist is an error naming chip and 
 
 TEST_CASE("gpio backend: a missing chip named by path or line name is reported, not thrown") {
   std::unique_ptr<LineBackend> backend = MakeGpiodBackend();
+  REQUIRE(backend);
   GpioLineConfig cfg;
   cfg.chip = "/dev/gpiochip-none";
   cfg.line = std::string("door");
@@ -45,6 +47,7 @@ TEST_CASE("gpio backend: chips named sim* use the simulated chip under HOMESEC_S
   CHECK(IsSimChip("sim0"));
   CHECK_FALSE(IsSimChip("gpiochip0"));
   std::unique_ptr<LineBackend> backend = MakeBackendFor("sim0");
+  REQUIRE(backend);
   int fd = -1;
   bool active = true;
   std::string error;
@@ -59,6 +62,7 @@ TEST_CASE("gpio backend: the configured sim directory overrides HOMESEC_SIM_DIR"
   test::SimChipDir chip;
   setenv("HOMESEC_SIM_DIR", "/nonexistent/homesec-sim", 1);
   std::unique_ptr<LineBackend> backend = MakeBackendFactory(chip.root())("sim1");
+  REQUIRE(backend);
   unsetenv("HOMESEC_SIM_DIR");
   int fd = -1;
   bool active = false;

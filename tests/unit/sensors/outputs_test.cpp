@@ -136,6 +136,7 @@ TEST_CASE("gpio outputs: an active-low relay is driven low when on") {
   auto clock = MakeClock();
   GpioOutputs outputs("homesec-test", chip.Factory(clock));
   OutputConfig relay = GpioOutput("siren_relay", "siren", 30);
+  REQUIRE(relay.gpio);
   relay.gpio->active_low = true;
   std::vector<std::string> errors;
   REQUIRE(outputs.Open({relay}, &errors));

@@ -28,7 +28,9 @@ TEST_CASE("sim chip: a line requested twice is busy, naming the holder") {
   SimChipDir chip;
   auto clock = MakeClock();
   auto first = chip.Factory(clock)("sim0");
+  REQUIRE(first);
   auto second = chip.Factory(clock)("sim0");
+  REQUIRE(second);
   REQUIRE(Request(*first, SimLine(3), "xyz").fd >= 0);
   Held held = Request(*second, SimLine(3), "homesecd");
   CHECK(held.fd == -1);
@@ -40,10 +42,12 @@ TEST_CASE("sim chip: a line is free again once its holder is gone") {
   SimChipDir chip;
   auto clock = MakeClock();
   auto first = chip.Factory(clock)("sim0");
+  REQUIRE(first);
   REQUIRE(Request(*first, SimLine(3), "xyz").fd >= 0);
   first.reset();
   CHECK(SimLineConsumer(chip.root(), "sim0", "3").empty());
   auto second = chip.Factory(clock)("sim0");
+  REQUIRE(second);
   CHECK(Request(*second, SimLine(3), "homesecd").fd >= 0);
 }
 
@@ -51,6 +55,7 @@ TEST_CASE("sim chip: levels driven from outside arrive as edges and are mirrored
   SimChipDir chip;
   auto clock = MakeClock();
   auto backend = chip.Factory(clock)("sim0");
+  REQUIRE(backend);
   Held held = Request(*backend, SimLine(5), "homesecd");
   REQUIRE(held.fd >= 0);
   CHECK(ReadSimLevel(chip.root(), "sim0", "5") == std::optional<bool>(false));
@@ -70,6 +75,7 @@ TEST_CASE("sim chip: writing the same level again is not an edge") {
   SimChipDir chip;
   auto clock = MakeClock();
   auto backend = chip.Factory(clock)("sim0");
+  REQUIRE(backend);
   Held held = Request(*backend, SimLine(5), "homesecd");
   REQUIRE(chip.Drive("sim0", "5", true));
   REQUIRE(chip.Drive("sim0", "5", true));
@@ -81,6 +87,7 @@ TEST_CASE("sim chip: malformed text is reported naming chip and line, and ignore
   SimChipDir chip;
   auto clock = MakeClock();
   auto backend = chip.Factory(clock)("sim0");
+  REQUIRE(backend);
   Held held = Request(*backend, SimLine(6), "homesecd");
   REQUIRE(held.fd >= 0);
   const std::string edges_path = SimPaths(chip.root(), "sim0", "6").edges;
@@ -101,6 +108,7 @@ TEST_CASE("sim chip: driving a line nobody holds sets its level for the next sta
   CHECK(ReadSimLevel(chip.root(), "sim0", "door") == std::optional<bool>(true));
   auto clock = MakeClock();
   auto backend = chip.Factory(clock)("sim0");
+  REQUIRE(backend);
   GpioLineConfig cfg = SimLine(0);
   cfg.line = std::string("door");
   Held held = Request(*backend, cfg, "homesecd");
@@ -112,6 +120,7 @@ TEST_CASE("sim chip: a line name that cannot be a file name is refused") {
   SimChipDir chip;
   auto clock = MakeClock();
   auto backend = chip.Factory(clock)("sim0");
+  REQUIRE(backend);
   GpioLineConfig cfg = SimLine(0);
   cfg.line = std::string("../etc");
   Held held = Request(*backend, cfg, "homesecd");

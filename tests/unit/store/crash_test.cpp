@@ -186,7 +186,9 @@ TEST_CASE("store: a full disk is reported as an error naming the file, not a cra
   CHECK(error.ends_with(": database or disk is full"));
   // The failed commit left nothing behind and the store still answers.
   CHECK(store->EventCount() == seq - 1);
-  CHECK(store->LoadSnapshot(&error)->at("seq") == seq - 1);
+  const auto snapshot = store->LoadSnapshot(&error);
+  REQUIRE_MESSAGE(snapshot, error);
+  CHECK(snapshot->at("seq") == seq - 1);
 }
 
 }  // namespace homesec

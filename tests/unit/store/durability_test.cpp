@@ -1,4 +1,6 @@
-// The durability policy: which commits are fsynced (FULL) and which are not (NORMAL).
+// The durability policy, RequiredDurability(): which batches of events must be fsynced (FULL) and
+// which need not be (NORMAL). Only the policy: how the daemon follows it (it commits, then calls
+// Store::Sync for a FULL batch) is not observed here.
 #include "store/durability.hpp"
 
 #include "store_test_support.hpp"
@@ -14,7 +16,7 @@ Event OfCategory(std::uint64_t seq, EventCategory category) {
 
 }  // namespace
 
-TEST_CASE("durability: alarms, arming and disarming are committed with FULL") {
+TEST_CASE("durability policy: alarms, arming and disarming require FULL") {
   for (EventCategory category :
        {EventCategory::kAlarm, EventCategory::kArming, EventCategory::kDisarming}) {
     CAPTURE(ToString(category));
@@ -22,7 +24,7 @@ TEST_CASE("durability: alarms, arming and disarming are committed with FULL") {
   }
 }
 
-TEST_CASE("durability: routine events are committed with NORMAL") {
+TEST_CASE("durability policy: routine events (and no events) require only NORMAL") {
   for (EventCategory category :
        {EventCategory::kRestore, EventCategory::kTrouble, EventCategory::kTroubleRestore,
         EventCategory::kBypass, EventCategory::kAccess, EventCategory::kWatch,
@@ -33,7 +35,7 @@ TEST_CASE("durability: routine events are committed with NORMAL") {
   CHECK(RequiredDurability({}) == Durability::kNormal);
 }
 
-TEST_CASE("durability: one alarm among routine events makes the whole commit FULL") {
+TEST_CASE("durability policy: one alarm among routine events makes the whole batch FULL") {
   CHECK(RequiredDurability({OfCategory(1, EventCategory::kTrouble),
                             OfCategory(2, EventCategory::kAlarm),
                             OfCategory(3, EventCategory::kSystem)}) == Durability::kFull);

@@ -1,0 +1,38 @@
+// JSON from outside, parsed within limits: a size cap before any parsing and a nesting-depth
+// limit checked by a scan that allocates nothing (nlohmann/json builds a node for every '[', so
+// 8 MiB of '[' costs hundreds of MiB before it fails). Never throws.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace homesec {
+
+struct JsonLimits {
+  std::size_t max_bytes = 64 * 1024;
+  // Deepest nesting of objects and arrays accepted. Zigbee2MQTT's bridge/devices, the deepest
+  // payload homesec reads, nests about 8 levels (devices > definition > exposes > features >
+  // features > values).
+  int max_depth = 32;
+};
+
+// Nesting depth of `text` as a JSON scanner sees it (brackets outside strings), stopping as soon
+// as it passes `stop_above`.
+int JsonNestingDepth(std::string_view text, int stop_above);
+
+// The parsed value, or nullopt and `error` saying why in words a person can act on ("larger than
+// 65536 bytes", "nested deeper than 32 levels", "invalid JSON: parse error at line 1, column 17 ...").
+// Strings in the result are valid UTF-8 (nlohmann's lexer refuses anything else).
+std::optional<nlohmann::json> ParseJsonWithin(std::string_view text, const JsonLimits& limits,
+                                              std::string* error);
+
+// `json` as compact text, with any string that is not valid UTF-8 (it can only have come from
+// outside without passing ParseJsonWithin) written with U+FFFD instead of throwing
+// type_error.316. Every JSON the daemon publishes or stores goes through this.
+std::string DumpJson(const nlohmann::json& json);
+
+}  // namespace homesec

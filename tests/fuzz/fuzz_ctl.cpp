@@ -1,0 +1,66 @@
+// Fuzz target bodies: homesecctl's parsers. The replies and retained status messages it reads
+// from the local broker (ParseCommandReply, ApplyStatusMessage) and its command line
+// (ParseCtlArgs), each followed by what homesecctl prints or publishes from the result.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/config.hpp"
+#include "daemon/ctl_args.hpp"
+#include "daemon/ctl_format.hpp"
+#include "daemon/ctl_protocol.hpp"
+#include "tests/fuzz/fuzz_hub.hpp"
+#include "tests/fuzz/fuzz_targets.hpp"
+
+namespace homesec::fuzz {
+namespace {
+
+const AppConfig& CtlConfig() {
+  static const AppConfig config = [] {
+    AppConfig app;
+    app.hub.id = std::string(kHubId);
+    app.panel = FuzzPanelConfig();
+    return app;
+  }();
+  return config;
+}
+
+}  // namespace
+
+void FuzzCtlProtocol(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text = AsText(data, size);
+  // The whole input as a reply on .../command/result to the request homesecctl sent.
+  if (const std::optional<CommandResult> reply = ParseCommandReply(text, "ctl-req-1")) {
+    Require(reply->request_id == "ctl-req-1", "a reply is ours");
+    Consume(FormatCommandResult(*reply));
+  }
+  // "<topic>\n<payload>" as one retained status message, folded into `homesecctl status`.
+  const auto [topic, payload] = SplitAtNewline(text);
+  const std::string prefix = "homesec/" + std::string(kHubId);
+  PanelStatus status = InitialStatus(CtlConfig());
+  ApplyStatusMessage(prefix, std::string(topic), payload, status);
+  ApplyStatusMessage(prefix, prefix + "/state", payload, status);
+  ApplyStatusMessage(prefix, prefix + "/zone/front_door", payload, status);
+  Consume(FormatStatus(status));
+  Consume(StatusToJson(status).dump(2));  // homesecctl status --json
+}
+
+void FuzzCtlArgs(const std::uint8_t* data, std::size_t size) {
+  std::vector<std::string> argv;
+  std::string_view rest = AsText(data, size);
+  while (!rest.empty()) {
+    const auto [arg, after] = SplitAtNewline(rest);
+    argv.emplace_back(arg);
+    if (arg.size() == rest.size()) break;
+    rest = after;
+  }
+  const CtlParseResult parsed = ParseCtlArgs(argv);
+  Require(parsed.args.has_value() == parsed.error.empty(), "arguments parse or say why not");
+  if (!parsed.args) return;
+  const CtlArgs& args = *parsed.args;
+  Consume(MakeCommandRequest(args.arm_action, std::string("1234"), args.force, "ctl-req-1").dump());
+  Consume(MakeWatchRequest(args, "1234", args.keyholder.empty() ? "" : "5555", "ctl-req-2").dump());
+}
+
+}  // namespace homesec::fuzz

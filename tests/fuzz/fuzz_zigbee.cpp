@@ -1,0 +1,58 @@
+// Fuzz target body: Zigbee2MQTT messages from the local broker (Zigbee2MqttDecoder), handled
+// as LocalInterface::HandleZigbee does.
+#include <string>
+
+#include "sensors/zigbee2mqtt_decoder.hpp"
+#include "tests/fuzz/fuzz_hub.hpp"
+#include "tests/fuzz/fuzz_targets.hpp"
+
+namespace homesec::fuzz {
+namespace {
+
+// What the shell does with one decoded message: readings to the panel, keypad requests as
+// commands (never from a retained replay), the inventory comparison, the log's text.
+void Handle(const Z2mDecoded& decoded, bool retained, const Zigbee2MqttDecoder& decoder,
+            FuzzHub& hub) {
+  Consume(decoded.error);
+  for (const std::string& warning : decoded.warnings) Consume(warning);
+  for (const BridgeNotice& notice : decoded.notices) {
+    Consume(notice.kind + " " + notice.friendly_name + " " + notice.text);
+  }
+  for (const Reading& reading : decoded.readings) {
+    Require(!reading.device.empty(), "a reading names its device");
+    hub.Handle(reading);
+  }
+  int request = 0;
+  for (const KeypadAction& keypad : decoded.keypad) {
+    if (retained) continue;
+    Command command;
+    command.action = keypad.action;
+    command.code = keypad.code;
+    command.source = "keypad:" + keypad.device;
+    command.request_id = "keypad-" + std::to_string(++request);
+    hub.Handle(command);
+  }
+  if (decoded.devices) {
+    for (const PairedDevice& device : *decoded.devices) Consume(device.friendly_name);
+  }
+  for (const std::string& name : decoder.unconfigured_paired()) Consume(name);
+  for (const std::string& name : decoder.configured_unpaired()) Consume(name);
+}
+
+}  // namespace
+
+void FuzzZigbeeDecoder(const std::uint8_t* data, std::size_t size) {
+  const auto [topic, payload] = SplitAtNewline(AsText(data, size));
+  Zigbee2MqttDecoder decoder(std::string(kZigbeeBase), ZigbeeDevices());
+  for (const std::string& subscription : decoder.Subscriptions()) Consume(subscription);
+  FuzzHub hub;
+  // Live first, then the same message as the broker replays it retained at subscribe time
+  // (repeat suppression, initial readings, keypad requests dropped).
+  for (const bool retained : {false, true}) {
+    const Z2mDecoded decoded = decoder.Decode(topic, payload, retained);
+    Handle(decoded, retained, decoder, hub);
+  }
+  hub.Advance(Millis(150000));  // entry delays, door-held limits, availability grace run out
+}
+
+}  // namespace homesec::fuzz
