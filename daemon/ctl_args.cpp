@@ -2,6 +2,7 @@
 // "homesecctl --force arm away" are the same), "--opt value" and "--opt=value" both work, and
 // every misuse is one line saying what is wrong.
 #include "daemon/ctl_args.hpp"
+#include "rules/text.hpp"
 
 #include <charconv>
 #include <map>
@@ -103,6 +104,13 @@ bool IsValidUserName(const std::string& name) {
 }
 
 CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
+  // Everything typed here may end up in a JSON request, which must be UTF-8.
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (!IsValidUtf8(argv[i])) {
+      return Fail("argument " + std::to_string(i + 1) + " ('" + PrintableText(argv[i], 40) +
+                  "') is not valid UTF-8 text");
+    }
+  }
   Tokens tokens;
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& word = argv[i];

@@ -1,5 +1,6 @@
 // homesecctl's messages on the local MQTT interface; see ctl_protocol.hpp.
 #include "daemon/ctl_protocol.hpp"
+#include "rules/text.hpp"
 
 namespace homesec {
 namespace {
@@ -81,18 +82,20 @@ PanelStatus InitialStatus(const AppConfig& config) {
 
 bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topic,
                         std::string_view payload, PanelStatus& status) {
+  // Retained text anyone on the broker may have written: printable and short before it is shown
+  // or put into homesecctl's JSON output (an invalid byte made dumping it throw).
   if (topic == topic_prefix + "/state") {
-    status.state = std::string(payload);
+    status.state = PrintableText(payload, 40);
     return true;
   }
   if (topic == topic_prefix + "/availability") {
-    status.availability = std::string(payload);
+    status.availability = PrintableText(payload, 40);
     return true;
   }
   const std::string zone_prefix = topic_prefix + "/zone/";
   if (!topic.starts_with(zone_prefix) || topic.size() == zone_prefix.size()) return false;
   const std::string id = topic.substr(zone_prefix.size());
-  if (id.find('/') != std::string::npos) return false;
+  if (id.find('/') != std::string::npos || PrintableText(id, 100) != id) return false;
   ZoneView* view = nullptr;
   for (ZoneView& zone : status.zones) {
     if (zone.id == id) view = &zone;

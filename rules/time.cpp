@@ -65,6 +65,16 @@ std::optional<WallTime> ParseRfc3339(const std::string& text) {
   tm.tm_min = min;
   tm.tm_sec = sec;
   const std::time_t secs = timegm(&tm) - offset_s;
+  // Only instants FormatRfc3339 can write back as four-digit years: a leap second or an offset
+  // at the very end of 9999 would otherwise become year 10000, which nothing parses again.
+  std::tm last{};
+  last.tm_year = 9999 - 1900;
+  last.tm_mon = 11;
+  last.tm_mday = 31;
+  last.tm_hour = 23;
+  last.tm_min = 59;
+  last.tm_sec = 59;
+  if (year < 0 || secs > timegm(&last)) return std::nullopt;
   return WallTime{Millis{static_cast<long long>(secs) * 1000 + millis}};
 }
 

@@ -1550,7 +1550,9 @@ class Soak:
         # outage return latency: alarms raised during a district outage
         lat = []
         never = []
+        per_outage = []
         for down_t, up_t in self.outages:
+            n_before = len(lat)
             for seq, (cat, _, report, js) in rows.items():
                 ev = json.loads(js)
                 ev_t = rfc3339_to_epoch(ev.get("time", ""))
@@ -1561,6 +1563,8 @@ class Soak:
                     lat.append(copies[0]["t"] - up_t)
                 else:
                     never.append(seq)
+            mine = lat[n_before:]
+            per_outage.append((down_t, up_t - down_t, len(mine), max(mine) if mine else None))
         lat_all = lat + [float("inf")] * len(never)
         p50, p99 = percentile(lat_all, 50), percentile(lat_all, 99)
         fmt = (lambda v: "n/a" if v is None else f"{v:.2f} s")
@@ -1569,6 +1573,9 @@ class Soak:
                 f"max {fmt(max(lat_all) if lat_all else None)} (target p99 < 5 s)")
         if never:
             line += f"\n    never arrived: {never[:20]}"
+        for down_t, dur, n, worst in per_outage:
+            line += (f"\n    outage {time.strftime('%H:%M:%S', time.localtime(down_t))} "
+                     f"{dur:.1f} s: {n} alarms, last arrived {fmt(worst)} after the return")
         results.append(("outage-return", bool(lat_all) and p99 is not None and p99 < 5.0, line))
 
         self.summary(results, received, by_id, rows, outbox, local, heartbeats)
