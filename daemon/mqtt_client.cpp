@@ -257,8 +257,10 @@ void MqttClient::Lost(const std::string& reason) {
   if (const std::string note = TakeLibraryNote(this); !note.empty()) {
     why += " (" + note + ")";
   }
-  if (was_connected && !running_) {
-    LogMessage(LogLevel::kInfo, options_.name, "disconnected");  // our own Stop()
+  if (!running_) {
+    // Our own Stop(): libmosquitto may report the closed socket more than once; none of it is a
+    // failure to connect.
+    if (was_connected) LogMessage(LogLevel::kInfo, options_.name, "disconnected");
   } else if (was_connected) {
     LogMessage(LogLevel::kWarning, options_.name, "connection lost: " + why);
   } else if (backoff_ == options_.backoff_initial) {

@@ -62,8 +62,7 @@ nlohmann::json BaseConfig(const TempDir& dir, int home_port, int district_port) 
       {"modes",
        {{"armed_away", {{"exit_delay_s", 0}, {"entry_delay_s", 2}, {"siren_s", 3}}},
         {"armed_home", {{"exit_delay_s", 0}, {"entry_delay_s", 2}, {"siren_s", 3}}}}},
-      {"sim_gpio_dir", dir.File("sim")},
-      {"boot_id_file", dir.File("boot_id")}};
+      {"sim_gpio_dir", dir.File("sim")}};
 }
 
 bool AddUser(const std::string& db_path) {
