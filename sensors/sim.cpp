@@ -12,6 +12,7 @@
 #include <map>
 #include <vector>
 
+#include "rules/text.hpp"
 #include "sensors/line_backend.hpp"
 #include "sensors/sim_chip.hpp"
 
@@ -94,7 +95,8 @@ class SimBackend : public LineBackend {
       const ssize_t n = read(fd, buf, sizeof buf);
       if (n > 0) {
         line->pending.append(buf, static_cast<size_t>(n));
-        continue;
+        if (line->pending.size() < 64 * 1024) continue;
+        break;  // the rest on the next wake-up: one reading never holds the loop for long
       }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && errno != EAGAIN) {
@@ -110,7 +112,8 @@ class SimBackend : public LineBackend {
       while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.pop_back();
       if (text.empty()) continue;
       if (text != "0" && text != "1") {
-        *error = LineLabel(line->cfg) + ": ignored '" + text.substr(0, 40) + "' (write 0 or 1)";
+        *error =
+            LineLabel(line->cfg) + ": ignored '" + PrintableText(text, 40) + "' (write 0 or 1)";
         continue;
       }
       const bool level = text == "1";

@@ -62,7 +62,8 @@ nlohmann::json BaseConfig(const TempDir& dir, int home_port, int district_port) 
       {"modes",
        {{"armed_away", {{"exit_delay_s", 0}, {"entry_delay_s", 2}, {"siren_s", 3}}},
         {"armed_home", {{"exit_delay_s", 0}, {"entry_delay_s", 2}, {"siren_s", 3}}}}},
-      {"sim_gpio_dir", dir.File("sim")}};
+      {"sim_gpio_dir", dir.File("sim")},
+      {"boot_id_file", dir.File("boot_id")}};
 }
 
 bool AddUser(const std::string& db_path) {
@@ -173,8 +174,11 @@ bool HubFixture::AllClosed() {
 }
 
 bool HubFixture::Arm(const std::string& action, const std::string& mode) {
-  Command({{"action", action}, {"code", kPin}, {"request_id", "arm-" + mode}});
-  const auto result = WaitResult("arm-" + mode);
+  // A request id is accepted once (issue 11): a new one for every arming.
+  static int arms = 0;
+  const std::string request_id = "arm-" + mode + "-" + std::to_string(++arms);
+  Command({{"action", action}, {"code", kPin}, {"request_id", request_id}});
+  const auto result = WaitResult(request_id);
   return result && result->value("accepted", false) && WaitState(mode);
 }
 

@@ -169,8 +169,10 @@ class TlsHub {
   bool HubConnectedToDistrict() const {
     std::istringstream lines(DistrictLog());
     for (std::string line; std::getline(lines, line);) {
+      // The uplink's client id is the hub id (the default, which a district broker confined
+      // with use_username_as_clientid would impose anyway).
       if (line.find("New client connected") != std::string::npos &&
-          line.find(std::string(" as homesec-") + kTlsHubId) != std::string::npos) {
+          line.find(std::string(" as ") + kTlsHubId + " (") != std::string::npos) {
         return true;
       }
     }
