@@ -22,17 +22,39 @@ std::string FormatRfc3339(WallTime t) {
   return buf;
 }
 
+namespace {
+
+// The number written by exactly `count` ASCII digits at text[pos], or -1.
+int Digits(const std::string& text, std::size_t pos, std::size_t count) {
+  if (pos + count > text.size()) return -1;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
 std::optional<WallTime> ParseRfc3339(const std::string& text) {
-  int year, mon, day, hour, min, sec;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &mon, &day, &hour, &min, &sec,
-                  &consumed) != 6) {
+  // Fixed positions, digits only: "YYYY-MM-DDTHH:MM:SS" (sscanf would also take spaces, signs
+  // and short fields, which the fuzzer found).
+  const int year = Digits(text, 0, 4);
+  const int mon = Digits(text, 5, 2);
+  const int day = Digits(text, 8, 2);
+  const int hour = Digits(text, 11, 2);
+  const int min = Digits(text, 14, 2);
+  const int sec = Digits(text, 17, 2);
+  if (year < 0 || mon < 0 || day < 0 || hour < 0 || min < 0 || sec < 0 || text[4] != '-' ||
+      text[7] != '-' || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
+      text[16] != ':') {
     return std::nullopt;
   }
   if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) {
     return std::nullopt;
   }
-  std::size_t pos = static_cast<std::size_t>(consumed);
+  std::size_t pos = 19;
   long millis = 0;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
@@ -49,8 +71,9 @@ std::optional<WallTime> ParseRfc3339(const std::string& text) {
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
     ++pos;
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    int oh = 0, om = 0;
-    if (std::sscanf(text.c_str() + pos + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
+    const int oh = Digits(text, pos + 1, 2);
+    const int om = Digits(text, pos + 4, 2);
+    if (oh < 0 || om < 0 || text[pos + 3] != ':' || oh > 23 || om > 59) return std::nullopt;
     offset_s = (oh * 3600L + om * 60L) * (text[pos] == '+' ? 1 : -1);
     pos += 6;
   } else {
@@ -74,7 +97,7 @@ std::optional<WallTime> ParseRfc3339(const std::string& text) {
   last.tm_hour = 23;
   last.tm_min = 59;
   last.tm_sec = 59;
-  if (year < 0 || secs > timegm(&last)) return std::nullopt;
+  if (secs > timegm(&last)) return std::nullopt;
   return WallTime{Millis{static_cast<long long>(secs) * 1000 + millis}};
 }
 
