@@ -24,14 +24,34 @@ json WallMs(WallTime t) {
   return t.time_since_epoch().count();
 }
 
+// An integer field of the snapshot within [low, high]; anything else (a float such as 1e20, a
+// value past the range) makes the snapshot unreadable instead of overflowing a clock.
+std::int64_t BoundedMs(const json& j, std::int64_t low, std::int64_t high, const char* what) {
+  if (!j.is_number_integer()) throw std::invalid_argument(std::string(what) + ": not an integer");
+  const std::int64_t value =
+      j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(high)
+          ? high + 1
+          : j.get<std::int64_t>();
+  if (value < low || value > high)
+    throw std::invalid_argument(std::string(what) + ": out of range");
+  return value;
+}
+
+// Wall times from year 0 to 9999 (what FormatRfc3339 writes), in ms since the epoch.
+constexpr std::int64_t kEarliestWallMs = -62167219200000;
+constexpr std::int64_t kLatestWallMs = 253402300799999;
+// No deadline of the panel lies further ahead than this (the longest is a vacant-house watch).
+constexpr std::int64_t kLongestRemainingMs = 400LL * 24 * 3600 * 1000;
+
 WallTime WallFrom(const json& j) {
-  return WallTime{Millis{j.get<std::int64_t>()}};
+  return WallTime{Millis{BoundedMs(j, kEarliestWallMs, kLatestWallMs, "wall time")}};
 }
 
 // Rebuilds a deadline from its remaining time, less the time the process was down.
 std::optional<MonoTime> Deadline(const json& j, Now now, Millis down) {
   if (j.is_null()) return std::nullopt;
-  return now.mono + Millis{j.get<std::int64_t>()} - down;
+  const Millis remaining{BoundedMs(j, 0, kLongestRemainingMs, "remaining time")};
+  return now.mono + (remaining - std::min(down, remaining));
 }
 
 Mode ModeFrom(const json& j) {
@@ -45,6 +65,35 @@ SirenReason SirenReasonFrom(const std::string& text) {
     if (ToString(r) == text) return r;
   }
   return SirenReason::kBurglar;
+}
+
+json AttemptsToJson(const CodeAttempts& attempts) {
+  json wrong = json::array();
+  for (WallTime t : attempts.recent_wrong) wrong.push_back(WallMs(t));
+  json out{{"recent_wrong", std::move(wrong)},
+           {"locked_until", attempts.locked_until ? WallMs(*attempts.locked_until) : json()}};
+  if (attempts.lockouts != 0) out["lockouts"] = attempts.lockouts;
+  if (attempts.last_wrong) out["last_wrong"] = WallMs(*attempts.last_wrong);
+  return out;
+}
+
+json CodesToJson(const CodeCheckerState& codes) {
+  json out = AttemptsToJson(codes);
+  if (!codes.sources.empty()) {
+    json sources = json::object();
+    for (const auto& [source, attempts] : codes.sources) sources[source] = AttemptsToJson(attempts);
+    out["sources"] = std::move(sources);
+  }
+  return out;
+}
+
+void AttemptsFrom(const json& j, CodeAttempts& out) {
+  for (const json& t : j.at("recent_wrong")) out.recent_wrong.push_back(WallFrom(t));
+  if (!j.at("locked_until").is_null()) out.locked_until = WallFrom(j.at("locked_until"));
+  out.lockouts = j.value("lockouts", 0);
+  if (const auto it = j.find("last_wrong"); it != j.end() && !it->is_null()) {
+    out.last_wrong = WallFrom(*it);
+  }
 }
 
 }  // namespace
@@ -113,8 +162,6 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
   for (const auto& [group, m] : state.cross_zone) {
     cross[group] = {{"zone", m.zone}, {"remaining_ms", Remaining(m.expires, now)}};
   }
-  json wrong = json::array();
-  for (WallTime t : state.codes.recent_wrong) wrong.push_back(WallMs(t));
   json snapshot = {{"version", kSnapshotVersion},
                    {"wall_ms", WallMs(now.wall)},
                    {"mode", ToString(state.mode)},
@@ -130,12 +177,11 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
                    {"devices", devices},
                    {"cross_zone", cross},
                    {"uplink_trouble", state.uplink_trouble},
-                   {"codes",
-                    {{"recent_wrong", wrong},
-                     {"locked_until", state.codes.locked_until ? WallMs(*state.codes.locked_until)
-                                                               : json(nullptr)}}},
+                   {"codes", CodesToJson(state.codes)},
                    {"next_seq", state.next_seq},
                    {"watch", state.watch ? state.watch->Snapshot() : json(nullptr)}};
+  // Only once there is one: most hubs never see a silent event.
+  if (state.silent.total > 0) snapshot["silent"] = SilentHistoryToJson(state.silent);
   if (with_zones) {
     snapshot["zones"] = std::move(zones);
     snapshot["closed_zones"] = std::move(closed);
@@ -212,10 +258,20 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       s.cross_zone[group] = CrossZoneMemory{m.at("zone").get<std::string>(), *expires};
     }
     s.uplink_trouble = j.at("uplink_trouble").get<bool>();
+    // Snapshots from before per-source lockouts hold only the shared source's fields.
     const json& codes = j.at("codes");
-    for (const json& t : codes.at("recent_wrong")) s.codes.recent_wrong.push_back(WallFrom(t));
-    if (!codes.at("locked_until").is_null())
-      s.codes.locked_until = WallFrom(codes.at("locked_until"));
+    AttemptsFrom(codes, s.codes);
+    if (const json& sources = field(codes, "sources"); !sources.is_null()) {
+      for (const auto& [source, attempts] : sources.items()) {
+        if (source.empty() || s.codes.sources.size() >= kMaxCodeSources) continue;
+        AttemptsFrom(attempts, s.codes.sources[source]);
+      }
+    }
+    if (const json& silent = field(j, "silent"); !silent.is_null()) {
+      const auto history = SilentHistoryFromJson(silent);
+      if (!history) throw std::invalid_argument("silent: not a silent event history");
+      s.silent = *history;
+    }
     s.next_seq = j.at("next_seq").get<std::uint64_t>();
     if (s.next_seq < 1) throw std::invalid_argument("next_seq must be at least 1");
     // A transitional mode without its timer cannot be resumed as it was: let the timer be due
