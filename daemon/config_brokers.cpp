@@ -3,6 +3,8 @@
 // config error at install time rather than a silent reconnect loop at alarm time).
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "daemon/config_sections.hpp"
 
 namespace homesec {
@@ -47,6 +49,18 @@ void ReadBroker(ObjectReader& reader, ConfigErrors& errors, BrokerConfig& out) {
     ReadTls(*tls, reader.PathOf("tls"), errors, config);
     out.tls = config;
   }
+}
+
+// Plain MQTT is acceptable only where nothing crosses a network: the loopback interface.
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]" || host.ends_with(".localhost")) {
+    return true;
+  }
+  // 127.0.0.0/8, written as a dotted quad.
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  char rest = 0;
+  return std::sscanf(host.c_str(), "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &rest) == 4 && a == 127 &&
+         b < 256 && c < 256 && d < 256;
 }
 
 }  // namespace
@@ -135,9 +149,11 @@ void ReadUplink(const nlohmann::json* uplink, const HubConfig& hub, ConfigErrors
   }
   ObjectReader reader(*uplink, "uplink", errors,
                       {"enabled", "host", "port", "username", "password", "tls", "keepalive_s",
-                       "client_id", "prefix", "heartbeat_s", "max_inflight"});
+                       "client_id", "prefix", "heartbeat_s", "max_inflight", "insecure"});
   if (!reader.ok()) return;
   reader.Bool("enabled", out.enabled);
+  bool insecure = false;
+  reader.Bool("insecure", insecure);
   out.broker.port = reader.Has("tls") ? 8883 : 1883;
   ReadBroker(reader, errors, out.broker);
   if (out.enabled && !reader.Has("host")) {
@@ -157,7 +173,17 @@ void ReadUplink(const nlohmann::json* uplink, const HubConfig& hub, ConfigErrors
     errors.Add("hub.district", "missing (required when the uplink is enabled)",
                "the district id the platform knows this hub under, e.g. \"qd-shinan\"");
   }
-  if (out.broker.client_id.empty() && !hub.id.empty()) out.broker.client_id = "homesec-" + hub.id;
+  // Alarms, acks and the platform's commands must not cross a network in clear, nor reach a
+  // broker that has not proven who it is (docs/security.md).
+  if (out.enabled && !out.broker.tls && !out.broker.host.empty() &&
+      !IsLoopbackHost(out.broker.host) && !insecure) {
+    errors.Add("uplink.tls", "missing: the uplink to '" + out.broker.host + "' would be plain MQTT",
+               R"(give "tls": {"ca": ..., "cert": ..., "key": ...} with the district CA and this )"
+               R"(hub's certificate; for a test network only, write "insecure": true)");
+  }
+  // The district broker takes the client certificate's CN (the hub id) as the client id
+  // (packaging/mosquitto/district.conf: use_username_as_clientid).
+  if (out.broker.client_id.empty() && !hub.id.empty()) out.broker.client_id = hub.id;
 }
 
 }  // namespace homesec

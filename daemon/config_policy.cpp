@@ -1,5 +1,7 @@
 // Config sections for the panel's policy: "modes" (exit delay, entry delay and siren time per
 // armed mode) and "codes" (PIN length, wrong-code lockout, whether arming needs a code).
+#include <algorithm>
+
 #include "daemon/config_sections.hpp"
 
 namespace homesec {
@@ -51,16 +53,30 @@ void ReadModes(const nlohmann::json* modes, bool allow_long_entry_delay, ConfigE
 
 void ReadCodes(const nlohmann::json* codes, ConfigErrors& errors, CodePolicy& out) {
   if (codes == nullptr) return;
-  ObjectReader reader(
-      *codes, "codes", errors,
-      {"min_length", "max_wrong", "wrong_window_s", "lockout_s", "code_required_to_arm"});
+  ObjectReader reader(*codes, "codes", errors,
+                      {"min_length", "max_wrong", "wrong_window_s", "lockout_s", "lockout_max_s",
+                       "lockout_reset_s", "code_required_to_arm", "duress_imitates"});
   if (!reader.ok()) return;
   // EN 50131-1 grade 2 asks for at least 10 000 combinations: four digits.
   reader.Int("min_length", out.min_length, 4, 12);
   reader.Int("max_wrong", out.max_wrong, 1, 50);
   reader.Duration("wrong_window_s", out.wrong_window, 10, 86400);
-  reader.Duration("lockout_s", out.lockout, 10, 86400);
+  // EN 50131-1 grade 2: at most 10 wrong codes, then code entry disabled for at least 90 s.
+  // homesec locks the source out after max_wrong (default 5) for lockout_s (default 90 s),
+  // doubling for each further lockout in a row up to lockout_max_s (default 1 h).
+  if (reader.Duration("lockout_s", out.lockout, 10, 86400) && !reader.Has("lockout_max_s")) {
+    out.lockout_max = std::max(out.lockout_max, out.lockout);
+  }
+  if (reader.Duration("lockout_max_s", out.lockout_max, 10, 86400) &&
+      out.lockout_max < out.lockout) {
+    errors.Add(reader.PathOf("lockout_max_s"),
+               "shorter than lockout_s (" + std::to_string(out.lockout.count()) + " s)",
+               "the lockout doubles from lockout_s up to lockout_max_s; set them equal for a "
+               "fixed lockout");
+  }
+  reader.Duration("lockout_reset_s", out.lockout_reset, 60, 30 * 86400);
   reader.Bool("code_required_to_arm", out.code_required_to_arm);
+  reader.String("duress_imitates", out.duress_imitates);
 }
 
 }  // namespace homesec

@@ -69,6 +69,19 @@ nlohmann::json UsersToJson(const std::vector<User>& users) {
   return out;
 }
 
+std::vector<Event> LocalEvents(const std::vector<Event>& events, const SilentHistory& silent,
+                               std::size_t last) {
+  std::vector<Event> out;
+  for (const Event& event : events) {
+    // An event flagged silent, or one the history knows as silent (a log written by an older
+    // homesecd that did not flag it is still checked by seq).
+    if (silent.Contains(event.seq)) continue;
+    if (std::optional<Event> local = LocalEvent(event, silent)) out.push_back(std::move(*local));
+  }
+  if (out.size() > last) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(last));
+  return out;
+}
+
 std::string FormatEvents(const std::vector<Event>& events) {
   if (events.empty()) return "no events\n";
   std::vector<std::vector<std::string>> rows;

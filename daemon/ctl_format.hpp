@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/ctl_protocol.hpp"
+#include "rules/event_json.hpp"
 #include "rules/panel_config.hpp"
 #include "rules/types.hpp"
 
@@ -20,6 +21,11 @@ std::string FormatTable(const std::vector<std::string>& headers,
 std::string FormatUsers(const std::vector<User>& users);
 // [{"name", "number", "role", "valid_from"?, "valid_until"?}]
 nlohmann::json UsersToJson(const std::vector<User>& users);
+
+// The event log as the local event stream shows it: silent events (duress, silent panic) left
+// out and the others numbered without them (rules/event_json.hpp), the newest `last` of them.
+std::vector<Event> LocalEvents(const std::vector<Event>& events, const SilentHistory& silent,
+                               std::size_t last);
 
 // Local time is the resident's; the column says which zone is meant.
 std::string FormatEvents(const std::vector<Event>& events);

@@ -17,7 +17,7 @@
 namespace homesec {
 
 // {"action": "ARM_AWAY", "code": "1234", "force": false, "request_id": "..."}; no "code" key
-// when `code` is empty.
+// when `code` is empty. homesecctl adds "time" when it sends it (ctl_daemon.cpp).
 nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std::string>& code,
                                   bool force, const std::string& request_id);
 

@@ -22,6 +22,13 @@ bool Contains(const std::string& text, const char* word) {
 
 }  // namespace
 
+// Home Assistant renders it with `action` and `code` for each command; now() makes every
+// command's request id unique and stamps its time, which homesecd needs to refuse a replay
+// (docs/security.md).
+const char* const kCommandTemplate =
+    R"({"action":"{{action}}","code":"{{code}}","request_id":"ha-{{ now().timestamp() }}",)"
+    R"("time":"{{ now().isoformat() }}"})";
+
 LocalTopics MakeLocalTopics(const AppConfig& config) {
   return LocalTopics{config.local_mqtt.topic_prefix.empty() ? "homesec/" + config.hub.id
                                                             : config.local_mqtt.topic_prefix};
@@ -68,7 +75,7 @@ std::vector<MqttOut> DiscoveryMessages(const AppConfig& config) {
       {"state_topic", topics.State()},
       {"command_topic", topics.Command()},
       // HA renders {{action}} and {{code}}; homesecd checks the code, not Home Assistant.
-      {"command_template", R"({"action":"{{action}}","code":"{{code}}"})"},
+      {"command_template", kCommandTemplate},
       {"code", "REMOTE_CODE"},
       {"code_arm_required", config.panel.codes.code_required_to_arm},
       {"code_disarm_required", true},

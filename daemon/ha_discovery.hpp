@@ -24,6 +24,10 @@ struct LocalTopics {
 };
 LocalTopics MakeLocalTopics(const AppConfig& config);
 
+// The alarm panel's command_template: JSON with the action, the typed code, a request id and
+// the time, so that a captured command cannot be replayed.
+extern const char* const kCommandTemplate;
+
 // Home Assistant's binary_sensor device_class for a zone type ("door", "window", "smoke" ...).
 std::string DeviceClassFor(const ZoneConfig& zone);
 

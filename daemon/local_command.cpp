@@ -1,6 +1,13 @@
 // Parsing of local commands and the JSON shape of their results (docs/protocol.md).
 #include "daemon/local_command.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
 #include <initializer_list>
 
 #include "rules/json_limits.hpp"
@@ -20,7 +27,7 @@ LocalCommandParse Refuse(std::string message, std::string request_id = "",
   result.accepted = false;
   result.reason = "invalid_request";
   result.message = std::move(message);
-  return LocalCommandParse{std::nullopt, result};
+  return LocalCommandParse{std::nullopt, result, std::nullopt};
 }
 
 std::string Trim(std::string_view text) {
@@ -167,7 +174,21 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
     if (!it->is_boolean()) return Refuse("\"force\" must be true or false", request_id, action);
     command.force = it->get<bool>();
   }
-  return LocalCommandParse{command, std::nullopt};
+  std::optional<WallTime> sent;
+  if (const auto it = json.find("time"); it != json.end() && !it->is_null()) {
+    WallTime t{};
+    if (auto e = ReadTime(*it, "\"time\"", t); !e.empty()) return Refuse(e, request_id, action);
+    sent = t;
+  }
+  // A captured command with a code would otherwise work again whenever it is replayed: it must
+  // carry an id that is never accepted twice (ReplayGuard).
+  if (command.code && request_id.empty()) {
+    return Refuse(
+        "a command with a code needs a \"request_id\" used only once (and should carry its "
+        "\"time\"), so that a captured command cannot be replayed",
+        request_id, action);
+  }
+  return LocalCommandParse{command, std::nullopt, sent};
 }
 
 }  // namespace
@@ -203,7 +224,7 @@ LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained) {
   Command command;
   command.action = *action;
   command.source = "mqtt";
-  return LocalCommandParse{command, std::nullopt};
+  return LocalCommandParse{command, std::nullopt, std::nullopt};
 }
 
 nlohmann::json CommandResultToJson(const CommandResult& result) {
@@ -216,6 +237,109 @@ nlohmann::json CommandResultToJson(const CommandResult& result) {
                       {"user", result.user}};
   if (!result.watch_id.empty()) json["watch_id"] = result.watch_id;
   return json;
+}
+
+// ---- replay protection ----------------------------------------------------------------------
+
+ReplayGuard::ReplayGuard(std::string path, WallTime now, ReplayPolicy policy)
+    : path_(std::move(path)), policy_(policy) {
+  if (path_.empty()) return;
+  // One "<ms since the epoch> <request id>" line per accepted id, oldest first.
+  if (std::FILE* in = std::fopen(path_.c_str(), "re")) {
+    char line[kMaxRequestIdBytes * 8 + 32];
+    while (std::fgets(line, sizeof line, in) != nullptr) {
+      std::string_view text(line);
+      if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+      const auto space = text.find(' ');
+      if (space == std::string_view::npos || space + 1 >= text.size()) continue;
+      std::int64_t ms = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + space, ms);
+      if (ec != std::errc() || end != text.data() + space) continue;
+      const std::string id(text.substr(space + 1));
+      if (seen_.insert(id).second) order_.emplace_back(WallTime{Millis{ms}}, id);
+    }
+    std::fclose(in);
+  } else if (errno != ENOENT) {
+    error_ = path_ + ": " + std::strerror(errno);
+  }
+  Forget(now);
+  Rewrite();
+}
+
+ReplayGuard::~ReplayGuard() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string ReplayGuard::Check(const std::string& request_id, std::optional<WallTime> sent,
+                               WallTime now) {
+  if (sent && *sent < now - policy_.max_age) {
+    return "command sent at " + FormatRfc3339(*sent) + " is older than " +
+           std::to_string(policy_.max_age.count()) + " s: refused as a possible replay";
+  }
+  if (sent && *sent > now + policy_.max_ahead) {
+    return "command time " + FormatRfc3339(*sent) + " is more than " +
+           std::to_string(policy_.max_ahead.count()) +
+           " s ahead of the hub's clock: refused (check the sender's clock)";
+  }
+  if (request_id.empty()) return {};
+  Forget(now);
+  if (seen_.contains(request_id)) {
+    return "request_id '" + request_id +
+           "' was used before: a command is accepted once (send a new id for a new request)";
+  }
+  Remember(request_id, now);
+  return {};
+}
+
+void ReplayGuard::Forget(WallTime now) {
+  while (!order_.empty() &&
+         (order_.size() > policy_.capacity || now - order_.front().first >= policy_.remember)) {
+    seen_.erase(order_.front().second);
+    order_.pop_front();
+  }
+}
+
+void ReplayGuard::Remember(const std::string& id, WallTime at) {
+  seen_.insert(id);
+  order_.emplace_back(at, id);
+  if (order_.size() > policy_.capacity) Forget(at);
+  if (path_.empty()) return;
+  if (fd_ < 0 || lines_on_disk_ >= 2 * policy_.capacity) {
+    Rewrite();  // the new id is in order_ already
+    return;
+  }
+  const std::string line = std::to_string(at.time_since_epoch().count()) + " " + id + "\n";
+  // Not synced: an id lost in a power cut is still refused by the time window when the command
+  // carried its time.
+  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    error_ = path_ + ": write: " + std::strerror(errno);
+  }
+  ++lines_on_disk_;
+}
+
+void ReplayGuard::Rewrite() {
+  if (path_.empty()) return;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  const std::string temp = path_ + ".new";
+  const int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (out < 0) {
+    error_ = temp + ": " + std::strerror(errno);
+    return;
+  }
+  std::string text;
+  for (const auto& [at, id] : order_) {
+    text += std::to_string(at.time_since_epoch().count()) + " " + id + "\n";
+  }
+  const bool written = ::write(out, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(out);
+  if (!written || std::rename(temp.c_str(), path_.c_str()) != 0) {
+    error_ = path_ + ": " + std::strerror(errno);
+    return;
+  }
+  lines_on_disk_ = order_.size();
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd_ < 0) error_ = path_ + ": " + std::strerror(errno);
 }
 
 }  // namespace homesec

@@ -3,6 +3,7 @@
 
 #include <mqtt_protocol.h>
 
+#include <charconv>
 #include <variant>
 
 #include "daemon/input_boundary.hpp"
@@ -10,6 +11,7 @@
 #include "daemon/log.hpp"
 #include "rules/event_json.hpp"
 #include "rules/json_limits.hpp"
+#include "store/store.hpp"
 
 namespace homesec {
 namespace {
@@ -36,6 +38,32 @@ ArmNotification RefusalNotification(const CommandResult& result) {
   return ArmNotification::kInvalidCode;
 }
 
+// The silent events the panel recorded before this interface existed (a start or a reload),
+// from the snapshot the daemon committed with them.
+SilentHistory LoadSilentHistory(const std::string& database) {
+  std::string error;
+  const std::unique_ptr<Store> store = Store::Open(database, &error);
+  std::optional<nlohmann::json> snapshot;
+  if (store) snapshot = store->LoadSnapshot(&error);
+  if (!error.empty()) {
+    LogMessage(LogLevel::kWarning, kTag, "reading the silent event history: " + error);
+  }
+  if (!snapshot || !snapshot->is_object() || !snapshot->contains("silent")) return {};
+  return SilentHistoryFromJson(snapshot->at("silent")).value_or(SilentHistory{});
+}
+
+// "<hub>:<seq>" -> seq, for this hub's ids only.
+std::optional<std::uint64_t> SeqOf(const std::string& id, const std::string& hub_id) {
+  if (!id.starts_with(hub_id + ":")) return std::nullopt;
+  const std::string digits = id.substr(hub_id.size() + 1);
+  std::uint64_t seq = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
+    return std::nullopt;
+  }
+  return seq;
+}
+
 }  // namespace
 
 LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHooks hooks)
@@ -46,6 +74,12 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
       decoder_(config.local_mqtt.zigbee2mqtt_base, ZigbeeDevices(config)) {
   for (const OutputConfig& output : config.outputs) {
     if (output.driver == OutputDriver::kZigbeeKeypad) keypads_.insert(output.zigbee);
+  }
+  silent_ = LoadSilentHistory(config.storage.path);
+  replay_ = std::make_unique<ReplayGuard>(config.storage.path + "-requests", ClockNow().wall);
+  if (!replay_->error().empty()) {
+    LogMessage(LogLevel::kWarning, kTag,
+               "request ids: " + replay_->error() + " (replays are refused from memory only)");
   }
   const BrokerConfig& broker = config.local_mqtt.broker;
   MqttOptions options;
@@ -135,7 +169,23 @@ void LocalInterface::HandleCommand(const MqttMessage& message) {
     PublishResult(*parsed.refusal);
     return;
   }
-  if (hooks_.on_command) hooks_.on_command(*parsed.command);
+  const Command& command = *parsed.command;
+  const std::string replay = replay_->Check(command.request_id, parsed.sent, ClockNow().wall);
+  if (!replay.empty()) {
+    ++rejected_commands_;
+    InputCounters::Get().Add("local.command.replayed");
+    LogMessage(LogLevel::kWarning, kTag, "command refused: " + replay);
+    CommandResult result;
+    result.request_id = command.request_id;
+    result.source = command.source;
+    result.action = command.action;
+    result.accepted = false;
+    result.reason = "invalid_request";
+    result.message = replay;
+    PublishResult(result);
+    return;
+  }
+  if (hooks_.on_command) hooks_.on_command(command);
 }
 
 void LocalInterface::HandleZigbee(const MqttMessage& message) {
@@ -242,9 +292,14 @@ void LocalInterface::Apply(const Action& action) {
     PublishResult(*result);
   } else if (const auto* record = std::get_if<RecordEvent>(&action)) {
     // Silent events (duress, silent panic) exist only for the platform: whoever forced the
-    // resident to disarm may be watching Home Assistant.
-    if (record->event.silent) return;
-    Send(MqttOut{topics_.Event(), EventPayload(record->event, config_.hub.id), false}, 1);
+    // resident to disarm may be watching Home Assistant. The local numbering leaves them out,
+    // so the next event follows on from the last one shown.
+    if (record->event.silent) {
+      if (!silent_.Contains(record->event.seq)) silent_.Add(record->event.seq);
+      return;
+    }
+    Send(MqttOut{topics_.Event(), LocalEventPayload(record->event, config_.hub.id, silent_), false},
+         1);
   } else if (const auto* output = std::get_if<SetOutput>(&action)) {
     DriveSirens(*output);
   } else if (const auto* watch = std::get_if<WatchChanged>(&action)) {
@@ -256,8 +311,15 @@ void LocalInterface::Apply(const Action& action) {
 }
 
 void LocalInterface::PublishDispatch(const PlatformAck& ack) {
+  // A patrol sent for a silent alarm is the platform's business only; any other event is named
+  // by its local id.
+  std::string id = ack.id;
+  if (const auto seq = SeqOf(ack.id, config_.hub.id)) {
+    if (silent_.Contains(*seq)) return;
+    id = EventId(config_.hub.id, silent_.LocalSeq(*seq));
+  }
   const nlohmann::json payload{{"type", "dispatch"},
-                               {"id", ack.id},
+                               {"id", id},
                                {"status", ack.status},
                                {"note", ack.note},
                                {"time", FormatRfc3339(ClockNow().wall)}};

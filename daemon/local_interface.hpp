@@ -2,7 +2,9 @@
 // commands and their results, events, discovery, availability) and Zigbee2MQTT (readings and
 // keypad requests in; siren warnings and keypad arm_mode replies/sync out). It executes the
 // panel actions that face the local broker; silent events (duress, silent panic) are never
-// published here.
+// published here, leave no gap in the local numbering, and their platform statuses stay
+// unpublished. Commands are checked against replays (request ids, times) before the panel
+// sees them.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +18,10 @@
 #include "daemon/config.hpp"
 #include "daemon/event_loop.hpp"
 #include "daemon/ha_discovery.hpp"
+#include "daemon/local_command.hpp"
 #include "daemon/mqtt_client.hpp"
 #include "daemon/uplink.hpp"
+#include "rules/event_json.hpp"
 #include "rules/types.hpp"
 #include "sensors/zigbee2mqtt_decoder.hpp"
 
@@ -79,6 +83,11 @@ class LocalInterface {
   std::set<std::string> keypads_;                         // friendly names kept in sync
   std::uint64_t next_request_ = 1;
   std::uint64_t rejected_commands_ = 0;
+  // Request ids already used on the command topic (kept next to the database).
+  std::unique_ptr<ReplayGuard> replay_;
+  // The silent events so far: the local event stream is numbered without them, and platform
+  // statuses for them are never shown here (rules/event_json.hpp).
+  SilentHistory silent_;
 };
 
 }  // namespace homesec

@@ -132,15 +132,56 @@ std::string CheckPinFormat(std::string_view pin, int min_length) {
   return {};
 }
 
+bool CodeAttempts::Idle(WallTime now) const {
+  return recent_wrong.empty() && (!locked_until || *locked_until <= now) && lockouts == 0;
+}
+
+CodeAttempts& CodeCheckerState::For(const std::string& source) {
+  if (source.empty()) return *this;
+  return sources[source];
+}
+
+std::string LockoutSource(std::string_view command_source) {
+  if (command_source == "platform") return "platform";
+  // A keypad is named by Zigbee2MQTT's topic, which only Zigbee2MQTT may write (hub-local.acl).
+  if (command_source.starts_with("keypad:") && command_source.size() > 7) {
+    return std::string(command_source);
+  }
+  return {};
+}
+
+Seconds LockoutDuration(const CodePolicy& policy, int lockouts) {
+  Seconds duration = policy.lockout;
+  for (int i = 0; i < lockouts && duration < policy.lockout_max; ++i) duration *= 2;
+  return std::min(duration, std::max(policy.lockout, policy.lockout_max));
+}
+
 AuthResult Authenticate(std::string_view code, bool for_disarm, const std::vector<User>& users,
-                        const CodePolicy& policy, WallTime now, CodeCheckerState& state) {
+                        const CodePolicy& policy, WallTime now, CodeCheckerState& state,
+                        const std::string& source) {
+  // Forget sources with nothing left to remember; the shared one (the base) always stays.
+  std::erase_if(state.sources, [&](const auto& entry) {
+    const CodeAttempts& a = entry.second;
+    const bool quiet = !a.last_wrong || now - *a.last_wrong >= policy.lockout_reset;
+    return entry.first != source &&
+           (a.Idle(now) || (quiet && (!a.locked_until || *a.locked_until <= now)));
+  });
+  if (!source.empty() && !state.sources.contains(source) &&
+      state.sources.size() >= kMaxCodeSources) {
+    state.sources.erase(state.sources.begin());
+  }
+  CodeAttempts& attempts = state.For(source);
   AuthResult result;
-  if (state.locked_until && *state.locked_until > now) {
+  if (attempts.locked_until && *attempts.locked_until > now) {
     result.outcome = AuthOutcome::kLockedOut;
-    result.lockout_remaining = Remaining(*state.locked_until, now);
+    result.lockout_remaining = Remaining(*attempts.locked_until, now);
     return result;
   }
-  if (state.locked_until) state.locked_until.reset();  // expired
+  if (attempts.locked_until) attempts.locked_until.reset();  // expired
+  // A source quiet for lockout_reset starts again from the first, shortest lockout.
+  if (attempts.last_wrong && now - *attempts.last_wrong >= policy.lockout_reset) {
+    attempts.lockouts = 0;
+  }
 
   // Check every user's hash, even after a match, so the time taken does not reveal which user
   // (or whether any) matched.
@@ -162,21 +203,45 @@ AuthResult Authenticate(std::string_view code, bool for_disarm, const std::vecto
     } else {
       result.outcome = AuthOutcome::kOk;
     }
+    // Someone at this source knows a code: the escalation starts afresh. (The wrong codes
+    // inside the window still count: a valid code between guesses must not reset the count.)
+    attempts.lockouts = 0;
     return result;
   }
 
   // Wrong code: keep only the attempts inside the window, then count this one.
-  std::erase_if(state.recent_wrong, [&](WallTime t) { return now - t >= policy.wrong_window; });
-  state.recent_wrong.push_back(now);
+  std::erase_if(attempts.recent_wrong, [&](WallTime t) { return now - t >= policy.wrong_window; });
+  attempts.recent_wrong.push_back(now);
+  attempts.last_wrong = now;
   result.outcome = AuthOutcome::kWrongCode;
-  if (policy.max_wrong > 0 && static_cast<int>(state.recent_wrong.size()) >= policy.max_wrong) {
-    state.locked_until = now + policy.lockout;
-    state.recent_wrong.clear();
+  if (policy.max_wrong > 0 && static_cast<int>(attempts.recent_wrong.size()) >= policy.max_wrong) {
+    const Seconds duration = LockoutDuration(policy, attempts.lockouts);
+    attempts.locked_until = now + duration;
+    attempts.recent_wrong.clear();
+    ++attempts.lockouts;
     result.outcome = AuthOutcome::kLockedOut;
     result.lockout_started = true;
-    result.lockout_remaining = policy.lockout;
+    result.lockout_remaining = duration;
   }
   return result;
+}
+
+std::optional<User> DuressImitation(const std::vector<User>& users, const CodePolicy& policy) {
+  const User* named = nullptr;
+  const User* master = nullptr;
+  const User* other = nullptr;
+  for (const User& user : users) {
+    // Only a user whose own code disarms at any time can be imitated convincingly.
+    if (user.role != Role::kMaster && user.role != Role::kUser) continue;
+    if (!policy.duress_imitates.empty() && user.name == policy.duress_imitates) named = &user;
+    if (user.role == Role::kMaster && (master == nullptr || user.number < master->number)) {
+      master = &user;
+    }
+    if (other == nullptr || user.number < other->number) other = &user;
+  }
+  const User* chosen = named != nullptr ? named : master != nullptr ? master : other;
+  if (chosen == nullptr) return std::nullopt;
+  return *chosen;
 }
 
 }  // namespace homesec

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,16 +41,51 @@ struct AuthResult {
   Seconds lockout_remaining{0};
 };
 
-// Persistent part of the checker (wrong-code history), saved with the panel state.
-struct CodeCheckerState {
+// One source's wrong-code history: where codes are typed that homesec can tell apart.
+struct CodeAttempts {
   std::vector<WallTime> recent_wrong;  // inside the policy window
   std::optional<WallTime> locked_until;
-  bool operator==(const CodeCheckerState&) const = default;
+  // Lockouts since this source last entered a valid code (or since it was quiet for
+  // CodePolicy::lockout_reset): the next lockout lasts lockout * 2^lockouts, up to lockout_max.
+  int lockouts = 0;
+  std::optional<WallTime> last_wrong;
+  bool operator==(const CodeAttempts&) const = default;
+  bool Idle(WallTime now) const;  // nothing worth keeping
 };
 
+// Persistent part of the checker, saved with the panel state. The inherited fields are the
+// shared source: every publisher on the local command topic (Home Assistant, homesecctl,
+// scripts), which homesecd cannot tell apart. Sources it can tell apart (each keypad by its
+// Zigbee device, the platform) have their own entry in `sources`.
+struct CodeCheckerState : CodeAttempts {
+  std::map<std::string, CodeAttempts> sources;
+  bool operator==(const CodeCheckerState&) const = default;
+  CodeAttempts& For(const std::string& source);
+};
+
+// Bound on `sources` (keypads are configured devices; this only guards against a bug).
+inline constexpr std::size_t kMaxCodeSources = 64;
+
+// The lockout source of a command source: "keypad:<device>" and "platform" are their own; every
+// other source ("mqtt", and whatever a publisher claims to be) is the shared source "" — a
+// declared name would let an attacker rotate names and guess without limit.
+std::string LockoutSource(std::string_view command_source);
+
+// The lockout that the `lockouts`-th lockout in a row lasts: policy.lockout doubled each time,
+// at most policy.lockout_max.
+Seconds LockoutDuration(const CodePolicy& policy, int lockouts);
+
 // Checks a code for an action. `for_disarm` selects the permission check (arm_only users cannot
-// disarm). Updates `state` (wrong-code history, lockout).
+// disarm). Updates `state` (wrong-code history, lockout) for `source` (see LockoutSource): a
+// lockout refuses only codes from the source that earned it.
 AuthResult Authenticate(std::string_view code, bool for_disarm, const std::vector<User>& users,
-                        const CodePolicy& policy, WallTime now, CodeCheckerState& state);
+                        const CodePolicy& policy, WallTime now, CodeCheckerState& state,
+                        const std::string& source = {});
+
+// The user a duress code passes itself off as, locally: the user named by
+// policy.duress_imitates when there is one (a master or user: only their own codes disarm at any
+// time), else the master with the lowest number, else the lowest-numbered user; nullopt when
+// there is none.
+std::optional<User> DuressImitation(const std::vector<User>& users, const CodePolicy& policy);
 
 }  // namespace homesec

@@ -3,6 +3,8 @@
 // rejected with a message naming the field instead of turning into a half-filled event.
 #include "rules/event_json.hpp"
 
+#include <algorithm>
+
 namespace homesec {
 namespace {
 
@@ -206,6 +208,62 @@ std::optional<Event> EventFromJson(const nlohmann::json& json, std::string* erro
     SetError(error, std::string("event: ") + e.what());
     return std::nullopt;
   }
+}
+
+void SilentHistory::Add(std::uint64_t seq) {
+  ++total;
+  recent.insert(std::upper_bound(recent.begin(), recent.end(), seq), seq);
+  if (recent.size() > kSilentSeqsKept) recent.erase(recent.begin());
+}
+
+bool SilentHistory::Contains(std::uint64_t seq) const {
+  return std::binary_search(recent.begin(), recent.end(), seq);
+}
+
+std::uint64_t SilentHistory::Below(std::uint64_t seq) const {
+  const auto at_or_above = static_cast<std::uint64_t>(
+      recent.end() - std::lower_bound(recent.begin(), recent.end(), seq));
+  return total >= at_or_above ? total - at_or_above : 0;
+}
+
+nlohmann::json SilentHistoryToJson(const SilentHistory& history) {
+  return json{{"total", history.total}, {"recent", history.recent}};
+}
+
+std::optional<SilentHistory> SilentHistoryFromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return std::nullopt;
+  const auto total = j.find("total");
+  const auto recent = j.find("recent");
+  if (total == j.end() || !total->is_number_unsigned() || recent == j.end() ||
+      !recent->is_array()) {
+    return std::nullopt;
+  }
+  SilentHistory history;
+  history.total = total->get<std::uint64_t>();
+  for (const json& seq : *recent) {
+    if (!seq.is_number_unsigned()) return std::nullopt;
+    history.recent.push_back(seq.get<std::uint64_t>());
+  }
+  std::sort(history.recent.begin(), history.recent.end());
+  if (history.recent.size() > kSilentSeqsKept) {
+    history.recent.erase(history.recent.begin(),
+                         history.recent.end() - static_cast<std::ptrdiff_t>(kSilentSeqsKept));
+  }
+  history.total = std::max<std::uint64_t>(history.total, history.recent.size());
+  return history;
+}
+
+std::optional<Event> LocalEvent(const Event& event, const SilentHistory& silent) {
+  if (event.silent) return std::nullopt;
+  Event local = event;
+  local.seq = silent.LocalSeq(event.seq);
+  return local;
+}
+
+std::string LocalEventPayload(const Event& event, const std::string& hub_id,
+                              const SilentHistory& silent) {
+  const std::optional<Event> local = LocalEvent(event, silent);
+  return local ? EventPayload(*local, hub_id) : std::string();
 }
 
 }  // namespace homesec

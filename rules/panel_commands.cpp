@@ -102,8 +102,9 @@ std::optional<Authorised> PanelEngine::CheckCode(const Command& command, bool fo
       users = &with_keyholder;
     }
   }
-  const AuthResult auth =
-      Authenticate(*command.code, for_disarm, *users, config_.codes, now.wall, state_.codes);
+  const std::string source = LockoutSource(command.source);
+  const AuthResult auth = Authenticate(*command.code, for_disarm, *users, config_.codes, now.wall,
+                                       state_.codes, source);
   const std::string user = auth.user ? auth.user->name : std::string();
   const int number = auth.user ? auth.user->number : 0;
   const Role role = auth.user ? auth.user->role : Role::kUser;
@@ -111,14 +112,18 @@ std::optional<Authorised> PanelEngine::CheckCode(const Command& command, bool fo
     case AuthOutcome::kOk:
       return Authorised{user, number, role};
     case AuthOutcome::kDuress: {
-      // The duress alarm goes only to the platform; locally it must look like a normal disarm.
+      // The duress alarm goes only to the platform, at once and first (critical). Locally the
+      // code passes itself off as the user whose disarm it imitates: the result, the events and
+      // the keypad's reply name that user, exactly as that user's own code would.
       Event event = engine.MakeEvent(EventCategory::kAlarm, Priority::kCritical, "duress",
                                      cid::kNew, cid::kDuress, "duress code used by " + user);
       event.user = user;
       event.cid.number = number;
       event.silent = true;
       engine.Emit(std::move(event));
-      return Authorised{user, number, role};
+      const std::optional<User> imitated = DuressImitation(config_.users, config_.codes);
+      if (!imitated) return Authorised{};
+      return Authorised{imitated->name, imitated->number, imitated->role};
     }
     case AuthOutcome::kWrongCode:
       EmitWrongCode(*this, command);
@@ -128,9 +133,13 @@ std::optional<Authorised> PanelEngine::CheckCode(const Command& command, bool fo
       const std::string left = std::to_string(auth.lockout_remaining.count());
       if (auth.lockout_started) {
         EmitWrongCode(*this, command);
-        engine.Emit(engine.MakeEvent(EventCategory::kAccess, Priority::kHigh, "code_lockout",
-                                     cid::kNew, cid::kWrongCode,
-                                     "too many wrong codes: code entry locked for " + left + " s"));
+        // Reported (461): a guessing attack is something the platform should know about.
+        const std::string where = source.empty() ? "the local command topic" : source;
+        Event lockout = engine.MakeEvent(
+            EventCategory::kAccess, Priority::kHigh, "code_lockout", cid::kNew, cid::kWrongCode,
+            "too many wrong codes at " + where + ": code entry there locked for " + left + " s");
+        lockout.device = command.source.starts_with("keypad:") ? command.source.substr(7) : "";
+        engine.Emit(std::move(lockout));
       }
       engine.Reply(command, false, "locked_out",
                    "too many wrong codes: try again in " + left + " s");

@@ -38,6 +38,7 @@ void PanelEngine::Emit(Event event) {
     event.priority = Priority::kCritical;
   }
   event.seq = state_.next_seq++;
+  if (event.silent) state_.silent.Add(event.seq);
   event.time = now_.wall;
   // The armed mode the event happened in; kDisarmed when the panel is not armed.
   event.mode = state_.armed_mode;

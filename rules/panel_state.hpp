@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rules/codes.hpp"
+#include "rules/event_json.hpp"
 #include "rules/panel_config.hpp"
 #include "rules/time.hpp"
 #include "rules/types.hpp"
@@ -73,6 +74,9 @@ struct PanelState {
   // finds out afresh.
   bool store_trouble = false;
   CodeCheckerState codes;
+  // The silent events recorded so far (duress, silent panic), by which the local event stream
+  // is numbered without them (event_json.hpp).
+  SilentHistory silent;
   std::uint64_t next_seq = 1;
   // The registered vacant-house watch; reset once it has ended or been cancelled.
   std::optional<VacantWatch> watch;

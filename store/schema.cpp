@@ -2,6 +2,10 @@
 // as an ordered list of forward migrations. PRAGMA user_version records how many have run; each
 // migration runs in its own transaction together with the version bump, so a crash mid-upgrade
 // leaves the previous version intact. Tables are described in docs/storage.md.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 
 #include "store/sqlite_statement.hpp"
@@ -13,6 +17,7 @@ namespace {
 
 // homesecctl may write (users, meta) while the daemon commits; both wait this long for the lock.
 constexpr int kBusyTimeoutMs = 2000;
+constexpr mode_t kDatabaseFileMode = 0640;
 
 // Append only: never edit a migration that has shipped, add a new one.
 constexpr std::array<const char*, 2> kMigrations{
@@ -127,9 +132,21 @@ bool Migrate(sqlite3* db, std::string* error) {
   }
 }
 
+// The database holds PIN hashes and the event log: whoever creates it (homesecd, or homesecctl
+// adding the first user) creates it 0640, never world-readable, whatever the umask allows.
+// SQLite gives the -wal and -shm files the database's own permissions.
+void CreateDatabaseFile(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+  // O_EXCL: an existing database keeps its mode (and a group member without write access still
+  // opens it read-only below). Any other failure is SQLite's to report, in its own words.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kDatabaseFileMode);
+  if (fd >= 0) ::close(fd);
+}
+
 }  // namespace
 
 std::unique_ptr<Store> Store::Open(const std::string& path, std::string* error) {
+  CreateDatabaseFile(path);
   sqlite3* db = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);

@@ -32,8 +32,28 @@ void FuzzLocalCommand(const std::uint8_t* data, std::size_t size) {
     hub.Publish({*parsed.refusal});
     return;
   }
+  // LocalInterface::HandleCommand: the replay guard (request id once, "time" inside its window)
+  // before the panel.
+  const Command& command = *parsed.command;
+  const WallTime now = FuzzNow().wall;
+  ReplayGuard guard("", now);
   FuzzHub hub;
-  hub.Handle(*parsed.command);
+  if (const std::string replay = guard.Check(command.request_id, parsed.sent, now);
+      !replay.empty()) {
+    CommandResult result;
+    result.request_id = command.request_id;
+    result.source = command.source;
+    result.action = command.action;
+    result.reason = "invalid_request";
+    result.message = replay;
+    hub.Publish({result});
+    return;
+  }
+  if (!command.request_id.empty()) {
+    Require(!guard.Check(command.request_id, parsed.sent, now).empty(),
+            "a request id is accepted once");
+  }
+  hub.Handle(command);
   hub.Advance(Millis(45000));  // exit delays end
 }
 

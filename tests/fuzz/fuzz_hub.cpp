@@ -95,7 +95,7 @@ PanelConfig MakePanelConfig() {
 }  // namespace
 
 Now FuzzNow() {
-  // 2026-11-30T12:00:00Z on the wall clock; the monotonic clock five hours after boot.
+  // 2026-11-28T12:00:00Z on the wall clock; the monotonic clock five hours after boot.
   return Now{MonoTime{} + hours(5), WallTime{} + seconds(1795867200)};
 }
 

@@ -14,8 +14,8 @@ namespace homesec::fuzz {
 
 using FuzzFunction = void (*)(const std::uint8_t* data, std::size_t size);
 
-// Zigbee2MQTT in: "<topic>\n<payload>", decoded live and then as a retained replay; readings and
-// keypad requests go on to the panel.
+// Zigbee2MQTT in: "<topic>\n<payload>" (up to 8 of them separated by NUL bytes), each decoded
+// live and then as a retained replay; readings and keypad requests go on to the panel.
 void FuzzZigbeeDecoder(const std::uint8_t* data, std::size_t size);
 // <topic_prefix>/command payloads (ParseLocalCommand), then the panel and the published result.
 void FuzzLocalCommand(const std::uint8_t* data, std::size_t size);

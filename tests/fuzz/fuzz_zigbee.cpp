@@ -1,5 +1,5 @@
 // Fuzz target body: Zigbee2MQTT messages from the local broker (Zigbee2MqttDecoder), handled
-// as LocalInterface::HandleZigbee does.
+// as LocalInterface::HandleZigbee does. Input: "<topic>\n<payload>", several separated by NUL.
 #include <string>
 
 #include "sensors/zigbee2mqtt_decoder.hpp"
@@ -42,15 +42,24 @@ void Handle(const Z2mDecoded& decoded, bool retained, const Zigbee2MqttDecoder& 
 }  // namespace
 
 void FuzzZigbeeDecoder(const std::uint8_t* data, std::size_t size) {
-  const auto [topic, payload] = SplitAtNewline(AsText(data, size));
   Zigbee2MqttDecoder decoder(std::string(kZigbeeBase), ZigbeeDevices());
   for (const std::string& subscription : decoder.Subscriptions()) Consume(subscription);
   FuzzHub hub;
-  // Live first, then the same message as the broker replays it retained at subscribe time
-  // (repeat suppression, initial readings, keypad requests dropped).
-  for (const bool retained : {false, true}) {
-    const Z2mDecoded decoded = decoder.Decode(topic, payload, retained);
-    Handle(decoded, retained, decoder, hub);
+  // Up to kMaxMessages messages separated by NUL bytes (never part of a JSON payload), so that
+  // the decoder's state is fuzzed too: an inventory, then states, availability, bridge events.
+  constexpr int kMaxMessages = 8;
+  std::string_view rest = AsText(data, size);
+  for (int message = 0; message < kMaxMessages; ++message) {
+    const std::size_t end = rest.find('\0');
+    const auto [topic, payload] = SplitAtNewline(rest.substr(0, end));
+    // Live first, then the same message as the broker replays it retained at subscribe time
+    // (repeat suppression, initial readings, keypad requests dropped).
+    for (const bool retained : {false, true}) {
+      const Z2mDecoded decoded = decoder.Decode(topic, payload, retained);
+      Handle(decoded, retained, decoder, hub);
+    }
+    if (end == std::string_view::npos) break;
+    rest = rest.substr(end + 1);
   }
   hub.Advance(Millis(150000));  // entry delays, door-held limits, availability grace run out
 }

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 std::vector<fs::path> InputsOf(std::string_view target) {
   std::vector<fs::path> inputs;
   for (const fs::path& dir : {fs::path(HOMESEC_FUZZ_SEEDS_DIR) / target,
-                             fs::path(HOMESEC_FUZZ_REGRESSIONS_DIR) / target}) {
+                              fs::path(HOMESEC_FUZZ_REGRESSIONS_DIR) / target}) {
     if (!fs::is_directory(dir)) continue;
     for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
       if (entry.is_regular_file()) inputs.push_back(entry.path());

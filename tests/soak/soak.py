@@ -2,40 +2,62 @@
 """Fault soak for homesecd: "homesecd never goes deaf" (issue 10).
 
 What it does
-  Starts two real mosquitto brokers on free 127.0.0.1 ports (the home broker, and a persistent
-  MQTT v5-capable district broker), the real homesecd with a generated config (Zigbee2MQTT
-  devices, simulated GPIO lines, zones of every main type), a user created with homesecctl, and
-  an independent platform client written with paho-mqtt (not libmosquitto, which the hub uses).
-  For MINUTES it drives the hub continuously (arm, disarm, burglaries, restores, fire, water,
-  tamper, a forced lock, TRIGGER) while a seeded schedule injects faults one after another:
-    district-kill   SIGKILL the district broker, restart it on the same port after 1-8 s; an
-                    alarm is raised during the outage and its delivery after the return is timed
-    hub-kill        kill -9 homesecd, restart it
-    home-restart    SIGTERM + restart the home broker (no persistence: retained state is lost)
-    disk-full       fill the store's tmpfs with a filler file until ENOSPC, raise alarms for
-                    some seconds, free it; variants kill -9 homesecd while the disk is full and
-                    restart it while still full or after the free (the seq-reuse trap)
-    platform-offline  the platform client disconnects for 3-15 s (its broker session keeps
-                    the QoS 1 events queued), then comes back
-  and, all the time, the platform's ack mode changes (normal / slow 1-6 s / every other copy)
-  and hostile input is published on every topic homesecd reads on both brokers (invalid UTF-8,
-  long Chinese text, 1-8 MiB payloads, 8 MiB of '[', wrong JSON types, unknown devices,
-  retained junk, forged acks for ids the hub never used).
-  Then a bounded quiet phase (faults off, normal acks, everything up) lets the outbox drain, the
-  hub is stopped with SIGTERM, and the hub's SQLite event log is compared with what the
-  platform received.
+  Starts two real mosquitto brokers on free 127.0.0.1 ports (the home broker, no persistence;
+  the district broker, MQTT v5-capable, persistence on with a 2 s autosave), the real homesecd
+  with a generated config (Zigbee2MQTT devices and a keypad, simulated GPIO inputs and outputs,
+  zones entry_exit, perimeter, interior, tamper_24h, fire_24h, water_24h, lock; a Zigbee siren,
+  a GPIO siren relay and deterrent), a master user created with `homesecctl user add
+  --pin-stdin`, and an independent platform client written with paho-mqtt (not libmosquitto,
+  which the hub uses). For MINUTES it drives the hub through its real inputs (Zigbee2MQTT JSON
+  on zigbee2mqtt/<name>, sim GPIO edges, JSON commands and keypad requests: arm, burglaries,
+  restores, disarm, fire, water, tamper, a forced lock, TRIGGER) while a seeded schedule
+  injects faults one after another (each kind once first, in a shuffled order, then at random):
+    district-kill   SIGKILL the district broker, restart it on the same port after 1-8 s (the
+                    first outage 8 s); alarms are raised during the outage and their arrival
+                    after the return is timed
+    hub-kill        kill -9 homesecd, restart it 0.2-3 s later
+    home-restart    SIGTERM + restart the home broker 0.5-4 s later (retained state is lost)
+    disk-full       fill the store's tmpfs with a filler file until ENOSPC, raise a burst of
+                    alarms for 4-12 s, delete the filler. Variants (first three in this order):
+                    free only; kill -9 while full, restart after the free; kill -9 while full,
+                    restart while still full
+    platform-offline  the platform client disconnects for 3-15 s, then comes back
+    storm           3-8 s of fire/tamper alarms and restores every 50 ms, with a platform
+                    status_request each time (heartbeats and events back to back)
+  and all the time: the platform's ack mode changes every 5-15 s (normal / slow, 1-6 s /
+  every other copy), the platform polls with status_request every 1-3 s, and hostile input is
+  published on every topic homesecd reads on both brokers: invalid UTF-8 and long Chinese text
+  on the local command topic, 1-8 MiB payloads and 8 MiB of '[' on zigbee2mqtt/bridge/devices,
+  device topics and commands, wrong JSON types, unknown devices, retained junk, on the uplink
+  command topic {"action":"note","text":1} and a patrol_check_in whose note is 167 Chinese
+  characters (also retained), on the uplink ack topic non-JSON, forged acks for ids far above
+  any seq the hub uses (never for real ids, unless --forged-real-acks), other hubs' ids.
+  Then a bounded quiet phase (<= --quiet-s, default 60 s: faults off, normal acks, everything
+  up) lets the outbox drain, homesecd is stopped with SIGTERM, and the hub's SQLite event log
+  (events.report = 1 rows) is compared with what the platform received.
+
+  The platform uses a persistent session (clean_session false) on a persistent broker: that is
+  what a real receiver does so that events published while it restarts are queued for it, and
+  it is the only way an alarm published in the moment the platform (or the broker) comes back
+  is not dropped for lack of a subscriber. The hub's own resends would repair a clean session,
+  but only after its 30 s ack timeout, which would be charged to the hub's outage latency.
+
+Liveness (hangs): the platform must see a heartbeat at least every 3 x heartbeat_s (5 s)
+  outside outages (+15 s after one), and a local command with a request id, sent every 3 s,
+  must get its result within 8 s. On a hang the stacks are taken with gdb, then homesecd is
+  killed and restarted so that the soak goes on.
 
 Checks (one line each, then `soak: N passed, N failed`; exit status 1 on any failure)
   lost            reportable events in the hub's log, or seen on the hub's local event topic,
-                  that never reached the platform
+                  that never reached the platform (with that payload)
   two-payload     ids the platform received with two different payloads, or whose payload
                   differs from the hub's log (a reused seq)
   reorders        first deliveries out of seq order within a priority class (protocol §1.4)
-                  that no fault explains
+                  that neither a lost first publish (resent after the 30 s ack timeout,
+                  raised in a fault window) nor a seq reuse (counted under two-payload) explains
   crashes         homesecd exits the soak did not cause, and sanitizer / "terminate called"
-                  lines in its log
-  hangs           no heartbeat for > 3 x heartbeat_s while homesecd, the district broker and
-                  the platform were all up (after a grace), or no exit on SIGTERM
+                  lines in its log; each with the hostile messages sent just before it
+  hangs           the liveness rules above, and no exit within 10 s of SIGTERM
   peak-rss        the largest VmHWM of any homesecd process < --rss-limit-mib (64)
   outage-return   p99 of (arrival at the platform - district broker back) for every alarm
                   raised during a district outage < 5 s
@@ -43,8 +65,12 @@ Checks (one line each, then `soak: N passed, N failed`; exit status 1 on any fai
 Run
   scripts/soak [MINUTES]                        (default 2; HOMESEC_BUILD_DIR, default build)
   /usr/bin/python3 tests/soak/soak.py --minutes 2 --build-dir build [--seed N] [--keep]
+  --no-hostile (diagnosis only: what a crash on hostile input hides), --forged-real-acks
+  (experiment: forge acks for seqs the hub is about to use; losses reported apart).
+  The fault schedule is reproducible with --seed; thread interleavings are not.
   Needs root for the tmpfs mount (otherwise only the disk-full fault is skipped, loudly).
-  Logs and the database stay in the temporary directory it names when a check fails.
+  Logs (homesecd.log, brokers, hostile.log, faults.log, platform.jsonl, hang stacks, a copy of
+  the store) stay in the temporary directory it names when a check fails.
 """
 
 import argparse
@@ -1038,6 +1064,20 @@ class Store:
         else:
             self.skip_reason = f"mount -t tmpfs failed: {(r.stderr or r.stdout).strip()}"
 
+    def checkpoint(self):
+        """Truncates the store's WAL through SQLite (another connection, as homesecctl's), so
+        that the daemon's next commit must allocate: on a full tmpfs, the WAL file's already
+        allocated pages would otherwise take hundreds of commits before anything fails."""
+        db = os.path.join(self.dir, "homesec.db")
+        try:
+            con = sqlite3.connect(db, timeout=5)
+            con.execute("PRAGMA busy_timeout = 2000")
+            result = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            con.close()
+            return result
+        except sqlite3.Error as e:
+            return repr(e)
+
     def fill(self):
         """Writes the filler until ENOSPC; returns the bytes written."""
         written = 0
@@ -1124,6 +1164,14 @@ class Soak:
                                                 (f"{LOCAL}/command/result", 1)],
                                  on_message=self._on_local_event)
         self.observer.start()
+        # What left the hub: every event the district broker forwarded, whether or not the
+        # platform was there (clean session, so it sees live traffic only).
+        self.wire = {}
+        self.wire_lock = threading.Lock()
+        self.wire_peer = MqttPeer("soak-wire-observer", self.district.port,
+                                  subscriptions=[(f"{BASE}/events", 1)],
+                                  on_message=self._on_wire)
+        self.wire_peer.start()
         self.driver_peer = MqttPeer("soak-driver", self.home.port)
         self.driver_peer.start()
         self.driver = Driver(self.driver_peer, self.sim_dir, random.Random(a.seed + 2))
@@ -1138,6 +1186,15 @@ class Soak:
         self.hostile = Hostile(self.home.port, self.district.port, random.Random(a.seed + 3),
                                real_ack_source=self.platform.max_seq if a.forged_real_acks
                                else None, enabled=not a.no_hostile)
+
+    def _on_wire(self, msg):
+        try:
+            event = json.loads(msg.payload)
+            eid = event["id"]
+        except (ValueError, KeyError, TypeError):
+            return
+        with self.wire_lock:
+            self.wire.setdefault(eid, []).append(event)
 
     def _on_local_event(self, msg):
         try:
@@ -1207,8 +1264,10 @@ class Soak:
         variant = variants[n] if n < len(variants) else self.rng.choice(variants)
         hold_s = self.rng.uniform(4.0, 12.0)
         window = self.intervals.begin("disk-full")
+        self.store.checkpoint()
         filled = self.store.fill()
         full_t = now()
+        self.hub._mark("disk full")
         self.fault("disk-full", variant=variant, hold_s=round(hold_s, 1), filled_mib=round(
             filled / MIB, 1))
         # A burst of alarms while nothing can be committed: fire and restore, many times.
@@ -1221,6 +1280,7 @@ class Soak:
             time.sleep(0.15)
             if variant != "free" and not killed and now() >= full_t + hold_s * 0.6:
                 self.hub.kill9(f"disk full ({variant})")
+                self.faults.append({"kind": "hub-kill-while-full", "t": now()})
                 killed = True
                 time.sleep(0.3)
                 if variant == "kill-restart-full":
@@ -1228,6 +1288,7 @@ class Soak:
         self.driver.smoke(False)
         self.store.free()
         free_t = now()
+        self.hub._mark("disk freed")
         self.intervals.end(window)
         self.disk_windows.append((full_t, free_t, filled))
         if killed and variant == "kill-restart-after-free":
@@ -1337,6 +1398,12 @@ class Soak:
         except sqlite3.Error:
             return set()
 
+    def killed_while_full(self, t):
+        """True if t lies in a disk-full window during which homesecd was killed (-9)."""
+        kills = [f["t"] for f in self.faults if f["kind"] == "hub-kill-while-full"]
+        return any(full_t - 1.0 <= t <= k for full_t, free_t, _ in self.disk_windows
+                   for k in kills if full_t <= k <= free_t)
+
     def hub_log(self):
         """(rows by seq, outbox count, error) from the hub's SQLite store."""
         db = os.path.join(self.store.dir, "homesec.db")
@@ -1395,11 +1462,28 @@ class Soak:
         for e in received:
             if e["json"] is not None:
                 received_pairs.setdefault(e["id"], []).append(e["json"])
+        # Seen on the hub's local event topic, reportable, never received with that payload.
+        # Not counted (reported apart): an event that exists only in the hub's memory because
+        # the disk refused writes, never left the hub (the wire observer on the district broker
+        # never saw it), and was then lost with a kill -9 of that process: protocol §1.4 (7)
+        # says the hub cannot promise survival of a restart while the disk refuses writes. If
+        # it left the hub and still never reached the platform, it is lost.
+        with self.wire_lock:
+            wire = {k: list(v) for k, v in self.wire.items()}
         local_lost = []
+        memory_only = []
         for t, eid, payload, event in local:
             if event.get("type") in LOCAL_ONLY_TYPES:
                 continue
-            if event not in received_pairs.get(eid, []):
+            if event in received_pairs.get(eid, []):
+                continue
+            seq = event.get("seq")
+            in_log = seq in rows and json.loads(rows[seq][3]) == event
+            left_hub = event in wire.get(eid, [])
+            ev_t = rfc3339_to_epoch(event.get("time", "")) or t
+            if (not in_log and not left_hub and self.killed_while_full(ev_t)):
+                memory_only.append((eid, event.get("type"), t))
+            else:
                 local_lost.append((eid, event.get("type"), t))
         lost_ids = {f"{HUB}:{s}" for s, _, _ in lost} | {eid for eid, _, _ in local_lost}
         # --forged-real-acks only: losses of ids that got a forged ack are reported apart.
@@ -1417,6 +1501,10 @@ class Soak:
             line += "\n    hub-log seqs: " + ", ".join(f"{s}({t})" for s, _, t in lost[:30])
         if local_lost:
             line += "\n    local ids: " + ", ".join(f"{i}({t})" for i, t, _ in local_lost[:30])
+        if memory_only:
+            line += (f"\n    not counted: {len(memory_only)} events held only in memory on a full "
+                     f"disk, never published, lost with the kill -9 (protocol §1.4 (7)): " +
+                     ", ".join(f"{i.rsplit(':', 1)[1]}({t})" for i, t, _ in memory_only[:30]))
         if db_err:
             line += f"\n    cannot read the hub's store: {db_err}"
         if self.args.forged_real_acks:
@@ -1624,8 +1712,12 @@ class Soak:
         if not self.store.mounted:
             print(f"!!!!! DISK-FULL FAULT SKIPPED: {self.store.skip_reason} !!!!!")
         else:
-            print(f"disk full: {len(self.disk_windows)} windows; store_failure events received: "
-                  f"{store_failures}")
+            effective = self.disk_effect()
+            print(f"disk full: {len(self.disk_windows)} windows, {effective} of them made "
+                  f"homesecd's commits fail; store_failure events received: {store_failures}")
+            if self.disk_windows and effective < len(self.disk_windows):
+                print("!!!!! a disk-full window had no effect on homesecd's commits: the "
+                      "seq-reuse trap was not exercised there !!!!!")
         if platform_only:
             print(f"ids the platform received that are not in the hub's log: {len(platform_only)} "
                   f"(published from memory while the disk was full, then lost to kill -9): "
@@ -1638,6 +1730,25 @@ class Soak:
             print(("PASS " if ok else "FAIL ") + line)
         print("=" * 78)
 
+    def disk_effect(self):
+        """How many disk-full windows show a refused write in homesecd's log."""
+        effective = 0
+        inside = False
+        seen = False
+        try:
+            with open(self.hub.log_path, "rb") as f:
+                for raw in f:
+                    if b"===== soak" in raw and b": disk full =====" in raw:
+                        inside, seen = True, False
+                    elif b"===== soak" in raw and b": disk freed =====" in raw:
+                        effective += 1 if (inside and seen) else 0
+                        inside = False
+                    elif inside and (b"disk is full" in raw or b"commit failed" in raw):
+                        seen = True
+        except OSError:
+            pass
+        return effective
+
     # ----- cleanup -----
 
     def cleanup(self):
@@ -1647,6 +1758,7 @@ class Soak:
                      lambda: self.driver.stop_flag.set(),
                      lambda: self.platform.stop(),
                      lambda: self.observer.stop(),
+                     lambda: self.wire_peer.stop(),
                      lambda: self.driver_peer.stop(),
                      lambda: [p.stop() for p in self.hostile.peers.values()],
                      lambda: self.home.stop(),

@@ -112,7 +112,12 @@ int SendCommand(const CtlArgs& args, const AppConfig& config,
       !session.Subscribe({prefix + "/command/result"}, deadline, &error)) {
     return Unreachable(error);
   }
-  if (!session.Publish(prefix + "/command", request(request_id).dump(), deadline, &error)) {
+  // Stamped with the time: homesecd refuses a command whose time is minutes off, so a captured
+  // one cannot be replayed later even if its request id has been forgotten.
+  nlohmann::json body = request(request_id);
+  body["time"] =
+      FormatRfc3339(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()));
+  if (!session.Publish(prefix + "/command", body.dump(), deadline, &error)) {
     return Unreachable(error);
   }
   if (!session.RunUntil([&] { return result.has_value(); }, deadline, &error)) {

@@ -44,7 +44,16 @@ int RunEvents(const CtlArgs& args, const AppConfig& config) {
   const std::unique_ptr<Store> store = OpenStore(config);
   if (!store) return kExitUsage;
   std::string error;
-  const std::vector<Event> events = store->RecentEvents(args.last, &error);
+  // Silent events (duress) are the platform's alone: shown here neither as rows nor as gaps in
+  // the numbering, which is the local event topic's (docs/protocol.md §3.8).
+  SilentHistory silent;
+  if (const auto snapshot = store->LoadSnapshot(&error);
+      snapshot && snapshot->is_object() && snapshot->contains("silent")) {
+    silent = SilentHistoryFromJson(snapshot->at("silent")).value_or(SilentHistory{});
+  }
+  error.clear();
+  const std::vector<Event> events =
+      LocalEvents(store->RecentEvents(args.last + silent.recent.size(), &error), silent, args.last);
   if (!error.empty()) return Failed("read events", error);
   if (args.json) {
     nlohmann::json out = nlohmann::json::array();

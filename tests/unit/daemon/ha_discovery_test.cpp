@@ -34,7 +34,7 @@ TEST_CASE("discovery: the alarm panel passes the typed code through to homesecd"
   CHECK(panel["code"] == "REMOTE_CODE");
   CHECK(panel["state_topic"] == "homesec/h1/state");
   CHECK(panel["command_topic"] == "homesec/h1/command");
-  CHECK(panel["command_template"] == R"({"action":"{{action}}","code":"{{code}}"})");
+  CHECK(panel["command_template"] == kCommandTemplate);
   CHECK(panel["availability_topic"] == "homesec/h1/availability");
 }
 
