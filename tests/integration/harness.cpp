@@ -1,6 +1,8 @@
 // Integration harness: processes, brokers, temporary directories and the test MQTT client.
 #include "tests/integration/harness.hpp"
 
+#include <sqlite3.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <mosquitto.h>
@@ -114,6 +116,18 @@ std::string ReadFile(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+std::int64_t QueryDb(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  const int rc = sqlite3_step(stmt);
+  const std::int64_t value = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
 }
 
 Process::~Process() {

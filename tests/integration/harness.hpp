@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -43,6 +44,9 @@ class TempDir {
 
 void WriteFile(const std::string& path, const std::string& text);
 std::string ReadFile(const std::string& path);
+// Runs a one-number query on a hub's database, read-only, as another reader would (-1 when it
+// returns no row).
+std::int64_t QueryDb(const std::string& path, const std::string& sql);
 
 // True once an assertion of the running test case has failed (or it threw). Fixtures use it to
 // print their processes' logs before their temporary directory is removed, so that a failure in

@@ -3,7 +3,6 @@
 // reach the platform from memory, and no seq that left the hub from memory is ever given to
 // another event, whatever a kill -9 does in between.
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -19,19 +18,6 @@ namespace {
 
 std::uint64_t SeqOfEvent(const nlohmann::json& event) {
   return event.value("seq", std::uint64_t{0});
-}
-
-// A one-number query on the hub's database, as another reader would run it.
-std::int64_t CountRows(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  const int rc = sqlite3_step(stmt);
-  const std::int64_t value = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
 }
 
 // The hub's store moved onto a 4 MiB tmpfs of its own, which Fill() fills to the last byte.
@@ -95,7 +81,7 @@ TEST_CASE(
   CHECK(hub.WaitState("triggered"));  // the siren sounds regardless
   const std::string burglary_row =
       "SELECT count(*) FROM events WHERE seq = " + std::to_string(SeqOfEvent(*burglary));
-  CHECK(CountRows(store.db_path(), burglary_row) == 0);  // only in memory so far
+  CHECK(QueryDb(store.db_path(), burglary_row) == 0);  // only in memory so far
 
   store.Free();
   const auto restored = hub.platform->WaitFor(
@@ -107,13 +93,13 @@ TEST_CASE(
       },
       10s);
   REQUIRE(restored.has_value());
-  CHECK(CountRows(store.db_path(), burglary_row) == 1);
+  CHECK(QueryDb(store.db_path(), burglary_row) == 1);
   // Every event reached the platform and was acknowledged: the outbox drains.
   const auto until = Clock::now() + 10s;
-  while (CountRows(store.db_path(), "SELECT count(*) FROM outbox") != 0 && Clock::now() < until) {
+  while (QueryDb(store.db_path(), "SELECT count(*) FROM outbox") != 0 && Clock::now() < until) {
     std::this_thread::sleep_for(100ms);
   }
-  CHECK(CountRows(store.db_path(), "SELECT count(*) FROM outbox") == 0);
+  CHECK(QueryDb(store.db_path(), "SELECT count(*) FROM outbox") == 0);
   CHECK(hub.DaemonLog().find("the store accepts writes again") != std::string::npos);
 }
 

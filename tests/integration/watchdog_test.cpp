@@ -68,7 +68,7 @@ TEST_CASE("liveness: a stopped event loop stops the watchdog pings and the uplin
   std::this_thread::sleep_for(200ms);
   notify.TakeWatchdogPings();  // one may have been on its way
   const std::size_t beats = hub.platform->Received(HubFixture::Up("heartbeat")).size();
-  std::this_thread::sleep_for(6s);  // longer than the watchdog and one heartbeat period
+  std::this_thread::sleep_for(6s);         // longer than the watchdog and one heartbeat period
   CHECK(notify.TakeWatchdogPings() == 0);  // systemd would now restart the unit
   CHECK(hub.platform->Received(HubFixture::Up("heartbeat")).size() == beats);
 
