@@ -332,7 +332,7 @@ TEST_CASE(
   REQUIRE(platform);
   REQUIRE(platform->Subscribe("homesec/v1/+/+/#") == 1);
   REQUIRE(district.StartHubB(*platform));
-  // homesecd asks for "homesec-hub-b"; the broker gave it its CN, which the ACL patterns use.
+  // The broker forces the client id to the certificate's CN, which the ACL patterns use.
   CHECK(district.broker.LogCount("as hub-b (p5, c1, k30, u'hub-b')") == 1);
 
   // Hub A asks for hub B's client id, both the daemon's and the CN: it gets its own each time.
