@@ -35,6 +35,30 @@ int JsonNestingDepth(std::string_view text, int stop_above) {
   return deepest;
 }
 
+std::size_t JsonValueCount(std::string_view text) {
+  std::size_t values = 1;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == ',' || c == '[' || c == '{') {
+      ++values;
+    }
+  }
+  return values;
+}
+
 std::optional<nlohmann::json> ParseJsonWithin(std::string_view text, const JsonLimits& limits,
                                               std::string* error) {
   if (text.size() > limits.max_bytes) {
@@ -44,6 +68,11 @@ std::optional<nlohmann::json> ParseJsonWithin(std::string_view text, const JsonL
   }
   if (JsonNestingDepth(text, limits.max_depth) > limits.max_depth) {
     *error = "nested deeper than " + std::to_string(limits.max_depth) + " levels";
+    return std::nullopt;
+  }
+  if (const std::size_t values = JsonValueCount(text); values > limits.max_values) {
+    *error = "more than " + std::to_string(limits.max_values) + " values (about " +
+             std::to_string(values) + ")";
     return std::nullopt;
   }
   try {

@@ -18,15 +18,23 @@ struct JsonLimits {
   // payload homesec reads, nests about 8 levels (devices > definition > exposes > features >
   // features > values).
   int max_depth = 32;
+  // Most values (numbers, strings, objects, arrays ...) accepted. A parsed value costs 16 bytes
+  // and more, so a payload of tiny values ("[0,0,0,...]") grows about twenty-fold when parsed:
+  // the count bounds that, the byte cap alone does not (the soak saw 4 MiB become 88 MiB).
+  std::size_t max_values = 1000000;
 };
 
 // Nesting depth of `text` as a JSON scanner sees it (brackets outside strings), stopping as soon
 // as it passes `stop_above`.
 int JsonNestingDepth(std::string_view text, int stop_above);
 
+// About how many values `text` holds (separators and containers outside strings, plus one), an
+// upper bound that costs one pass and no allocation.
+std::size_t JsonValueCount(std::string_view text);
+
 // The parsed value, or nullopt and `error` saying why in words a person can act on ("larger than
-// 65536 bytes", "nested deeper than 32 levels", "invalid JSON: parse error at line 1, column 17 ...").
-// Strings in the result are valid UTF-8 (nlohmann's lexer refuses anything else).
+// 65536 bytes", "nested deeper than 32 levels", "invalid JSON: parse error at line 1, column 17
+// ..."). Strings in the result are valid UTF-8 (nlohmann's lexer refuses anything else).
 std::optional<nlohmann::json> ParseJsonWithin(std::string_view text, const JsonLimits& limits,
                                               std::string* error);
 

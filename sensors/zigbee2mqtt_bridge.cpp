@@ -17,9 +17,10 @@ namespace {
 
 using nlohmann::json;
 
-// bridge/devices, the inventory, is the largest and deepest payload Zigbee2MQTT publishes: about
-// 3 KiB per device, exposes nested up to 6 levels (composite > features > composite > ...).
-constexpr JsonLimits kBridgeLimits{kMaxInventoryPayloadBytes, 32};
+// bridge/devices, the inventory, is the largest and deepest payload Zigbee2MQTT publishes: 2-5
+// KiB and about 150 values per device, exposes nested up to 6 levels (composite > features >
+// composite > ...). 150,000 values is a thousand devices; parsed, at most about 15 MiB.
+constexpr JsonLimits kBridgeLimits{kMaxInventoryPayloadBytes, 32, 150000};
 
 std::string StringAt(const json& object, const char* key) {
   if (!object.is_object()) return {};

@@ -191,7 +191,7 @@ namespace {
 
 // A device's state message: a flat object of a few hundred bytes (composite exposes such as
 // color or warning nest one level).
-constexpr JsonLimits kStateLimits{kMaxPayloadBytes, 16};
+constexpr JsonLimits kStateLimits{kMaxPayloadBytes, 16, 4096};
 
 // Parses a JSON object payload; on failure fills `error`.
 std::optional<json> ParseObject(std::string_view payload, std::string* error) {

@@ -65,6 +65,18 @@ TEST_CASE("json limits: deep nesting is refused without building it") {
   CHECK(ParseJsonWithin(R"({"a": {"b": [1, 2]}})", JsonLimits{}, &error).has_value());
 }
 
+TEST_CASE("json limits: a payload of many tiny values is refused before it is built") {
+  std::string tiny = "[";
+  for (int i = 0; i < 100000; ++i) tiny += "0,";
+  tiny += "0]";
+  std::string error;
+  CHECK_FALSE(ParseJsonWithin(tiny, JsonLimits{1024 * 1024, 8, 50000}, &error));
+  CHECK(error.find("more than 50000 values") != std::string::npos);
+  CHECK(ParseJsonWithin(tiny, JsonLimits{1024 * 1024, 8, 200000}, &error).has_value());
+  // Commas inside strings are text.
+  CHECK(JsonValueCount(R"(["a,b,c", {"k": 1}])") == 4);
+}
+
 TEST_CASE("json limits: syntax errors, huge numbers and invalid UTF-8 are errors, never throws") {
   std::string error;
   CHECK_FALSE(ParseJsonWithin(R"({"heartbeat_s": 1e999})", JsonLimits{}, &error));
