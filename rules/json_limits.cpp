@@ -2,14 +2,24 @@
 #include "rules/json_limits.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "rules/text.hpp"
 
 namespace homesec {
 
-int JsonNestingDepth(std::string_view text, int stop_above) {
+namespace {
+
+// One pass over `text` as a JSON scanner sees it, outside strings: the deepest nesting (stopping
+// once it passes `stop_above`) and an upper bound of the values (separators and containers).
+struct JsonShape {
   int depth = 0;
-  int deepest = 0;
+  std::size_t values = 1;
+};
+
+JsonShape ScanJson(std::string_view text, int stop_above) {
+  JsonShape shape;
+  int depth = 0;
   bool in_string = false;
   bool escaped = false;
   for (const char c : text) {
@@ -26,37 +36,26 @@ int JsonNestingDepth(std::string_view text, int stop_above) {
     if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > stop_above) return deepest;
+      ++shape.values;
+      shape.depth = std::max(shape.depth, ++depth);
+      if (shape.depth > stop_above) return shape;
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
+    } else if (c == ',') {
+      ++shape.values;
     }
   }
-  return deepest;
+  return shape;
+}
+
+}  // namespace
+
+int JsonNestingDepth(std::string_view text, int stop_above) {
+  return ScanJson(text, stop_above).depth;
 }
 
 std::size_t JsonValueCount(std::string_view text) {
-  std::size_t values = 1;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == ',' || c == '[' || c == '{') {
-      ++values;
-    }
-  }
-  return values;
+  return ScanJson(text, std::numeric_limits<int>::max()).values;
 }
 
 std::optional<nlohmann::json> ParseJsonWithin(std::string_view text, const JsonLimits& limits,
@@ -66,13 +65,14 @@ std::optional<nlohmann::json> ParseJsonWithin(std::string_view text, const JsonL
              std::to_string(text.size()) + ")";
     return std::nullopt;
   }
-  if (JsonNestingDepth(text, limits.max_depth) > limits.max_depth) {
+  const JsonShape shape = ScanJson(text, limits.max_depth);
+  if (shape.depth > limits.max_depth) {
     *error = "nested deeper than " + std::to_string(limits.max_depth) + " levels";
     return std::nullopt;
   }
-  if (const std::size_t values = JsonValueCount(text); values > limits.max_values) {
+  if (shape.values > limits.max_values) {
     *error = "more than " + std::to_string(limits.max_values) + " values (about " +
-             std::to_string(values) + ")";
+             std::to_string(shape.values) + ")";
     return std::nullopt;
   }
   try {

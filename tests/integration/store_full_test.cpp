@@ -53,6 +53,20 @@ class StoreOnTmpfs {
   bool mounted_ = false;
 };
 
+// Starts homesecd with its store on the tmpfs and arms it away; false, saying so, when there is
+// no tmpfs (not root).
+bool StartArmedOnTmpfs(HubFixture& hub, const StoreOnTmpfs& store) {
+  if (!store.mounted()) {
+    WARN_MESSAGE(false, "not run: a tmpfs for the store needs root");
+    return false;
+  }
+  REQUIRE(hub.StartDaemon());
+  REQUIRE(hub.AllClosed());
+  REQUIRE(hub.Arm());
+  std::this_thread::sleep_for(300ms);  // the arming event committed and acknowledged
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -60,14 +74,7 @@ TEST_CASE(
     "(300) is raised, the events are committed once there is room again") {
   HubFixture hub;
   StoreOnTmpfs store(hub);
-  if (!store.mounted()) {
-    WARN_MESSAGE(false, "not run: a tmpfs for the store needs root");
-    return;
-  }
-  REQUIRE(hub.StartDaemon());
-  REQUIRE(hub.AllClosed());
-  REQUIRE(hub.Arm());
-  std::this_thread::sleep_for(300ms);  // the arming event committed and acknowledged
+  if (!StartArmedOnTmpfs(hub, store)) return;
 
   store.Fill();
   hub.Zigbee("kitchen_window", {{"contact", false}});
@@ -106,14 +113,7 @@ TEST_CASE(
 TEST_CASE("store: a seq sent from memory on a full disk is never reused after a kill -9") {
   HubFixture hub;
   StoreOnTmpfs store(hub);
-  if (!store.mounted()) {
-    WARN_MESSAGE(false, "not run: a tmpfs for the store needs root");
-    return;
-  }
-  REQUIRE(hub.StartDaemon());
-  REQUIRE(hub.AllClosed());
-  REQUIRE(hub.Arm());
-  std::this_thread::sleep_for(300ms);
+  if (!StartArmedOnTmpfs(hub, store)) return;
 
   store.Fill();
   hub.Zigbee("kitchen_window", {{"contact", false}});
