@@ -14,6 +14,21 @@
 namespace homesec::testing {
 namespace {
 
+// AddressSanitizer keeps freed memory in quarantine (up to 256 MiB) and pads every allocation:
+// resident memory says nothing about homesecd's own use there (the soak measures it in the
+// plain build).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kResidentMemoryMeaningful = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kResidentMemoryMeaningful = false;
+#else
+constexpr bool kResidentMemoryMeaningful = true;
+#endif
+#else
+constexpr bool kResidentMemoryMeaningful = true;
+#endif
+
 // The daemon's peak resident memory (VmHWM) in KiB, 0 when unreadable.
 long PeakRssKib(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -113,7 +128,7 @@ TEST_CASE(
   MESSAGE("peak RSS " << before_kib << " KiB before, " << after_kib << " KiB after");
   // Before the fix: 12 MiB to 644 MiB. The payloads pass through libmosquitto whole; nothing
   // of homesecd's own may come near that.
-  CHECK(after_kib - before_kib < 32 * 1024);
+  if (kResidentMemoryMeaningful) CHECK(after_kib - before_kib < 32 * 1024);
   CHECK(hub.DaemonLog().find("limit 4194304 bytes") != std::string::npos);
   CHECK(hub.DaemonLog().find("nested deeper than") != std::string::npos);
   CHECK(hub.DaemonLog().find("more than 150000 values") != std::string::npos);
