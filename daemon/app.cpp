@@ -161,6 +161,9 @@ void App::CreateAdapters() {
   LocalHooks local_hooks;
   local_hooks.on_reading = [this](const Reading& reading) { Dispatch(reading); };
   local_hooks.on_command = [this](const Command& command) { Dispatch(command); };
+  local_hooks.silent_history = [this]() -> const SilentHistory& {
+    return panel_->silent_history();
+  };
   local_ = std::make_unique<LocalInterface>(*loop_, *config_, std::move(local_hooks));
   // What the retained topics say until the panel says more (after a reload it may not).
   local_->Apply(StateChanged{panel_->mode(), panel_->armed_mode(), Seconds(0)});

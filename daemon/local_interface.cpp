@@ -11,7 +11,6 @@
 #include "daemon/log.hpp"
 #include "rules/event_json.hpp"
 #include "rules/json_limits.hpp"
-#include "store/store.hpp"
 
 namespace homesec {
 namespace {
@@ -38,20 +37,6 @@ ArmNotification RefusalNotification(const CommandResult& result) {
   return ArmNotification::kInvalidCode;
 }
 
-// The silent events the panel recorded before this interface existed (a start or a reload),
-// from the snapshot the daemon committed with them.
-SilentHistory LoadSilentHistory(const std::string& database) {
-  std::string error;
-  const std::unique_ptr<Store> store = Store::Open(database, &error);
-  std::optional<nlohmann::json> snapshot;
-  if (store) snapshot = store->LoadSnapshot(&error);
-  if (!error.empty()) {
-    LogMessage(LogLevel::kWarning, kTag, "reading the silent event history: " + error);
-  }
-  if (!snapshot || !snapshot->is_object() || !snapshot->contains("silent")) return {};
-  return SilentHistoryFromJson(snapshot->at("silent")).value_or(SilentHistory{});
-}
-
 // "<hub>:<seq>" -> seq, for this hub's ids only.
 std::optional<std::uint64_t> SeqOf(const std::string& id, const std::string& hub_id) {
   if (!id.starts_with(hub_id + ":")) return std::nullopt;
@@ -75,7 +60,6 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
   for (const OutputConfig& output : config.outputs) {
     if (output.driver == OutputDriver::kZigbeeKeypad) keypads_.insert(output.zigbee);
   }
-  silent_ = LoadSilentHistory(config.storage.path);
   replay_ = std::make_unique<ReplayGuard>(config.storage.path + "-requests", ClockNow().wall);
   if (!replay_->error().empty()) {
     LogMessage(LogLevel::kWarning, kTag,
@@ -163,7 +147,6 @@ void LocalInterface::OnMessage(const MqttMessage& message) {
 void LocalInterface::HandleCommand(const MqttMessage& message) {
   LocalCommandParse parsed = ParseLocalCommand(message.payload, message.retained);
   if (parsed.refusal) {
-    ++rejected_commands_;
     InputCounters::Get().Add("local.command.refused");
     LogMessage(LogLevel::kWarning, kTag, "command refused: " + parsed.refusal->message);
     PublishResult(*parsed.refusal);
@@ -172,7 +155,6 @@ void LocalInterface::HandleCommand(const MqttMessage& message) {
   const Command& command = *parsed.command;
   const std::string replay = replay_->Check(command.request_id, parsed.sent, ClockNow().wall);
   if (!replay.empty()) {
-    ++rejected_commands_;
     InputCounters::Get().Add("local.command.replayed");
     LogMessage(LogLevel::kWarning, kTag, "command refused: " + replay);
     CommandResult result;
@@ -294,12 +276,10 @@ void LocalInterface::Apply(const Action& action) {
     // Silent events (duress, silent panic) exist only for the platform: whoever forced the
     // resident to disarm may be watching Home Assistant. The local numbering leaves them out,
     // so the next event follows on from the last one shown.
-    if (record->event.silent) {
-      if (!silent_.Contains(record->event.seq)) silent_.Add(record->event.seq);
-      return;
-    }
-    Send(MqttOut{topics_.Event(), LocalEventPayload(record->event, config_.hub.id, silent_), false},
-         1);
+    if (record->event.silent) return;
+    Send(
+        MqttOut{topics_.Event(), LocalEventPayload(record->event, config_.hub.id, Silent()), false},
+        1);
   } else if (const auto* output = std::get_if<SetOutput>(&action)) {
     DriveSirens(*output);
   } else if (const auto* watch = std::get_if<WatchChanged>(&action)) {
@@ -310,13 +290,18 @@ void LocalInterface::Apply(const Action& action) {
   }
 }
 
+const SilentHistory& LocalInterface::Silent() const {
+  static const SilentHistory kNone;
+  return hooks_.silent_history ? hooks_.silent_history() : kNone;
+}
+
 void LocalInterface::PublishDispatch(const PlatformAck& ack) {
   // A patrol sent for a silent alarm is the platform's business only; any other event is named
   // by its local id.
   std::string id = ack.id;
   if (const auto seq = SeqOf(ack.id, config_.hub.id)) {
-    if (silent_.Contains(*seq)) return;
-    id = EventId(config_.hub.id, silent_.LocalSeq(*seq));
+    if (Silent().Contains(*seq)) return;
+    id = EventId(config_.hub.id, Silent().LocalSeq(*seq));
   }
   const nlohmann::json payload{{"type", "dispatch"},
                                {"id", id},

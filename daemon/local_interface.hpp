@@ -30,6 +30,8 @@ namespace homesec {
 struct LocalHooks {
   std::function<void(const Reading& reading)> on_reading;
   std::function<void(const Command& command)> on_command;
+  // The panel's silent events (rules/event_json.hpp): the local stream numbers around them.
+  std::function<const SilentHistory&()> silent_history;
 };
 
 class LocalInterface {
@@ -48,9 +50,9 @@ class LocalInterface {
   void PublishDispatch(const PlatformAck& ack);
 
   const Zigbee2MqttDecoder::Counters& z2m_counters() const { return decoder_.counters(); }
-  std::uint64_t rejected_commands() const { return rejected_commands_; }
 
  private:
+  const SilentHistory& Silent() const;
   struct KeypadRequest {
     std::string friendly_name;
     std::optional<int> transaction;
@@ -82,12 +84,10 @@ class LocalInterface {
   std::map<std::string, KeypadRequest> keypad_requests_;  // request_id -> where to reply
   std::set<std::string> keypads_;                         // friendly names kept in sync
   std::uint64_t next_request_ = 1;
-  std::uint64_t rejected_commands_ = 0;
   // Request ids already used on the command topic (kept next to the database).
   std::unique_ptr<ReplayGuard> replay_;
   // The silent events so far: the local event stream is numbered without them, and platform
   // statuses for them are never shown here (rules/event_json.hpp).
-  SilentHistory silent_;
 };
 
 }  // namespace homesec

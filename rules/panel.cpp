@@ -258,6 +258,10 @@ std::optional<ZoneChanged> Panel::zone_view(const std::string& zone_id) const {
   return std::nullopt;
 }
 
+const SilentHistory& Panel::silent_history() const {
+  return state_->silent;
+}
+
 ZoneStatus Panel::zone_status(const std::string& zone_id) const {
   for (std::size_t i = 0; i < config_.zones.size(); ++i) {
     if (config_.zones[i].id == zone_id) return statuses_[i].first;

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/event_json.hpp"
 #include "rules/panel_config.hpp"
 #include "rules/panel_snapshot.hpp"
 #include "rules/types.hpp"
@@ -71,6 +72,8 @@ class Panel {
   // The zone as the local interface shows it (status and whether it is physically open, which
   // the status alone does not say for a zone in alarm or bypassed); nullopt for an unknown zone.
   std::optional<ZoneChanged> zone_view(const std::string& zone_id) const;
+  // The silent events recorded so far, by which the local stream numbers its events.
+  const SilentHistory& silent_history() const;
 
  private:
   Panel(PanelConfig config, std::unique_ptr<PanelState> state);
