@@ -89,7 +89,6 @@ struct MqttTrampolines {
                                   ? self->options_.max_payload_bytes(message.topic)
                                   : kDefaultMaxPayload;
     if (size > limit) {
-      ++self->oversize_dropped_;
       InputCounters::Get().Add(self->options_.name + ".oversize");
       LogMessage(LogLevel::kWarning, self->options_.name,
                  "dropped a " + std::to_string(size) + "-byte message on " +

@@ -103,7 +103,6 @@ class MqttClient {
   void OnMisc();
 
   std::uint64_t connects() const { return connects_; }
-  std::uint64_t oversize_dropped() const { return oversize_dropped_; }
 
  private:
   friend struct MqttTrampolines;  // libmosquitto's C callbacks
@@ -134,7 +133,6 @@ class MqttClient {
   std::uint64_t connects_ = 0;
   EventLoop::HookId prepare_hook_ = 0;
   std::minstd_rand rng_;
-  std::uint64_t oversize_dropped_ = 0;
   std::uint64_t session_ = 0;  // counts connections made and lost, for the deferred on_connect
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for Defer
 };

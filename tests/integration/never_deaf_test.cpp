@@ -150,26 +150,6 @@ TEST_CASE("never deaf: HUP with a number that overflows keeps the running config
   RequireStillRaisesAlarms(hub);
 }
 
-TEST_CASE("never deaf: status requests while zones trip never hang the uplink") {
-  // The deadlock of issue 10: a status request queues a QoS 0 heartbeat, an alarm's publish
-  // flushes it, and on_publish used to publish again from inside libmosquitto.
-  HubFixture hub;
-  REQUIRE(hub.StartDaemon());
-  REQUIRE(hub.AllClosed());
-  REQUIRE(hub.Arm("ARM_HOME", "armed_home"));
-  for (int round = 0; round < 20; ++round) {
-    hub.platform->Publish(HubFixture::Up("command"), R"({"action":"status_request"})", 1);
-    hub.Zigbee("kitchen_window", {{"contact", round % 2 == 0 ? false : true}});
-    hub.Zigbee("front_door", {{"contact", round % 2 == 0 ? false : true}});
-  }
-  const std::size_t beats = hub.platform->Received(HubFixture::Up("heartbeat")).size();
-  hub.platform->Publish(HubFixture::Up("command"), R"({"action":"status_request"})", 1);
-  CHECK(hub.platform->WaitCount(HubFixture::Up("heartbeat"), beats + 1, 5s));
-  const auto burglary = hub.WaitUplinkEvent("burglary", 5s);
-  REQUIRE(burglary.has_value());
-  CHECK(hub.daemon.running());
-}
-
 TEST_CASE("never deaf: after a reload a zone open and in alarm is still shown open") {
   HubFixture hub;
   REQUIRE(hub.StartDaemon());
