@@ -169,14 +169,7 @@ struct PeerCallbacks {
   }
   static void OnMessage(struct mosquitto*, void* obj, const struct mosquitto_message* m) {
     auto* self = static_cast<Peer*>(obj);
-    Message message;
-    message.topic = m->topic;
-    if (m->payloadlen > 0) {
-      message.payload.assign(static_cast<const char*>(m->payload),
-                             static_cast<std::size_t>(m->payloadlen));
-    }
-    message.retained = m->retain;
-    message.at = Clock::now();
+    Message message = MessageFrom(*m);
     {
       std::lock_guard lock(self->mutex_);
       self->messages_.push_back(std::move(message));

@@ -1,6 +1,9 @@
 // Integration harness: processes, brokers, temporary directories and the test MQTT client.
 #include "tests/integration/harness.hpp"
 
+#include "rules/codes.hpp"
+#include "store/store.hpp"
+
 #include <sqlite3.h>
 
 #include <arpa/inet.h>
@@ -12,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -116,6 +120,31 @@ std::string ReadFile(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+Message MessageFrom(const struct mosquitto_message& m) {
+  Message message;
+  message.topic = m.topic != nullptr ? m.topic : "";
+  if (m.payloadlen > 0) {
+    message.payload.assign(static_cast<const char*>(m.payload),
+                           static_cast<std::size_t>(m.payloadlen));
+  }
+  message.retained = m.retain;
+  message.at = Clock::now();
+  return message;
+}
+
+bool AddMasterUser(const std::string& db_path, const std::string& pin) {
+  std::string error;
+  std::unique_ptr<Store> store = Store::Open(db_path, &error);
+  if (!store) return false;
+  const std::array<std::uint8_t, 16> salt{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  User user;
+  user.number = 1;
+  user.name = "alice";
+  user.role = Role::kMaster;
+  user.pin_hash = HashPin(pin, salt, 1000);
+  return store->UpsertUser(user, &error);
 }
 
 std::int64_t QueryDb(const std::string& path, const std::string& sql) {
@@ -263,14 +292,7 @@ struct TestClientCallbacks {
   }
   static void OnMessage(struct mosquitto*, void* obj, const struct mosquitto_message* m) {
     auto* self = static_cast<TestClient*>(obj);
-    Message message;
-    message.topic = m->topic;
-    if (m->payloadlen > 0) {
-      message.payload.assign(static_cast<const char*>(m->payload),
-                             static_cast<std::size_t>(m->payloadlen));
-    }
-    message.retained = m->retain;
-    message.at = Clock::now();
+    Message message = MessageFrom(*m);
     std::function<void(TestClient&, const Message&)> hook;
     {
       std::lock_guard lock(self->mutex_);

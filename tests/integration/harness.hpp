@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 struct mosquitto;
+struct mosquitto_message;
 
 namespace homesec::testing {
 
@@ -103,6 +104,11 @@ struct Message {
   Clock::time_point at;
   nlohmann::json Json() const;  // null when not JSON
 };
+// A message as libmosquitto delivered it, received now.
+Message MessageFrom(const struct mosquitto_message& m);
+
+// Adds the master user "alice" (number 1) with `pin` to the store at `db_path`, creating it.
+bool AddMasterUser(const std::string& db_path, const std::string& pin);
 
 // A libmosquitto client on its own thread; re-subscribes after reconnecting.
 class TestClient {

@@ -66,19 +66,6 @@ nlohmann::json BaseConfig(const TempDir& dir, int home_port, int district_port) 
       {"boot_id_file", dir.File("boot_id")}};
 }
 
-bool AddUser(const std::string& db_path) {
-  std::string error;
-  std::unique_ptr<Store> store = Store::Open(db_path, &error);
-  if (!store) return false;
-  const std::array<std::uint8_t, 16> salt{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-  User user;
-  user.number = 1;
-  user.name = "alice";
-  user.role = Role::kMaster;
-  user.pin_hash = HashPin(kPin, salt, 1000);
-  return store->UpsertUser(user, &error);
-}
-
 }  // namespace
 
 HubFixture::HubFixture() : home(dir, "home"), district(dir, "district", true) {
@@ -87,7 +74,7 @@ HubFixture::HubFixture() : home(dir, "home"), district(dir, "district", true) {
   std::filesystem::create_directories(dir.File("sim"));
   config = BaseConfig(dir, home.port(), district.port());
   WriteConfig();
-  AddUser(dir.File("homesec.db"));
+  AddMasterUser(dir.File("homesec.db"), kPin);
   DriveLatch(false);  // the latch starts closed, as the value file the daemon reads at start
   ConnectClients();
 }

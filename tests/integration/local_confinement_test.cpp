@@ -51,19 +51,6 @@ std::string PasswordOf(const std::string& user) {
   return "";
 }
 
-bool AddUser(const std::string& db_path) {
-  std::string error;
-  std::unique_ptr<Store> store = Store::Open(db_path, &error);
-  if (!store) return false;
-  const std::array<std::uint8_t, 16> salt{9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
-  User user;
-  user.number = 1;
-  user.name = "alice";
-  user.role = Role::kMaster;
-  user.pin_hash = HashPin(kPin, salt, 1000);
-  return store->UpsertUser(user, &error);
-}
-
 bool IsOnline(const Message& m) {
   return m.payload == "online";
 }
@@ -123,7 +110,7 @@ class Home {
         {"sim_gpio_dir", dir.File("sim")}};
     WriteFile(dir.File("homesec.json"), config.dump(2));
     std::filesystem::create_directories(dir.File("sim"));
-    if (!AddUser(dir.File("homesec.db"))) return false;
+    if (!AddMasterUser(dir.File("homesec.db"), kPin)) return false;
     if (watcher.Subscribe("homesec/#") < 0) return false;
     if (!daemon.Start({HOMESECD_PATH, "--config", dir.File("homesec.json")},
                       dir.File("homesecd.log"))) {
