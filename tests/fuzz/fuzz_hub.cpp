@@ -1,7 +1,6 @@
 // The fuzz installation and the hub that serialises the panel's actions as the shell does.
 #include "tests/fuzz/fuzz_hub.hpp"
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <variant>
@@ -15,6 +14,7 @@
 #include "rules/json_limits.hpp"
 #include "rules/text.hpp"
 #include "sensors/zigbee2mqtt_commands.hpp"
+#include "tests/unit/rules/panel_test_support.hpp"
 
 namespace homesec::fuzz {
 namespace {
@@ -22,28 +22,12 @@ namespace {
 using std::chrono::hours;
 using std::chrono::seconds;
 
-constexpr std::array<std::uint8_t, 8> kSalt{3, 1, 4, 1, 5, 9, 2, 6};
+// The rules tests' builders; PINs hashed with 2 iterations, so that a fuzz input costs nothing.
 constexpr int kFewIterations = 2;
+using test::MakeZone;
 
 User MakeUser(int number, std::string name, Role role, std::string_view pin) {
-  User user;
-  user.number = number;
-  user.name = std::move(name);
-  user.role = role;
-  user.pin_hash = HashPin(pin, kSalt, kFewIterations);
-  return user;
-}
-
-ZoneConfig MakeZone(std::string id, int number, ZoneType type, std::string device,
-                    std::string property) {
-  ZoneConfig zone;
-  zone.id = std::move(id);
-  zone.number = number;
-  zone.name = zone.id;
-  zone.type = type;
-  zone.device = std::move(device);
-  zone.property = std::move(property);
-  return zone;
+  return test::MakeUser(number, std::move(name), role, pin, kFewIterations);
 }
 
 PanelConfig MakePanelConfig() {

@@ -26,12 +26,13 @@ inline constexpr std::array<std::uint8_t, 8> kSalt{7, 1, 7, 2, 7, 3, 7, 4};
 
 inline const Now kEpoch{MonoTime{} + hours(5), WallTime{} + hours(24 * 365 * 56)};  // ~2026
 
-inline User MakeUser(int number, std::string name, Role role, std::string_view pin) {
+inline User MakeUser(int number, std::string name, Role role, std::string_view pin,
+                     int iterations = kTestIterations) {
   User user;
   user.number = number;
   user.name = std::move(name);
   user.role = role;
-  user.pin_hash = HashPin(pin, kSalt, kTestIterations);
+  user.pin_hash = HashPin(pin, kSalt, iterations);
   return user;
 }
 
