@@ -70,8 +70,10 @@ std::optional<PlatformAck> ParsePlatformAck(const std::string& payload, const st
   const char* first = ack.id.data() + colon + 1;
   const char* last = ack.id.data() + ack.id.size();
   const auto [end, ec] = std::from_chars(first, last, ack.seq);
-  if (ec != std::errc() || end != last || first == last) {
-    *error = "id '" + PrintableText(ack.id, 80) + "' has no numeric sequence";
+  // Only the canonical decimal the hub writes: "hub:07" is no id the hub ever sent (the fuzzer
+  // found it acknowledged seq 7).
+  if (ec != std::errc() || end != last || first == last || (*first == '0' && last - first > 1)) {
+    *error = "id '" + PrintableText(ack.id, 80) + "' has no canonical numeric sequence";
     return std::nullopt;
   }
   const auto note = json.find("note");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 #include "rules/text.hpp"
 
@@ -87,6 +88,27 @@ std::optional<nlohmann::json> ParseJsonWithin(std::string_view text, const JsonL
     *error = "invalid JSON: " + PrintableText(what, 200);
     return std::nullopt;
   }
+}
+
+std::int64_t IntegerIn(const nlohmann::json& json, std::int64_t low, std::int64_t high,
+                       const char* what) {
+  if (!json.is_number_integer()) {
+    throw std::invalid_argument(std::string(what) + ": not an integer");
+  }
+  const bool above =
+      json.is_number_unsigned() && json.get<std::uint64_t>() > static_cast<std::uint64_t>(high);
+  const std::int64_t value = above ? high : json.get<std::int64_t>();
+  if (above || value < low || value > high) {
+    throw std::invalid_argument(std::string(what) + ": out of range");
+  }
+  return value;
+}
+
+std::int64_t IntegerIn(const nlohmann::json& object, const char* key, std::int64_t fallback,
+                       std::int64_t low, std::int64_t high) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return fallback;
+  return IntegerIn(*it, low, high, key);
 }
 
 std::string DumpJson(const nlohmann::json& json) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,16 @@ std::size_t JsonValueCount(std::string_view text);
 // ..."). Strings in the result are valid UTF-8 (nlohmann's lexer refuses anything else).
 std::optional<nlohmann::json> ParseJsonWithin(std::string_view text, const JsonLimits& limits,
                                               std::string* error);
+
+// An integer read back from a document homesec wrote itself (a snapshot): within [low, high], or
+// std::invalid_argument naming `what` (a snapshot reader catches it and reports the snapshot
+// unreadable). nlohmann's get<int>() on a float such as 9e9 is undefined behaviour, which the
+// fuzzer found in two snapshot readers: every integer of a snapshot is read through this.
+std::int64_t IntegerIn(const nlohmann::json& json, std::int64_t low, std::int64_t high,
+                       const char* what);
+// The same for object[key], `fallback` when the key is absent or null.
+std::int64_t IntegerIn(const nlohmann::json& object, const char* key, std::int64_t fallback,
+                       std::int64_t low, std::int64_t high);
 
 // `json` as compact text, with any string that is not valid UTF-8 (it can only have come from
 // outside without passing ParseJsonWithin) written with U+FFFD instead of throwing

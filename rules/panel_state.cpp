@@ -2,11 +2,13 @@
 // each is stored as the milliseconds it had left plus the wall time of the snapshot; on restore
 // the wall time spent down is subtracted (a deadline that passed while down is due at once).
 #include "rules/panel_state.hpp"
-#include "rules/json_limits.hpp"
-#include "rules/text.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
+
+#include "rules/json_limits.hpp"
+#include "rules/text.hpp"
 
 namespace homesec {
 namespace {
@@ -24,18 +26,10 @@ json WallMs(WallTime t) {
   return t.time_since_epoch().count();
 }
 
-// An integer field of the snapshot within [low, high]; anything else (a float such as 1e20, a
-// value past the range) makes the snapshot unreadable instead of overflowing a clock.
-std::int64_t BoundedMs(const json& j, std::int64_t low, std::int64_t high, const char* what) {
-  if (!j.is_number_integer()) throw std::invalid_argument(std::string(what) + ": not an integer");
-  const std::int64_t value =
-      j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(high)
-          ? high + 1
-          : j.get<std::int64_t>();
-  if (value < low || value > high)
-    throw std::invalid_argument(std::string(what) + ": out of range");
-  return value;
-}
+// The widest an int field of the snapshot may be: the bound keeps the conversion defined, it
+// judges nothing (a tight bound would make a legitimate snapshot unreadable, and the hub would
+// come back disarmed).
+constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 
 // Wall times from year 0 to 9999 (what FormatRfc3339 writes), in ms since the epoch.
 constexpr std::int64_t kEarliestWallMs = -62167219200000;
@@ -44,13 +38,13 @@ constexpr std::int64_t kLatestWallMs = 253402300799999;
 constexpr std::int64_t kLongestRemainingMs = 400LL * 24 * 3600 * 1000;
 
 WallTime WallFrom(const json& j) {
-  return WallTime{Millis{BoundedMs(j, kEarliestWallMs, kLatestWallMs, "wall time")}};
+  return WallTime{Millis{IntegerIn(j, kEarliestWallMs, kLatestWallMs, "wall time")}};
 }
 
 // Rebuilds a deadline from its remaining time, less the time the process was down.
 std::optional<MonoTime> Deadline(const json& j, Now now, Millis down) {
   if (j.is_null()) return std::nullopt;
-  const Millis remaining{BoundedMs(j, 0, kLongestRemainingMs, "remaining time")};
+  const Millis remaining{IntegerIn(j, 0, kLongestRemainingMs, "remaining time")};
   return now.mono + (remaining - std::min(down, remaining));
 }
 
@@ -90,7 +84,7 @@ json CodesToJson(const CodeCheckerState& codes) {
 void AttemptsFrom(const json& j, CodeAttempts& out) {
   for (const json& t : j.at("recent_wrong")) out.recent_wrong.push_back(WallFrom(t));
   if (!j.at("locked_until").is_null()) out.locked_until = WallFrom(j.at("locked_until"));
-  out.lockouts = j.value("lockouts", 0);
+  out.lockouts = static_cast<int>(IntegerIn(j, "lockouts", 0, 0, kMaxInt));
   if (const auto it = j.find("last_wrong"); it != j.end() && !it->is_null()) {
     out.last_wrong = WallFrom(*it);
   }
@@ -192,7 +186,7 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
 
 std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* error) {
   try {
-    if (j.at("version").get<int>() != kSnapshotVersion) {
+    if (IntegerIn(j.at("version"), 0, kMaxInt, "version") != kSnapshotVersion) {
       if (error)
         *error = "unsupported snapshot version " + PrintableText(DumpJson(j.at("version")), 40);
       return std::nullopt;
@@ -208,7 +202,8 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
     s.siren_reason = SirenReasonFrom(j.at("siren_reason").get<std::string>());
     s.recent_closing_until = Deadline(j.at("recent_closing_remaining_ms"), now, down);
     s.armed_by = j.at("armed_by").get<std::string>();
-    s.armed_by_number = j.at("armed_by_number").get<int>();
+    s.armed_by_number =
+        static_cast<int>(IntegerIn(j.at("armed_by_number"), 0, kMaxInt, "armed_by_number"));
     // Missing fields are defaults (written that way since the compact form; snapshots from
     // before it have every field).
     const json null_value;
@@ -224,8 +219,8 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       ZoneRuntime& rt = s.zones[id];
       if (!field(z, "active").is_null()) rt.active = z.at("active").get<bool>();
       rt.alarmed = z.value("alarmed", false);
-      rt.alarm_code = z.value("alarm_code", 0);
-      rt.alarm_count = z.value("alarm_count", 0);
+      rt.alarm_code = static_cast<int>(IntegerIn(z, "alarm_code", 0, 0, kMaxInt));
+      rt.alarm_count = static_cast<int>(IntegerIn(z, "alarm_count", 0, 0, kMaxInt));
       rt.force_bypassed = z.value("force_bypassed", false);
       rt.swinger_bypassed = z.value("swinger_bypassed", false);
       rt.lock_state = z.value("lock_state", std::string());
@@ -272,7 +267,8 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       if (!history) throw std::invalid_argument("silent: not a silent event history");
       s.silent = *history;
     }
-    s.next_seq = j.at("next_seq").get<std::uint64_t>();
+    s.next_seq = static_cast<std::uint64_t>(
+        IntegerIn(j.at("next_seq"), 1, std::numeric_limits<std::int64_t>::max(), "next_seq"));
     if (s.next_seq < 1) throw std::invalid_argument("next_seq must be at least 1");
     // A transitional mode without its timer cannot be resumed as it was: let the timer be due
     // now, so the first Tick completes it (arming -> armed, pending -> alarm, siren -> off).

@@ -3,9 +3,11 @@
 // every state. The snapshot keeps absolute wall times only; derived schedules (the next daily
 // report) are recomputed on restore from the current config.
 #include <array>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
+#include "rules/json_limits.hpp"
 #include "rules/vacant_watch.hpp"
 
 namespace homesec {
@@ -116,7 +118,8 @@ json VacantWatch::Snapshot() const {
 std::optional<VacantWatch> VacantWatch::Restore(const json& snapshot, WatchConfig config,
                                                 std::string* error) {
   try {
-    if (snapshot.at("version").get<int>() != kSnapshotVersion) {
+    if (IntegerIn(snapshot.at("version"), 0, std::numeric_limits<int>::max(), "version") !=
+        kSnapshotVersion) {
       throw std::runtime_error("unsupported snapshot version");
     }
     const json& r = snapshot.at("request");
@@ -128,12 +131,15 @@ std::optional<VacantWatch> VacantWatch::Restore(const json& snapshot, WatchConfi
     request.notes = r.at("notes").get<std::string>();
     request.created_by = r.at("created_by").get<std::string>();
     if (!r.at("rearm_after_keyholder_s").is_null()) {
-      request.rearm_after_keyholder = Seconds{r.at("rearm_after_keyholder_s").get<long long>()};
+      request.rearm_after_keyholder =
+          Seconds{IntegerIn(r.at("rearm_after_keyholder_s"), 0,
+                            std::numeric_limits<std::int32_t>::max(), "rearm_after_keyholder_s")};
     }
     if (const json& k = r.at("keyholder"); !k.is_null()) {
       Keyholder keyholder;
       keyholder.name = k.at("name").get<std::string>();
-      keyholder.user_number = k.at("user_number").get<int>();
+      keyholder.user_number = static_cast<int>(
+          IntegerIn(k.at("user_number"), 0, std::numeric_limits<int>::max(), "user_number"));
       keyholder.valid_from = RequireTime(k, "valid_from");
       keyholder.valid_until = RequireTime(k, "valid_until");
       if (!k.at("hours").is_null()) {

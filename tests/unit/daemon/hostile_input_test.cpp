@@ -99,6 +99,14 @@ TEST_CASE("hostile input: acks that are too large, too deep or not UTF-8 are ref
   CHECK(IsValidUtf8(error));
 }
 
+TEST_CASE("hostile input: an ack id whose seq is not written as the hub writes it is refused") {
+  std::string error;
+  CHECK_FALSE(ParsePlatformAck(R"({"id":"hub-1:07","status":"received"})", "hub-1", &error));
+  CHECK(error.find("canonical") != std::string::npos);
+  CHECK(ParsePlatformAck(R"({"id":"hub-1:70","status":"received"})", "hub-1", &error));
+  CHECK(ParsePlatformAck(R"({"id":"hub-1:0","status":"received"})", "hub-1", &error));
+}
+
 TEST_CASE("hostile input: a config number out of range is a config error, not an exception") {
   const ConfigResult result = ParseConfigText(R"({"uplink": {"heartbeat_s": 1e999}})", "x.json");
   CHECK_FALSE(result.config.has_value());

@@ -2,6 +2,8 @@
 // JSON parsed within size and depth limits (rules/text.hpp, rules/json_limits.hpp).
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "rules/json_limits.hpp"
@@ -87,6 +89,14 @@ TEST_CASE("json limits: syntax errors, huge numbers and invalid UTF-8 are errors
   error.clear();
   CHECK_FALSE(ParseJsonWithin("{\"a\":", JsonLimits{}, &error));
   CHECK(error.find("invalid JSON") != std::string::npos);
+}
+
+TEST_CASE("json limits: snapshot integers out of their type's range are refused, not converted") {
+  CHECK(IntegerIn(nlohmann::json(42), 0, 100, "n") == 42);
+  CHECK_THROWS_AS(IntegerIn(nlohmann::json(9e9), 0, 100, "n"), std::invalid_argument);  // a float
+  CHECK_THROWS_AS(IntegerIn(nlohmann::json(101), 0, 100, "n"), std::invalid_argument);
+  CHECK_THROWS_AS(IntegerIn(nlohmann::json(UINT64_MAX), 0, 100, "n"), std::invalid_argument);
+  CHECK(IntegerIn(nlohmann::json::object(), "absent", 7, 0, 100) == 7);
 }
 
 TEST_CASE("json limits: dumping a string that is not UTF-8 replaces it instead of throwing") {
