@@ -183,6 +183,7 @@ void App::CreateAdapters() {
       return nlohmann::json{{"mode", std::string(ToString(panel_->mode()))}};
     };
     uplink_ = std::make_unique<Uplink>(*loop_, *store_, config_->uplink, config_->hub,
+                                       config_->storage.path + "-platform-requests",
                                        std::move(uplink_hooks));
   }
   // After a reload the new clients still owe the brokers the retained watch registration.

@@ -37,12 +37,23 @@ struct BrokerConfig {
   std::string client_id;  // default derived from the hub id
 };
 
+// Bound on local_mqtt.command_accounts (each is a lockout source; rules/codes.hpp).
+inline constexpr std::size_t kMaxCommandAccounts = 16;
+
 struct LocalMqttConfig {
   BrokerConfig broker;
   std::string zigbee2mqtt_base = "zigbee2mqtt";
   std::string topic_prefix;  // default "homesec/<hub id>"
   std::string discovery_prefix = "homeassistant";
   bool discovery = true;
+  // Broker accounts with a command topic of their own, <topic_prefix>/command/<account>, which
+  // the broker's ACL lets only that account write (packaging/mosquitto/hub-local.acl): each is
+  // its own wrong-code lockout source. homesecd subscribes to these and to the shared
+  // <topic_prefix>/command, nothing else, so a publisher cannot invent sources.
+  std::vector<std::string> command_accounts{"homeassistant", "homesecctl"};
+  // The account Home Assistant's alarm panel publishes as (its discovery's command_topic);
+  // empty = the shared command topic.
+  std::string home_assistant_account = "homeassistant";
 };
 
 struct UplinkConfig {

@@ -3,9 +3,11 @@
 // config error at install time rather than a silent reconnect loop at alarm time).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "daemon/config_sections.hpp"
+#include "rules/json_limits.hpp"
 
 namespace homesec {
 namespace {
@@ -108,14 +110,64 @@ void ReadStorage(const nlohmann::json* storage, ConfigErrors& errors, StorageCon
   }
 }
 
+// An account name is one topic level that the broker's ACL names: letters, digits, '_', '-' and
+// '.'; "result" is the level homesecd answers on.
+bool IsAccountName(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name == "result") return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void ReadCommandAccounts(ObjectReader& reader, ConfigErrors& errors, LocalMqttConfig& out) {
+  const char* const hint =
+      "broker account names (letters, digits, '_', '-', '.'; not \"result\"), e.g. "
+      "[\"homeassistant\", \"homesecctl\"]: each gets <topic_prefix>/command/<account>";
+  if (const nlohmann::json* accounts = reader.Get("command_accounts"); accounts != nullptr) {
+    const std::string path = reader.PathOf("command_accounts");
+    if (!accounts->is_array()) {
+      errors.Add(path, "expected a list, got " + JsonTypeName(*accounts), hint);
+    } else if (accounts->size() > kMaxCommandAccounts) {
+      errors.Add(path, "more than " + std::to_string(kMaxCommandAccounts) + " accounts", hint);
+    } else {
+      std::vector<std::string> names;
+      for (std::size_t i = 0; i < accounts->size(); ++i) {
+        const nlohmann::json& name = (*accounts)[i];
+        if (!name.is_string() || !IsAccountName(name.get<std::string>())) {
+          errors.Add(IndexPath(path, i), "invalid account name " + DumpJson(name), hint);
+        } else if (std::find(names.begin(), names.end(), name.get<std::string>()) != names.end()) {
+          errors.Add(IndexPath(path, i), "account '" + name.get<std::string>() + "' listed twice");
+        } else {
+          names.push_back(name.get<std::string>());
+        }
+      }
+      out.command_accounts = std::move(names);
+    }
+  }
+  reader.String("home_assistant_account", out.home_assistant_account);
+  const std::string& ha = out.home_assistant_account;
+  if (!ha.empty() && std::find(out.command_accounts.begin(), out.command_accounts.end(), ha) ==
+                         out.command_accounts.end()) {
+    errors.Add(reader.PathOf("home_assistant_account"),
+               "account '" + ha + "' is not in local_mqtt.command_accounts",
+               "add it there (and a 'topic write <topic_prefix>/command/" + ha +
+                   "' line for it to the broker's ACL), or set \"\" for the shared command topic");
+  }
+}
+
 void ReadLocalMqtt(const nlohmann::json* local_mqtt, const HubConfig& hub, ConfigErrors& errors,
                    LocalMqttConfig& out) {
   if (local_mqtt != nullptr) {
     ObjectReader reader(*local_mqtt, "local_mqtt", errors,
                         {"host", "port", "username", "password", "tls", "keepalive_s", "client_id",
-                         "zigbee2mqtt_base", "topic_prefix", "discovery_prefix", "discovery"});
+                         "zigbee2mqtt_base", "topic_prefix", "discovery_prefix", "discovery",
+                         "command_accounts", "home_assistant_account"});
     if (reader.ok()) {
       ReadBroker(reader, errors, out.broker);
+      ReadCommandAccounts(reader, errors, out);
       reader.String("zigbee2mqtt_base", out.zigbee2mqtt_base);
       reader.String("topic_prefix", out.topic_prefix);
       reader.String("discovery_prefix", out.discovery_prefix);

@@ -73,7 +73,11 @@ std::vector<MqttOut> DiscoveryMessages(const AppConfig& config) {
       {"name", nullptr},
       {"unique_id", "homesec_" + hub + "_panel"},
       {"state_topic", topics.State()},
-      {"command_topic", topics.Command()},
+      // Its own account's topic: the broker vouches that it is Home Assistant, so its wrong
+      // codes lock out only Home Assistant (docs/security.md §6.1).
+      {"command_topic", config.local_mqtt.home_assistant_account.empty()
+                            ? topics.Command()
+                            : topics.AccountCommand(config.local_mqtt.home_assistant_account)},
       // HA renders {{action}} and {{code}}; homesecd checks the code, not Home Assistant.
       {"command_template", kCommandTemplate},
       {"code", "REMOTE_CODE"},

@@ -15,7 +15,11 @@ namespace homesec {
 struct LocalTopics {
   std::string prefix;  // homesec/<hub>
   std::string State() const { return prefix + "/state"; }
-  std::string Command() const { return prefix + "/command"; }
+  std::string Command() const { return prefix + "/command"; }  // the shared one
+  // The command topic only `account` may write (local_mqtt.command_accounts).
+  std::string AccountCommand(const std::string& account) const {
+    return prefix + "/command/" + account;
+  }
   std::string CommandResult() const { return prefix + "/command/result"; }
   std::string Event() const { return prefix + "/event"; }
   std::string Zone(const std::string& zone_id) const { return prefix + "/zone/" + zone_id; }

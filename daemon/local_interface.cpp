@@ -60,6 +60,12 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
   for (const OutputConfig& output : config.outputs) {
     if (output.driver == OutputDriver::kZigbeeKeypad) keypads_.insert(output.zigbee);
   }
+  // The shared command topic, and one per configured account: the broker vouches for who
+  // published on an account's topic, so each is its own lockout source (rules/codes.hpp).
+  command_sources_[topics_.Command()] = "mqtt";
+  for (const std::string& account : config.local_mqtt.command_accounts) {
+    command_sources_[topics_.AccountCommand(account)] = "mqtt:" + account;
+  }
   replay_ = std::make_unique<ReplayGuard>(config.storage.path + "-requests", ClockNow().wall);
   if (!replay_->error().empty()) {
     LogMessage(LogLevel::kWarning, kTag,
@@ -107,7 +113,9 @@ void LocalInterface::Send(const MqttOut& out, int qos) {
 void LocalInterface::OnConnect() {
   // Retain-as-published: a command published with retain is recognised (and refused) even when
   // it arrives live, not only when the broker replays it at subscribe time.
-  client_->Subscribe(topics_.Command(), 1, MQTT_SUB_OPT_RETAIN_AS_PUBLISHED);
+  for (const auto& [topic, source] : command_sources_) {
+    client_->Subscribe(topic, 1, MQTT_SUB_OPT_RETAIN_AS_PUBLISHED);
+  }
   for (const std::string& topic : decoder_.Subscriptions()) client_->Subscribe(topic, 0);
   for (const MqttOut& out : DiscoveryMessages(config_)) Send(out, 1);
   Send(MqttOut{topics_.Availability(), "online", true}, 1);
@@ -127,13 +135,15 @@ void LocalInterface::PublishWatch(const WatchChanged& watch) {
 }
 
 void LocalInterface::OnMessage(const MqttMessage& message) {
-  if (message.topic == topics_.Command()) {
+  if (const auto command = command_sources_.find(message.topic);
+      command != command_sources_.end()) {
     // A command always gets an answer, even one that failed inside homesecd.
+    const std::string& source = command->second;
     RunGuarded(
-        "local command", [&] { HandleCommand(message); },
+        "local command", [&] { HandleCommand(message, source); },
         [&](const std::string& why) {
           CommandResult result;
-          result.source = "mqtt";
+          result.source = source;
           result.accepted = false;
           result.reason = "internal_error";
           result.message = why;
@@ -144,9 +154,11 @@ void LocalInterface::OnMessage(const MqttMessage& message) {
   }
 }
 
-void LocalInterface::HandleCommand(const MqttMessage& message) {
+void LocalInterface::HandleCommand(const MqttMessage& message, const std::string& source) {
   LocalCommandParse parsed = ParseLocalCommand(message.payload, message.retained);
+  if (parsed.command) parsed.command->source = source;
   if (parsed.refusal) {
+    parsed.refusal->source = source;
     InputCounters::Get().Add("local.command.refused");
     LogMessage(LogLevel::kWarning, kTag, "command refused: " + parsed.refusal->message);
     PublishResult(*parsed.refusal);

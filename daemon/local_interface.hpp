@@ -60,7 +60,7 @@ class LocalInterface {
 
   void OnConnect();
   void OnMessage(const MqttMessage& message);
-  void HandleCommand(const MqttMessage& message);
+  void HandleCommand(const MqttMessage& message, const std::string& source);
   void HandleZigbee(const MqttMessage& message);
   void PublishResult(const CommandResult& result);
   void ReplyToKeypad(const CommandResult& result);
@@ -83,6 +83,7 @@ class LocalInterface {
   bool watch_published_ = false;       // watch_'s final document went out already
   std::map<std::string, KeypadRequest> keypad_requests_;  // request_id -> where to reply
   std::set<std::string> keypads_;                         // friendly names kept in sync
+  std::map<std::string, std::string> command_sources_;    // command topic -> command source
   std::uint64_t next_request_ = 1;
   // Request ids already used on the command topic (kept next to the database).
   std::unique_ptr<ReplayGuard> replay_;

@@ -113,8 +113,7 @@ std::optional<Command> ParsePatrolCheckIn(const nlohmann::json& json, std::strin
   command.action = CommandAction::kPatrolCheckIn;
   command.source = "platform";
   for (const auto& [key, out] : {std::pair<const char*, std::string*>{"officer", &command.officer},
-                                 {"note", &command.note},
-                                 {"request_id", &command.request_id}}) {
+                                 {"note", &command.note}}) {
     const auto it = json.find(key);
     if (it == json.end() || it->is_null()) continue;
     if (!it->is_string()) {
@@ -125,6 +124,29 @@ std::optional<Command> ParsePatrolCheckIn(const nlohmann::json& json, std::strin
     *out = CutUtf8(it->get<std::string>(), kMaxNote);
   }
   return command;
+}
+
+// The "request_id" and "time" of a command that acts on the panel: the id is remembered (a
+// command redelivered or replayed acts once), the time bounds how old it may be.
+bool ReadRequestFields(const nlohmann::json& json, PlatformCommand& out, std::string* error) {
+  if (const auto it = json.find("request_id"); it != json.end() && !it->is_null()) {
+    if (!it->is_string() || !IsValidRequestId(it->get<std::string>())) {
+      *error = "\"request_id\" must be printable text of at most " +
+               std::to_string(kMaxRequestIdBytes) + " bytes";
+      return false;
+    }
+    out.command.request_id = it->get<std::string>();
+  }
+  if (const auto it = json.find("time"); it != json.end() && !it->is_null()) {
+    std::optional<WallTime> sent;
+    if (it->is_string()) sent = ParseRfc3339(it->get<std::string>());
+    if (!sent) {
+      *error = "\"time\" must be an RFC 3339 time string";
+      return false;
+    }
+    out.sent = sent;
+  }
+  return true;
 }
 
 std::optional<PlatformCommand> ParsePlatformCommand(const std::string& payload,
@@ -148,18 +170,13 @@ std::optional<PlatformCommand> ParsePlatformCommand(const std::string& payload,
     out.kind = PlatformCommand::Kind::kSilenceSiren;
     out.command.action = CommandAction::kSilenceSiren;
     out.command.source = "platform";
-    if (const auto it = json->find("request_id"); it != json->end() && !it->is_null()) {
-      if (!it->is_string()) {
-        *error = "\"request_id\" must be a string";
-        return std::nullopt;
-      }
-      out.command.request_id = CutUtf8(it->get<std::string>(), kMaxNote);
-    }
+    if (!ReadRequestFields(*json, out, error)) return std::nullopt;
   } else if (name == "patrol_check_in") {
     out.kind = PlatformCommand::Kind::kPatrolCheckIn;
     std::optional<Command> command = ParsePatrolCheckIn(*json, error);
     if (!command) return std::nullopt;
     out.command = std::move(*command);
+    if (!ReadRequestFields(*json, out, error)) return std::nullopt;
   } else if (name == "note") {
     out.kind = PlatformCommand::Kind::kNote;
     if (const auto it = json->find("text"); it != json->end() && !it->is_null()) {
@@ -181,13 +198,19 @@ UplinkTopics MakeUplinkTopics(const UplinkConfig& uplink, const HubConfig& hub) 
 }
 
 Uplink::Uplink(EventLoop& loop, Store& store, const UplinkConfig& uplink, const HubConfig& hub,
-               UplinkHooks hooks)
+               const std::string& request_ids_path, UplinkHooks hooks)
     : loop_(loop),
       store_(store),
       config_(uplink),
       hub_(hub),
       topics_(MakeUplinkTopics(uplink, hub)),
-      hooks_(std::move(hooks)) {
+      hooks_(std::move(hooks)),
+      replay_(std::make_unique<ReplayGuard>(request_ids_path, ClockNow().wall)) {
+  if (!replay_->error().empty()) {
+    LogMessage(
+        LogLevel::kWarning, kTag,
+        "platform request ids: " + replay_->error() + " (replays are refused from memory only)");
+  }
   MqttOptions options;
   options.name = kTag;
   options.client_id =
@@ -501,9 +524,18 @@ void Uplink::HandleCommand(const std::string& payload) {
       PublishHeartbeat();
       break;
     case PlatformCommand::Kind::kSilenceSiren:
-    case PlatformCommand::Kind::kPatrolCheckIn:
+    case PlatformCommand::Kind::kPatrolCheckIn: {
+      // A QoS 1 redelivery after a reconnect, or a replay, carries the same id: it acts once.
+      const std::string replay =
+          replay_->Check(command->command.request_id, command->sent, ClockNow().wall);
+      if (!replay.empty()) {
+        InputCounters::Get().Add("uplink.command.replayed");
+        LogMessage(LogLevel::kWarning, kTag, "platform command ignored: " + replay);
+        break;
+      }
       if (hooks_.on_command) hooks_.on_command(command->command);
       break;
+    }
     case PlatformCommand::Kind::kNote:
       LogMessage(LogLevel::kInfo, kTag, "platform note: " + PrintableText(command->text, 500));
       break;

@@ -20,6 +20,7 @@
 #include "daemon/config.hpp"
 #include "daemon/event_loop.hpp"
 #include "daemon/mqtt_client.hpp"
+#include "daemon/replay_guard.hpp"
 #include "rules/types.hpp"
 #include "store/store.hpp"
 
@@ -47,8 +48,9 @@ std::optional<Command> ParsePatrolCheckIn(const nlohmann::json& json, std::strin
 struct PlatformCommand {
   enum class Kind { kStatusRequest, kSilenceSiren, kPatrolCheckIn, kNote };
   Kind kind = Kind::kStatusRequest;
-  Command command;   // kSilenceSiren, kPatrolCheckIn: the panel command
-  std::string text;  // kNote
+  Command command;               // kSilenceSiren, kPatrolCheckIn: the panel command
+  std::string text;              // kNote
+  std::optional<WallTime> sent;  // the "time" the platform stamped it with, if any
 };
 std::optional<PlatformCommand> ParsePlatformCommand(const std::string& payload, std::string* error);
 
@@ -78,8 +80,10 @@ struct UplinkHooks {
 
 class Uplink {
  public:
+  // `request_ids_path`: where the request ids of the platform's commands are remembered across
+  // restarts ("" = in memory only), so that a command redelivered or replayed acts once.
   Uplink(EventLoop& loop, Store& store, const UplinkConfig& uplink, const HubConfig& hub,
-         UplinkHooks hooks);
+         const std::string& request_ids_path, UplinkHooks hooks);
   ~Uplink();
 
   void Start();
@@ -127,6 +131,7 @@ class Uplink {
   UplinkTopics topics_;
   UplinkHooks hooks_;
   std::unique_ptr<MqttClient> client_;
+  std::unique_ptr<ReplayGuard> replay_;  // the platform's commands
   // Published on this connection and not yet acknowledged by the platform: seq -> sent at.
   std::map<std::uint64_t, MonoTime> awaiting_ack_;
   std::map<std::uint64_t, int> attempts_;             // seq -> sends, to count resends

@@ -147,6 +147,11 @@ std::string LockoutSource(std::string_view command_source) {
   if (command_source.starts_with("keypad:") && command_source.size() > 7) {
     return std::string(command_source);
   }
+  // A broker account's own command topic, which only that account may write; homesecd
+  // subscribes only to the configured accounts' topics (local_mqtt.command_accounts).
+  if (command_source.starts_with("mqtt:") && command_source.size() > 5) {
+    return std::string(command_source);
+  }
   return {};
 }
 

@@ -54,9 +54,10 @@ struct CodeAttempts {
 };
 
 // Persistent part of the checker, saved with the panel state. The inherited fields are the
-// shared source: every publisher on the local command topic (Home Assistant, homesecctl,
-// scripts), which homesecd cannot tell apart. Sources it can tell apart (each keypad by its
-// Zigbee device, the platform) have their own entry in `sources`.
+// shared source: every publisher on the shared local command topic (scripts, clients without an
+// account topic), which homesecd cannot tell apart. Sources it can tell apart (each keypad by its
+// Zigbee device, each broker account by its own command topic, the platform) have their own
+// entry in `sources`.
 struct CodeCheckerState : CodeAttempts {
   std::map<std::string, CodeAttempts> sources;
   bool operator==(const CodeCheckerState&) const = default;
@@ -66,8 +67,9 @@ struct CodeCheckerState : CodeAttempts {
 // Bound on `sources` (keypads are configured devices; this only guards against a bug).
 inline constexpr std::size_t kMaxCodeSources = 64;
 
-// The lockout source of a command source: "keypad:<device>" and "platform" are their own; every
-// other source ("mqtt", and whatever a publisher claims to be) is the shared source "" — a
+// The lockout source of a command source: "keypad:<device>", "mqtt:<account>" (a configured
+// broker account's own command topic) and "platform" are their own; every other source ("mqtt",
+// the shared command topic, and whatever a publisher claims to be) is the shared source "" — a
 // declared name would let an attacker rotate names and guess without limit.
 std::string LockoutSource(std::string_view command_source);
 

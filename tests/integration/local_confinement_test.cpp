@@ -156,7 +156,9 @@ class Home {
 bool SawNoPin(Peer& peer, const std::string& who) {
   bool clean = true;
   for (const Message& m : peer.All()) {
-    if (m.topic == Local("command") || m.payload.find(kPin) != std::string::npos) {
+    const bool command_topic =
+        m.topic.starts_with(Local("command")) && m.topic != Local("command/result");
+    if (command_topic || m.payload.find(kPin) != std::string::npos) {
       MESSAGE(who << " saw " << m.topic << " " << m.payload);
       clean = false;
     }
@@ -195,17 +197,18 @@ TEST_CASE(
   for (Peer* peer : {ha.get(), z2m.get(), ctl.get()}) {
     CHECK(peer->Subscribe("#") == 1);
     CHECK(peer->Subscribe("homesec/+/command") == 1);
+    CHECK(peer->Subscribe("homesec/+/command/+") == 1);
   }
   REQUIRE(home.AllClosed(*z2m, *ha));
 
   // Home Assistant arms and homesecctl disarms, with the PIN: homesecd acts on both.
   REQUIRE(
-      ha->Publish(Local("command"),
+      ha->Publish(Local("command/homeassistant"),
                   nlohmann::json{{"action", "ARM_AWAY"}, {"code", kPin}, {"request_id", "ha-arm"}}
                       .dump()) == 0);
   REQUIRE(ha->WaitFor(Local("state"), [](const Message& m) { return m.payload == "armed_away"; }));
   REQUIRE(ctl->Publish(
-              Local("command"),
+              Local("command/homesecctl"),
               nlohmann::json{{"action", "DISARM"}, {"code", kPin}, {"request_id", "ctl-disarm"}}
                   .dump()) == 0);
   const auto disarmed = ha->WaitFor(Local("command/result"), [](const Message& m) {
@@ -258,6 +261,75 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "local broker confinement: each account writes only its own command topic, and nobody the "
+    "shared one") {
+  Home home;
+  REQUIRE(home.Ready());
+  auto ha = home.As("homeassistant");
+  auto z2m = home.As("zigbee2mqtt");
+  auto ctl = home.As("homesecctl");
+  REQUIRE((ha && z2m && ctl));
+  const std::string disarm = R"({"action":"DISARM","code":"000000","request_id":"x"})";
+  CHECK(ha->Publish(Local("command/homesecctl"), disarm) == kNotAuthorized);
+  CHECK(ctl->Publish(Local("command/homeassistant"), disarm) == kNotAuthorized);
+  for (Peer* peer : {ha.get(), z2m.get(), ctl.get()}) {
+    CHECK(peer->Publish(Local("command"), disarm) == kNotAuthorized);
+    CHECK(peer->Publish(Local("command/mallory"), disarm) == kNotAuthorized);
+  }
+  CHECK(z2m->Publish(Local("command/zigbee2mqtt"), disarm) == kNotAuthorized);
+  // The controls: each on its own topic.
+  CHECK(ha->Publish(Local("command/homeassistant"), disarm) == 0);
+  CHECK(ctl->Publish(Local("command/homesecctl"), disarm) == 0);
+}
+
+TEST_CASE(
+    "security: 50 wrong codes from Home Assistant's account do not lock out homesecctl's correct "
+    "code") {
+  Home home;
+  REQUIRE(home.Ready());
+  auto ha = home.As("homeassistant");
+  auto z2m = home.As("zigbee2mqtt");
+  REQUIRE((ha && z2m));
+  REQUIRE(home.StartDaemon(*ha));
+  REQUIRE(home.AllClosed(*z2m, *ha));
+  WriteFile(home.dir.File("ctl.mqtt"),
+            "username=homesecctl\npassword=" + PasswordOf("homesecctl") + "\n");
+  const std::string env = "HOMESECCTL_MQTT_CREDENTIALS=" + home.dir.File("ctl.mqtt");
+  std::string output;
+  REQUIRE(home.Homesecctl(env, "arm away --pin-stdin", std::string(kPin) + "\n", &output) == 0);
+  REQUIRE(ha->WaitFor(Local("state"), [](const Message& m) { return m.payload == "armed_away"; }));
+
+  // Whoever holds Home Assistant's login guesses 50 times, then tries the right code too.
+  auto result_of = [&ha](const std::string& id) {
+    return ha->WaitFor(Local("command/result"),
+                       [id](const Message& m) { return m.Json().value("request_id", "") == id; });
+  };
+  for (int i = 0; i < 50; ++i) {
+    const nlohmann::json guess{{"action", "DISARM"},
+                               {"code", "00" + std::to_string(1000 + i)},
+                               {"request_id", "g" + std::to_string(i)}};
+    REQUIRE(ha->Publish(Local("command/homeassistant"), guess.dump()) == 0);
+  }
+  const auto last_guess = result_of("g49");
+  REQUIRE(last_guess);
+  CHECK(last_guess->Json().value("reason", "") == "locked_out");
+  REQUIRE(
+      ha->Publish(
+          Local("command/homeassistant"),
+          nlohmann::json{{"action", "DISARM"}, {"code", kPin}, {"request_id", "ha-pin"}}.dump()) ==
+      0);
+  const auto ha_pin = result_of("ha-pin");
+  REQUIRE(ha_pin);
+  CHECK_FALSE(ha_pin->Json().value("accepted", true));
+  CHECK(ha_pin->Json().value("reason", "") == "locked_out");
+
+  // homesecctl, its own account and topic: its correct code disarms.
+  CHECK(home.Homesecctl(env, "disarm --pin-stdin", std::string(kPin) + "\n", &output) == 0);
+  INFO(output);
+  CHECK(ha->WaitFor(Local("state"), [](const Message& m) { return m.payload == "disarmed"; }));
+}
+
 TEST_CASE("local broker confinement: no client can take homesecd's client id and disconnect it") {
   Home home;
   REQUIRE(home.Ready());
@@ -273,7 +345,8 @@ TEST_CASE("local broker confinement: no client can take homesecd's client id and
   }
   CHECK(home.broker.LogCount("Client homesecd already connected") == 0);
   // homesecd never went offline, and still answers.
-  REQUIRE(ha->Publish(Local("command"), R"({"action":"ARM_AWAY","request_id":"no-code"})") == 0);
+  REQUIRE(ha->Publish(Local("command/homeassistant"),
+                      R"({"action":"ARM_AWAY","request_id":"no-code"})") == 0);
   CHECK(ha->WaitFor(Local("command/result"), [](const Message& m) {
     return m.Json().value("request_id", "") == "no-code";
   }));

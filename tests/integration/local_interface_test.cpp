@@ -97,8 +97,13 @@ TEST_CASE("local: Home Assistant discovery announces the panel with the code pas
   REQUIRE(panel.has_value());
   const nlohmann::json config = panel->Json();
   CHECK(config["code"] == "REMOTE_CODE");
-  CHECK(config["command_topic"] == HubFixture::Local("command"));
+  CHECK(config["command_topic"] == HubFixture::Local("command/homeassistant"));
   CHECK(config["state_topic"] == HubFixture::Local("state"));
+  // homesecd acts on what Home Assistant sends there.
+  REQUIRE(hub.AllClosed());
+  const nlohmann::json arm{{"action", "ARM_AWAY"}, {"code", kPin}, {"request_id", "ha-arm"}};
+  REQUIRE(hub.local->Publish(config["command_topic"].get<std::string>(), arm.dump()));
+  CHECK(hub.WaitState("armed_away"));
   const auto window = hub.local->WaitFor(
       std::string("homeassistant/binary_sensor/") + kHubId + "_kitchen_window/config",
       [](const Message&) { return true; }, 5s);

@@ -297,4 +297,53 @@ TEST_CASE("homesecctl: status shows mode and zones, with homesecd stopped it say
   CHECK(output.find("is it running?") != std::string::npos);
 }
 
+TEST_CASE(
+    "platform commands: a patrol check-in redelivered with its request id is recorded once, "
+    "also after a restart, and a stale one is ignored") {
+  HubFixture hub;
+  REQUIRE(hub.StartDaemon());
+  REQUIRE(hub.local->Subscribe(HubFixture::Local("event")));
+  auto check_in = [&hub](const std::string& id, const std::string& note,
+                         const std::string& time = "") {
+    nlohmann::json command{{"action", "patrol_check_in"}, {"note", note}, {"request_id", id}};
+    if (!time.empty()) command["time"] = time;
+    return hub.platform->Publish(HubFixture::Up("command"), command.dump(), 1);
+  };
+  auto is_check_in = [](const Message& m, const std::string& note) {
+    return m.Json().value("type", "") == "patrol_check_in" &&
+           m.Json().value("text", "").find(note) != std::string::npos;
+  };
+  auto recorded = [&](const std::string& note) {
+    return hub.local
+        ->WaitFor(
+            HubFixture::Local("event"), [&](const Message& m) { return is_check_in(m, note); }, 5s)
+        .has_value();
+  };
+  auto count = [&](const std::string& note) {
+    int n = 0;
+    for (const Message& m : hub.local->Received(HubFixture::Local("event"))) {
+      if (is_check_in(m, note)) ++n;
+    }
+    return n;
+  };
+  const std::string an_hour_ago =
+      FormatRfc3339(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()) -
+                    std::chrono::hours(1));
+
+  REQUIRE(check_in("p-9", "back door checked"));
+  REQUIRE(check_in("p-9", "back door checked"));  // the same command again
+  REQUIRE(check_in("p-11", "stale visit", an_hour_ago));
+  REQUIRE(check_in("p-10", "marker one"));
+  REQUIRE(recorded("marker one"));
+  CHECK(count("back door checked") == 1);
+  CHECK(count("stale visit") == 0);
+
+  REQUIRE(hub.StopDaemon());
+  REQUIRE(hub.StartDaemon());
+  REQUIRE(check_in("p-9", "back door checked"));
+  REQUIRE(check_in("p-12", "marker two"));
+  REQUIRE(recorded("marker two"));
+  CHECK(count("back door checked") == 1);
+}
+
 }  // namespace homesec::testing

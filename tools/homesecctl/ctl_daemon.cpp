@@ -1,6 +1,7 @@
 // homesecctl commands that go through homesecd over the local MQTT interface: status (the
 // retained state, availability and zone topics) and arm/disarm (a command with a request id,
 // answered on .../command/result). See docs/protocol.md for the topics.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -117,7 +118,13 @@ int SendCommand(const CtlArgs& args, const AppConfig& config,
   nlohmann::json body = request(request_id);
   body["time"] =
       FormatRfc3339(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()));
-  if (!session.Publish(prefix + "/command", body.dump(), deadline, &error)) {
+  // Its account's own command topic when the config lists it (the broker lets only this
+  // account write there, so Home Assistant's wrong codes never lock homesecctl out).
+  const std::vector<std::string>& accounts = config.local_mqtt.command_accounts;
+  const bool own_topic =
+      std::find(accounts.begin(), accounts.end(), session.username()) != accounts.end();
+  const std::string topic = prefix + "/command" + (own_topic ? "/" + session.username() : "");
+  if (!session.Publish(topic, body.dump(), deadline, &error)) {
     return Unreachable(error);
   }
   if (!session.RunUntil([&] { return result.has_value(); }, deadline, &error)) {

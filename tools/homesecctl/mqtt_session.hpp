@@ -59,6 +59,8 @@ class MqttSession {
 
   // "127.0.0.1:1883", for messages.
   std::string Where() const;
+  // The broker account it logs in as (from its credentials file; empty if that failed).
+  const std::string& username() const { return credentials_.username; }
 
  private:
   static void HandleConnect(struct mosquitto*, void* self, int rc);

@@ -65,5 +65,40 @@ TEST_CASE("config: codes.lockout_max_s, lockout_reset_s and duress_imitates") {
   CHECK(ParseConfig(json).config->panel.codes.lockout_max == Seconds{7200});
 }
 
+TEST_CASE("config: local_mqtt.command_accounts and home_assistant_account") {
+  nlohmann::json json = test::MinimalConfig();
+  const ConfigResult defaults = ParseConfig(json);
+  REQUIRE(defaults.config.has_value());
+  CHECK(defaults.config->local_mqtt.command_accounts ==
+        std::vector<std::string>{"homeassistant", "homesecctl"});
+  CHECK(defaults.config->local_mqtt.home_assistant_account == "homeassistant");
+
+  json["local_mqtt"]["command_accounts"] = {"ha", "ctl", "wall-tablet"};
+  json["local_mqtt"]["home_assistant_account"] = "ha";
+  const ConfigResult result = ParseConfig(json);
+  INFO(test::AllErrors(result));
+  REQUIRE(result.config.has_value());
+  CHECK(result.config->local_mqtt.command_accounts.size() == 3);
+
+  json["local_mqtt"]["command_accounts"] = {"ha", "result", "a/b", "+", "", 7, "ha"};
+  const ConfigResult bad = ParseConfig(json);
+  for (const char* path : {"local_mqtt.command_accounts[1]", "local_mqtt.command_accounts[2]",
+                           "local_mqtt.command_accounts[3]", "local_mqtt.command_accounts[4]",
+                           "local_mqtt.command_accounts[5]"}) {
+    test::RequireError(bad, path, "invalid account name", "not \"result\"");
+  }
+  test::RequireError(bad, "local_mqtt.command_accounts[6]", "listed twice");
+  json["local_mqtt"]["command_accounts"] = "ha";
+  test::RequireError(ParseConfig(json), "local_mqtt.command_accounts", "expected a list");
+
+  // Home Assistant's account must be one homesecd listens for, else its commands go nowhere.
+  json["local_mqtt"]["command_accounts"] = {"homesecctl"};
+  json["local_mqtt"]["home_assistant_account"] = "homeassistant";
+  test::RequireError(ParseConfig(json), "local_mqtt.home_assistant_account",
+                     "not in local_mqtt.command_accounts", "topic write");
+  json["local_mqtt"]["home_assistant_account"] = "";
+  CHECK(ParseConfig(json).config.has_value());
+}
+
 }  // namespace
 }  // namespace homesec

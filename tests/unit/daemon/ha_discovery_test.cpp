@@ -33,9 +33,21 @@ TEST_CASE("discovery: the alarm panel passes the typed code through to homesecd"
   const auto panel = nlohmann::json::parse(messages[0].payload);
   CHECK(panel["code"] == "REMOTE_CODE");
   CHECK(panel["state_topic"] == "homesec/h1/state");
-  CHECK(panel["command_topic"] == "homesec/h1/command");
+  // Home Assistant's own account topic, which only it may write: its own lockout source.
+  CHECK(panel["command_topic"] == "homesec/h1/command/homeassistant");
   CHECK(panel["command_template"] == kCommandTemplate);
   CHECK(panel["availability_topic"] == "homesec/h1/availability");
+}
+
+TEST_CASE("discovery: the panel publishes as the configured account, or on the shared topic") {
+  AppConfig config = TwoZones();
+  config.local_mqtt.command_accounts = {"ha-kitchen"};
+  config.local_mqtt.home_assistant_account = "ha-kitchen";
+  CHECK(nlohmann::json::parse(DiscoveryMessages(config)[0].payload)["command_topic"] ==
+        "homesec/h1/command/ha-kitchen");
+  config.local_mqtt.home_assistant_account = "";
+  CHECK(nlohmann::json::parse(DiscoveryMessages(config)[0].payload)["command_topic"] ==
+        "homesec/h1/command");
 }
 
 TEST_CASE("discovery: one binary sensor per zone with a device class from its type") {

@@ -59,11 +59,23 @@ TEST_CASE("lockout: declared names on the command topic share one lockout") {
   CHECK(LockoutSource("keypad:").empty());
   CHECK(LockoutSource("keypad:hall_keypad") == "keypad:hall_keypad");
   CHECK(LockoutSource("platform") == "platform");
+  CHECK(LockoutSource("mqtt:").empty());
   Harness h;
   h.ArmAndWait();
   for (const char* source : {"mqtt", "homesecctl", "ha", "x1"}) DisarmFrom(h, source, "0000");
   CHECK(Result(DisarmFrom(h, "x2", "0000"))->reason == "locked_out");
   CHECK(Result(DisarmFrom(h, "mqtt", "1234"))->reason == "locked_out");
+}
+
+TEST_CASE("lockout: each broker account's own command topic is its own source") {
+  // Only that account may write its topic (hub-local.acl), and homesecd listens only to the
+  // configured accounts' topics: the broker vouches for the name.
+  CHECK(LockoutSource("mqtt:homeassistant") == "mqtt:homeassistant");
+  Harness h;
+  h.ArmAndWait();
+  for (int i = 0; i < 5; ++i) DisarmFrom(h, "mqtt:homeassistant", "0000");
+  CHECK(Result(DisarmFrom(h, "mqtt:homeassistant", "1234"))->reason == "locked_out");
+  CHECK(Result(DisarmFrom(h, "mqtt:homesecctl", "1234"))->accepted);
 }
 
 TEST_CASE("lockout: each lockout in a row doubles, up to lockout_max, and is reported as 461") {
