@@ -249,6 +249,11 @@ void App::CommitAndExecute(std::vector<Action> actions, Now now) {
       gpio_out_->Apply(*output, now, &errors);
       for (const std::string& e : errors) LogMessage(LogLevel::kError, kTag, "output: " + e);
     }
+    if (const auto* squawk = std::get_if<Squawk>(&action); squawk && gpio_out_) {
+      std::vector<std::string> errors;
+      gpio_out_->Squawk(squawk->armed, now, &errors);
+      for (const std::string& e : errors) LogMessage(LogLevel::kError, kTag, "squawk: " + e);
+    }
     if (const auto* watch = std::get_if<WatchChanged>(&action)) {
       watch_ = *watch;
       if (uplink_) uplink_->SetWatch(*watch);

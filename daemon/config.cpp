@@ -58,11 +58,11 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
   // nlohmann throws only on programming errors here (every access is type-checked first); the
   // catch keeps that promise to the event loop all the same.
   try {
-    ObjectReader root(
-        json, "", errors,
-        {"hub", "storage", "local_mqtt", "uplink", "devices", "zones", "modes",
-         "allow_long_entry_delay", "codes", "cross_zone_window_s", "recent_closing_window_s",
-         "uplink_zone_number", "outputs", "log_level", "sim_gpio_dir", "boot_id_file", "watch"});
+    ObjectReader root(json, "", errors,
+                      {"hub", "storage", "local_mqtt", "uplink", "devices", "zones", "modes",
+                       "allow_long_entry_delay", "codes", "cross_zone_window_s",
+                       "recent_closing_window_s", "uplink_zone_number", "outputs", "log_level",
+                       "sim_gpio_dir", "boot_id_file", "watch", "battery_low_percent"});
     if (!root.ok()) return ConfigResult{std::nullopt, errors.Take()};
 
     ReadHub(root.Get("hub"), errors, config.hub);
@@ -70,6 +70,7 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
     ReadLocalMqtt(root.Get("local_mqtt"), config.hub, errors, config.local_mqtt);
     ReadUplink(root.Get("uplink"), config.hub, errors, config.uplink);
     ReadTopLevel(root, errors, config);
+    root.Int("battery_low_percent", config.battery_low_percent, 1, 99);
 
     GpioClaims gpio_claims;
     ReadDevices(root.Get("devices"), gpio_claims, errors, config.devices);
@@ -77,7 +78,7 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
 
     PanelConfig& panel = config.panel;
     panel.hub_id = config.hub.id;
-    ReadZones(root.Get("zones"), config.devices, errors, panel.zones);
+    ReadZones(root.Get("zones"), config.devices, errors, panel.zones, config.zigbee_bindings);
     ReadModes(root.Get("modes"), panel.allow_long_entry_delay, errors, panel.timing);
     ReadCodes(root.Get("codes"), errors, panel.codes);
     ReadWatch(root.Get("watch"), errors, panel.watch);

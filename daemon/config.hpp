@@ -12,6 +12,7 @@
 
 #include "rules/panel_config.hpp"
 #include "sensors/source_config.hpp"
+#include "sensors/zigbee2mqtt_exposes.hpp"
 
 namespace homesec {
 
@@ -74,6 +75,10 @@ struct AppConfig {
   LocalMqttConfig local_mqtt;
   UplinkConfig uplink;
   std::vector<DeviceConfig> devices;
+  // Zones' explicit Zigbee2MQTT key bindings (zones[].zigbee_property), for the decoder.
+  std::vector<KeyBinding> zigbee_bindings;
+  // A Zigbee device without battery_low is low at or under this battery percentage.
+  int battery_low_percent = 10;
   std::vector<OutputConfig> outputs;
   PanelConfig panel;  // zones, modes' timings, code policy (users come from the store)
   std::string log_level = "info";

@@ -44,8 +44,10 @@ void ReadOutputs(const nlohmann::json* outputs, GpioClaims& claims, ConfigErrors
 
 // Zones, checked against the devices (unknown device, property that device cannot report or the
 // zone type cannot use, a device property watched by two zones, duplicate ids and numbers).
+// `bindings`: the zones' explicit Zigbee2MQTT keys (zigbee_property, active).
 void ReadZones(const nlohmann::json* zones, const std::vector<DeviceConfig>& devices,
-               ConfigErrors& errors, std::vector<ZoneConfig>& out);
+               ConfigErrors& errors, std::vector<ZoneConfig>& out,
+               std::vector<KeyBinding>& bindings);
 
 // "modes", "allow_long_entry_delay", "codes", "cross_zone_window_s" ... into `panel`.
 void ReadModes(const nlohmann::json* modes, bool allow_long_entry_delay, ConfigErrors& errors,

@@ -1,5 +1,6 @@
 // Config sections for what the hub is wired to: "devices" (GPIO input lines and Zigbee2MQTT
 // devices, with their supervision) and "outputs" (sirens, strobes, deterrents, chimes, keypads).
+#include <algorithm>
 #include <set>
 
 #include "daemon/config_sections.hpp"
@@ -16,6 +17,43 @@ const std::vector<std::string> kRoleNames{"contact", "latch", "tamper", "panic",
 const std::vector<std::string> kOutputKinds{"siren", "strobe", "deterrent", "chime", "keypad"};
 const std::vector<std::string> kDriverNames{"gpio", "zigbee_siren", "tuya_siren", "keypad"};
 const std::vector<std::string> kSirenLevels{"low", "medium", "high", "very_high"};
+
+// The kinds each driver can really drive (docs/outputs.md): a GPIO line switches any wired
+// output; a Zigbee siren sounds the siren and a chime (a short warning or squawk) but has no
+// separate strobe or deterrent; a keypad is only a keypad.
+const std::vector<std::string>& KindsDrivenBy(OutputDriver driver) {
+  static const std::vector<std::string> kGpioKinds{"siren", "strobe", "deterrent", "chime"};
+  static const std::vector<std::string> kSirenKinds{"siren", "chime"};
+  static const std::vector<std::string> kKeypadKinds{"keypad"};
+  switch (driver) {
+    case OutputDriver::kGpio:
+      return kGpioKinds;
+    case OutputDriver::kZigbeeKeypad:
+      return kKeypadKinds;
+    default:
+      return kSirenKinds;
+  }
+}
+
+std::string DriverName(OutputDriver driver) {
+  switch (driver) {
+    case OutputDriver::kGpio:
+      return "gpio";
+    case OutputDriver::kZigbeeSiren:
+      return "zigbee_siren";
+    case OutputDriver::kZigbeeTuyaSiren:
+      return "tuya_siren";
+    case OutputDriver::kZigbeeKeypad:
+      return "keypad";
+  }
+  return "gpio";
+}
+
+std::string JoinQuoted(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "\"" : ", \"") + name + "\"";
+  return out;
+}
 
 OutputDriver DriverFromName(const std::string& name) {
   if (name == "zigbee_siren") return OutputDriver::kZigbeeSiren;
@@ -184,8 +222,9 @@ void ReadOutputs(const nlohmann::json* outputs, GpioClaims& claims, ConfigErrors
   std::set<std::string> zigbee_names;
   for (std::size_t i = 0; i < outputs->size(); ++i) {
     const std::string path = IndexPath("outputs", i);
-    ObjectReader reader((*outputs)[i], path, errors,
-                        {"id", "name", "kind", "gpio", "zigbee", "driver", "level", "strobe"});
+    ObjectReader reader(
+        (*outputs)[i], path, errors,
+        {"id", "name", "kind", "gpio", "zigbee", "driver", "level", "strobe", "squawk"});
     if (!reader.ok()) continue;
     OutputConfig output;
     ReadListId(reader, ids, "output", output.id);
@@ -207,6 +246,7 @@ void ReadOutputs(const nlohmann::json* outputs, GpioClaims& claims, ConfigErrors
           output.kind == "keypad" ? OutputDriver::kZigbeeKeypad : OutputDriver::kZigbeeSiren;
     }
     std::string driver;
+    bool driver_fits = true;
     if (reader.Choice("driver", driver, kDriverNames) && has_source) {
       const bool gpio_driver = driver == "gpio";
       if (gpio_driver != reader.Has("gpio")) {
@@ -215,10 +255,12 @@ void ReadOutputs(const nlohmann::json* outputs, GpioClaims& claims, ConfigErrors
                        (reader.Has("gpio") ? "GPIO line" : "Zigbee device"),
                    reader.Has("gpio") ? "GPIO outputs use driver \"gpio\" (or leave it out)"
                                       : "Zigbee outputs use zigbee_siren, tuya_siren or keypad");
+        driver_fits = false;
       } else if ((driver == "keypad") != (output.kind == "keypad")) {
         errors.Add(reader.PathOf("driver"),
                    "driver '" + driver + "' does not fit kind '" + output.kind + "'",
                    "driver \"keypad\" goes with kind \"keypad\", and only with it");
+        driver_fits = false;
       } else {
         output.driver = DriverFromName(driver);
       }
@@ -229,7 +271,26 @@ void ReadOutputs(const nlohmann::json* outputs, GpioClaims& claims, ConfigErrors
     } else {
       reader.Choice("level", output.level, kSirenLevels);
     }
+    // Every accepted output must be driven by something: a kind its driver cannot drive would
+    // be configured and then stay dark in an alarm. (A keypad on a GPIO line or a mismatched
+    // driver was reported above already.)
+    const std::vector<std::string>& drivable = KindsDrivenBy(output.driver);
+    if (has_source && driver_fits && !output.kind.empty() && output.kind != "keypad" &&
+        std::find(drivable.begin(), drivable.end(), output.kind) == drivable.end()) {
+      errors.Add(reader.PathOf("kind"),
+                 "kind '" + output.kind + "' cannot be driven by a " + DriverName(output.driver) +
+                     " output",
+                 "a Zigbee siren drives kinds " + JoinQuoted(drivable) +
+                     " (its own strobe flashes with \"strobe\": true); wire a separate " +
+                     output.kind + " to a GPIO line");
+    }
     reader.Bool("strobe", output.strobe);
+    if (reader.Bool("squawk", output.squawk) && output.squawk && output.kind != "siren" &&
+        output.kind != "chime") {
+      errors.Add(reader.PathOf("squawk"),
+                 "only siren and chime outputs squawk, not kind '" + output.kind + "'",
+                 "remove \"squawk\" here and set \"squawk\": true on a siren or chime output");
+    }
     out.push_back(std::move(output));
   }
 }

@@ -122,6 +122,10 @@ void ReadProperty(ObjectReader& reader, ZoneType type, const DeviceConfig* devic
       zone.property = allowed.front();
       return;  // the type's own default always fits it
     }
+  } else if (const nlohmann::json* word = reader.Get("property");
+             word->is_string() && PropertyForMeaning(word->get<std::string>())) {
+    // The meaning words of docs/devices.md ("water", "motion", "lock" ...) name the property.
+    zone.property = *PropertyForMeaning(word->get<std::string>());
   } else if (!reader.Choice("property", zone.property, kPropertyNames)) {
     return;
   }
@@ -144,10 +148,61 @@ void ReadProperty(ObjectReader& reader, ZoneType type, const DeviceConfig* devic
   }
 }
 
+// zigbee_property: the Zigbee2MQTT key that feeds the zone's property, and `active`: the values
+// that mean active, where the key's own expose does not say (an enum's words, an IAS alarm_1).
+void ReadZigbeeBinding(ObjectReader& reader, const DeviceConfig* device, const ZoneConfig& zone,
+                       std::vector<KeyBinding>& bindings) {
+  const bool has_key = reader.Has("zigbee_property");
+  if (!has_key) {
+    if (reader.Has("active")) {
+      reader.errors().Add(reader.PathOf("active"), "only applies with \"zigbee_property\"",
+                          "name the Zigbee2MQTT key whose values these are");
+    }
+    return;
+  }
+  KeyBinding binding;
+  if (!reader.String("zigbee_property", binding.key)) return;
+  if (binding.key.empty() || binding.key.size() > 64 ||
+      binding.key.find_first_of("/+#\" ") != std::string::npos) {
+    reader.errors().Add(reader.PathOf("zigbee_property"),
+                        "invalid Zigbee2MQTT property " + Quoted(binding.key),
+                        "a key of the device's state message, e.g. \"water_leak_alarm_1\"");
+    return;
+  }
+  if (device == nullptr || zone.property.empty()) return;  // reported at "device" / "property"
+  if (!std::holds_alternative<ZigbeeDeviceConfig>(device->source)) {
+    reader.errors().Add(reader.PathOf("zigbee_property"),
+                        "device " + Quoted(device->id) + " is not a Zigbee device",
+                        "zigbee_property binds a key of a Zigbee2MQTT device's state");
+    return;
+  }
+  if (const nlohmann::json* active = reader.Get("active")) {
+    const std::string path = reader.PathOf("active");
+    if (!active->is_array() || active->empty()) {
+      reader.errors().Add(path, "expected a non-empty list of values, got " + JsonTypeName(*active),
+                          R"(the values that mean active, e.g. ["alarm", "pre_alarm"] or [true])");
+      return;
+    }
+    for (std::size_t i = 0; i < active->size(); ++i) {
+      const nlohmann::json& value = (*active)[i];
+      if (!value.is_string() && !value.is_boolean() && !value.is_number()) {
+        reader.errors().Add(IndexPath(path, i), "expected a string, true/false or a number, got " +
+                                                    JsonTypeName(value));
+        return;
+      }
+      binding.active.push_back(value);
+    }
+  }
+  binding.device = zone.device;
+  binding.property = zone.property;
+  bindings.push_back(std::move(binding));
+}
+
 }  // namespace
 
 void ReadZones(const nlohmann::json* zones, const std::vector<DeviceConfig>& devices,
-               ConfigErrors& errors, std::vector<ZoneConfig>& out) {
+               ConfigErrors& errors, std::vector<ZoneConfig>& out,
+               std::vector<KeyBinding>& bindings) {
   if (zones == nullptr) {
     errors.Add("zones", "missing (required)", "declare at least one zone");
     return;
@@ -165,10 +220,11 @@ void ReadZones(const nlohmann::json* zones, const std::vector<DeviceConfig>& dev
   std::map<std::string, std::vector<std::string>> groups;  // cross-zone group -> paths
   for (std::size_t i = 0; i < zones->size(); ++i) {
     const std::string path = IndexPath("zones", i);
-    ObjectReader reader((*zones)[i], path, errors,
-                        {"id", "name", "number", "type", "device", "property", "bypass_in", "chime",
-                         "allow_open_at_arming", "silent", "swinger_limit", "cross_zone_group",
-                         "door_held_s", "lock_wrong_code_burst", "lock_wrong_code_window_s"});
+    ObjectReader reader(
+        (*zones)[i], path, errors,
+        {"id", "name", "number", "type", "device", "property", "bypass_in", "chime",
+         "allow_open_at_arming", "silent", "swinger_limit", "cross_zone_group", "door_held_s",
+         "lock_wrong_code_burst", "lock_wrong_code_window_s", "zigbee_property", "active"});
     if (!reader.ok()) continue;
     ZoneConfig zone;
     if (reader.String("id", zone.id, /*required=*/true)) {
@@ -207,6 +263,7 @@ void ReadZones(const nlohmann::json* zones, const std::vector<DeviceConfig>& dev
     }
     if (type_ok) {
       ReadProperty(reader, zone.type, device, zone);
+      ReadZigbeeBinding(reader, device, zone, bindings);
       ReadBypass(reader, zone.type, zone);
       CheckTypeOnlyOption(reader, "silent", zone.type, ZoneType::kPanic24h);
       CheckTypeOnlyOption(reader, "door_held_s", zone.type, ZoneType::kDoorHeld);

@@ -3,6 +3,7 @@
 
 #include <mqtt_protocol.h>
 
+#include <algorithm>
 #include <charconv>
 #include <variant>
 
@@ -23,6 +24,13 @@ std::vector<std::pair<std::string, std::string>> ZigbeeDevices(const AppConfig& 
     if (const auto* zigbee = std::get_if<ZigbeeDeviceConfig>(&device.source)) {
       devices.emplace_back(device.id, zigbee->friendly_name);
     }
+  }
+  // A keypad declared only as an output is heard too (its requests arrive on its state topic).
+  for (const OutputConfig& output : config.outputs) {
+    if (output.driver != OutputDriver::kZigbeeKeypad) continue;
+    const bool declared = std::any_of(devices.begin(), devices.end(),
+                                      [&](const auto& d) { return d.second == output.zigbee; });
+    if (!declared) devices.emplace_back(output.id, output.zigbee);
   }
   return devices;
 }
@@ -57,6 +65,18 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
       topics_(MakeLocalTopics(config)),
       hooks_(std::move(hooks)),
       decoder_(config.local_mqtt.zigbee2mqtt_base, ZigbeeDevices(config)) {
+  // What the zones need of each Zigbee device: checked against every inventory's exposes.
+  std::vector<std::pair<std::string, std::string>> watched;
+  for (const ZoneConfig& zone : config.panel.zones) {
+    for (const DeviceConfig& device : config.devices) {
+      if (device.id == zone.device && std::holds_alternative<ZigbeeDeviceConfig>(device.source)) {
+        watched.emplace_back(zone.device, zone.property);
+      }
+    }
+  }
+  decoder_.SetWatched(std::move(watched));
+  decoder_.SetBindings(config.zigbee_bindings);
+  decoder_.SetBatteryLowPercent(config.battery_low_percent);
   for (const OutputConfig& output : config.outputs) {
     if (output.driver == OutputDriver::kZigbeeKeypad) keypads_.insert(output.zigbee);
   }
@@ -192,7 +212,10 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
   for (const std::string& warning : decoded.warnings)
     LogMessage(LogLevel::kWarning, kTag, message.topic + ": " + warning);
   for (const BridgeNotice& notice : decoded.notices) {
-    LogMessage(LogLevel::kInfo, kTag,
+    // A zone its device cannot feed is a configuration mistake the installer must see.
+    const bool mistake = notice.kind == "not_exposed" || notice.kind == "not_paired";
+    if (mistake) InputCounters::Get().Add("local.zigbee." + notice.kind);
+    LogMessage(mistake ? LogLevel::kWarning : LogLevel::kInfo, kTag,
                "zigbee2mqtt " + notice.kind + " " + notice.friendly_name + " " + notice.text);
     // A restarted bridge (or keypad) has forgotten the panel's mode: tell the keypads again.
     if (notice.kind == "bridge_online") SyncKeypads();
@@ -259,15 +282,50 @@ void LocalInterface::SyncKeypads() {
 void LocalInterface::DriveSirens(const SetOutput& output) {
   const std::string& base = config_.local_mqtt.zigbee2mqtt_base;
   const bool on = output.pattern != OutputPattern::kOff;
+  // A Zigbee siren used as a chime sounds quietly and without flash for the chime's time.
+  const bool chime = output.kind == OutputKind::kChime;
   for (const OutputConfig& out : config_.outputs) {
     if (out.kind != ToString(output.kind)) continue;
+    if (out.driver != OutputDriver::kZigbeeSiren && out.driver != OutputDriver::kZigbeeTuyaSiren) {
+      continue;
+    }
+    const SirenRequest request{on, output.reason, chime ? "low" : out.level,
+                               chime ? false : out.strobe, output.duration};
+    // Its own exposes first: the form its converter accepts (docs/devices.md, "Outputs").
+    if (const DeviceCapabilities* caps = decoder_.CapabilitiesNamed(out.zigbee);
+        caps != nullptr && caps->siren.any()) {
+      if (auto message = SirenFromExposes(caps->siren, base, out.zigbee, request)) {
+        Send(*message, 1);
+        continue;
+      }
+    }
+    // Before the inventory names it: the configured driver's form.
     if (out.driver == OutputDriver::kZigbeeSiren) {
       const Seconds duration = output.duration.count() > 0 ? output.duration : kSirenUntilStopped;
-      Send(on ? SirenWarning(base, out.zigbee, output.reason, out.level, out.strobe, duration)
+      Send(on ? SirenWarning(base, out.zigbee, output.reason, request.level, request.strobe,
+                             duration)
               : SirenStop(base, out.zigbee),
            1);
-    } else if (out.driver == OutputDriver::kZigbeeTuyaSiren) {
+    } else {
       Send(TuyaSiren(base, out.zigbee, on), 1);
+    }
+  }
+}
+
+void LocalInterface::Squawk(bool armed) {
+  const std::string& base = config_.local_mqtt.zigbee2mqtt_base;
+  for (const OutputConfig& out : config_.outputs) {
+    if (!out.squawk || out.zigbee.empty()) continue;
+    if (const DeviceCapabilities* caps = decoder_.CapabilitiesNamed(out.zigbee)) {
+      if (auto message = SquawkFromExposes(caps->siren, base, out.zigbee, armed, out.level)) {
+        Send(*message, 1);
+      } else {
+        LogMessage(LogLevel::kWarning, kTag,
+                   "output '" + out.id + "': " + caps->vendor + " " + caps->model +
+                       " exposes neither squawk nor warning: no arm/disarm chirp");
+      }
+    } else if (out.driver == OutputDriver::kZigbeeSiren) {
+      Send(SirenSquawk(base, out.zigbee, armed, out.level, false), 1);
     }
   }
 }
@@ -294,6 +352,8 @@ void LocalInterface::Apply(const Action& action) {
         1);
   } else if (const auto* output = std::get_if<SetOutput>(&action)) {
     DriveSirens(*output);
+  } else if (const auto* squawk = std::get_if<homesec::Squawk>(&action)) {
+    Squawk(squawk->armed);
   } else if (const auto* watch = std::get_if<WatchChanged>(&action)) {
     watch_published_ = false;
     watch_ = *watch;

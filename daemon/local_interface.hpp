@@ -61,6 +61,8 @@ class LocalInterface {
   void OnConnect();
   void OnMessage(const MqttMessage& message);
   void HandleCommand(const MqttMessage& message, const std::string& source);
+  // The arm/disarm chirp on the Zigbee sirens configured with "squawk": true.
+  void Squawk(bool armed);
   void HandleZigbee(const MqttMessage& message);
   void PublishResult(const CommandResult& result);
   void ReplyToKeypad(const CommandResult& result);

@@ -87,6 +87,7 @@ std::vector<Action> Panel::Start(Now now) {
     out.push_back(SetOutput{OutputKind::kSiren, OutputPattern::kSteady, state_->siren_reason,
                             std::chrono::ceil<Seconds>(*state_->siren_deadline - now.mono)});
   }
+  engine.ResumeOutputs();
   engine.Emit(engine.MakeEvent(EventCategory::kSystem, Priority::kNormal, "system_start", cid::kNew,
                                cid::kSystemReset,
                                "panel started in " + std::string(ToString(state_->mode))));
@@ -116,6 +117,8 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   } else {
     engine.HandleTick();
   }
+  // The deterrent follows the mode and the siren, whichever rule changed them.
+  engine.SyncDeterrent();
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
   statuses_ = Statuses();

@@ -59,6 +59,7 @@ void PanelEngine::RaiseAlarm(const AlarmSpec& spec) {
     state_.entry_deadline.reset();
     state_.entry_zone.clear();
     SirenOn(*spec.siren, config_.TimingFor(timing_mode).siren);
+    StrobeOn();
     SetMode(Mode::kTriggered, state_.armed_mode);
   }
 

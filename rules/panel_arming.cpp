@@ -87,6 +87,9 @@ void PanelEngine::BeginArming(Mode target, const std::vector<const ZoneConfig*>&
     state_.exit_deadline = now_.mono + timing.exit_delay;
     SetMode(Mode::kArming, target);
   }
+  // One chirp as arming starts, as DSC's "bell squawk on arm/disarm" and Ajax's "beep when
+  // arming" give: the resident outside hears that the panel took the command.
+  EmitSquawk(/*armed=*/true);
 }
 
 void PanelEngine::CompleteArming() {
@@ -172,6 +175,11 @@ void PanelEngine::Disarm(const Command& command, const std::string& user, int us
     zone.swinger_bypassed = false;
   }
   SetMode(Mode::kDisarmed, Mode::kDisarmed);
+  StopLatchedOutputs();
+  SyncDeterrent();
+  // Two chirps, after every output is off. A duress disarm gets them too: locally it must look
+  // exactly like the disarm it imitates (docs/security.md).
+  EmitSquawk(/*armed=*/false);
   RestoreNormalZones();
   Reply(command, true, "ok", "disarmed", user);
 }

@@ -55,7 +55,8 @@ void ManualAlarm(PanelEngine& engine, const Command& command) {
 
 void SilenceSiren(PanelEngine& engine, const Command& command) {
   PanelState& state = engine.state();
-  if (!state.siren_on()) {
+  // A water leak's chime is silenced the same way (it is the siren of a leak).
+  if (!state.siren_on() && !state.leak_chime_deadline) {
     engine.Reply(command, false, "not_allowed", "the siren is not sounding");
     return;
   }
@@ -69,6 +70,7 @@ void SilenceSiren(PanelEngine& engine, const Command& command) {
     who = checked->user;
   }
   engine.SirenOff();
+  engine.LeakChimeOff();
   Event event = engine.MakeEvent(EventCategory::kSystem, Priority::kLow, "siren_silenced",
                                  cid::kNew, 0, "siren silenced by " + who);
   event.report = false;
@@ -184,6 +186,10 @@ void PanelEngine::HandleCommand(const Command& command) {
       const auto checked = CheckCode(command, /*for_disarm=*/true);
       if (!checked) return;
       if (state_.mode == Mode::kDisarmed) {
+        // After a 24-hour alarm raised while disarmed (its siren time over) or during a leak,
+        // the code a disarm takes resets what is still latched: the strobe, the leak chime.
+        const bool latched = AlarmOutputsLatched();
+        StopLatchedOutputs();
         // A resident back home while the watch could not arm (or during a keyholder visit)
         // ends the watch with the same code that would have disarmed.
         if (state_.watch && state_.watch->FlagsAlarms() && checked->role != Role::kKeyholder) {
@@ -191,6 +197,11 @@ void PanelEngine::HandleCommand(const Command& command) {
           WatchDisarmed(*checked);
           Reply(command, true, "ok", "the panel was disarmed; vacant-house watch " + id + " ended",
                 checked->user, {}, id);
+          return;
+        }
+        if (latched) {
+          Reply(command, true, "ok", "the panel is disarmed; strobe and chime switched off",
+                checked->user);
           return;
         }
         Reply(command, false, "already_disarmed", "the panel is already disarmed", checked->user);

@@ -90,6 +90,9 @@ struct PanelConfig {
   Seconds cross_zone_window{600};
   Seconds recent_closing_window{120};
   int uplink_zone_number = 0;  // CCC for communication troubles (350/354)
+  // The door chime when a chime zone opens while disarmed: a short "ding-dong", as keypads and
+  // chime outputs of DSC / Vista panels give. Also the shortest a water leak chime sounds.
+  Seconds chime{2};
   WatchConfig watch;
 
   ModeTiming TimingFor(Mode armed_mode) const;

@@ -1,5 +1,5 @@
 // Deadlines: which timed thing is due next (exit and entry delays, siren time, held doors,
-// supervision grace and check-in windows) and processing every expired one on a Tick.
+// leak chime, supervision grace and check-in windows) and processing every expired one on a Tick.
 #include "rules/panel_engine.hpp"
 
 namespace homesec {
@@ -21,6 +21,10 @@ void PanelEngine::HandleTick() {
       handled = true;
       SirenEnded();
     }
+    if (state_.leak_chime_deadline && *state_.leak_chime_deadline <= now_.mono) {
+      handled = true;
+      LeakChimeOff();
+    }
     for (const ZoneConfig& zone : config_.zones) {
       const auto& deadline = state_.zones[zone.id].door_held_deadline;
       if (deadline && *deadline <= now_.mono) {
@@ -41,6 +45,7 @@ std::optional<MonoTime> NextDeadlineOf(const PanelState& state) {
   consider(state.exit_deadline);
   consider(state.entry_deadline);
   consider(state.siren_deadline);
+  consider(state.leak_chime_deadline);
   for (const auto& [id, zone] : state.zones) consider(zone.door_held_deadline);
   for (const auto& [id, device] : state.devices) {
     consider(device.unavailable_deadline);

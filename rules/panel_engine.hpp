@@ -75,6 +75,30 @@ class PanelEngine {
   void SetMode(Mode mode, Mode armed_mode);
   void SirenOn(SirenReason reason, Seconds duration);
   void SirenOff();
+
+  // ---- strobe, deterrent, chime, squawk (panel_outputs.cpp) ----
+  // Latches the strobe on (an audible alarm started); nothing when it is on already.
+  void StrobeOn();
+  // The deterrent's pattern for the current state: steady while a burglar or emergency siren
+  // sounds, pulsed during the entry delay, off otherwise.
+  OutputPattern DeterrentWanted() const;
+  // Tells the deterrent DeterrentWanted() when that differs from what it was last told.
+  void SyncDeterrent();
+  // The door chime (a chime zone opened while disarmed); none while a leak chime sounds.
+  void DoorChime();
+  // A water leak: the chime pulses until the zone restores, silence, disarm or the siren time.
+  void LeakChimeOn();
+  void LeakChimeOff();
+  // A water zone restored: the leak chime stops once no water zone is wet any more.
+  void LeakZoneNormal();
+  // The outputs an alarm leaves latched after its siren: the strobe and a leak chime.
+  bool AlarmOutputsLatched() const;
+  // Disarm: switches off the strobe and a leak chime.
+  void StopLatchedOutputs();
+  // The arm / disarm confirmation chirp.
+  void EmitSquawk(bool armed);
+  // Start(): the outputs a restored state had on (strobe, leak chime, deterrent).
+  void ResumeOutputs();
   void Reply(const Command& command, bool accepted, std::string reason, std::string message,
              std::string user = {}, std::vector<std::string> open_zones = {},
              std::string watch_id = {});

@@ -1,5 +1,6 @@
 // Building events (sequence number, time, mode, Contact ID), mode changes, the siren and
-// command replies: the panel's outputs, shared by every rule file.
+// command replies: the panel's outputs, shared by every rule file. The other outputs (strobe,
+// deterrent, chime, squawk) are in panel_outputs.cpp.
 #include <algorithm>
 
 #include "rules/contact_id_codes.hpp"

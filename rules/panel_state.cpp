@@ -176,6 +176,11 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
                    {"watch", state.watch ? state.watch->Snapshot() : json(nullptr)}};
   // Only once there is one: most hubs never see a silent event.
   if (state.silent.total > 0) snapshot["silent"] = SilentHistoryToJson(state.silent);
+  // Likewise the outputs an alarm leaves latched (missing = off).
+  if (state.strobe_on) snapshot["strobe_on"] = true;
+  if (state.leak_chime_deadline) {
+    snapshot["leak_chime_remaining_ms"] = Remaining(state.leak_chime_deadline, now);
+  }
   if (with_zones) {
     snapshot["zones"] = std::move(zones);
     snapshot["closed_zones"] = std::move(closed);
@@ -267,6 +272,10 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       if (!history) throw std::invalid_argument("silent: not a silent event history");
       s.silent = *history;
     }
+    if (const json& strobe = field(j, "strobe_on"); !strobe.is_null()) {
+      s.strobe_on = strobe.get<bool>();
+    }
+    s.leak_chime_deadline = Deadline(field(j, "leak_chime_remaining_ms"), now, down);
     s.next_seq = static_cast<std::uint64_t>(
         IntegerIn(j.at("next_seq"), 1, std::numeric_limits<std::int64_t>::max(), "next_seq"));
     if (s.next_seq < 1) throw std::invalid_argument("next_seq must be at least 1");

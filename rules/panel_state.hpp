@@ -62,6 +62,15 @@ struct PanelState {
   std::string entry_zone;  // the zone that started the entry delay
   std::optional<MonoTime> siren_deadline;
   SirenReason siren_reason = SirenReason::kBurglar;
+  // The strobe latched by an audible alarm: it stays on after the siren time until disarm, so
+  // that a patrol arriving later finds the house (DSC PGM "strobe" / Vista "strobe until
+  // disarm").
+  bool strobe_on = false;
+  // A water leak's pulsed chime, until the zone restores, silence, disarm or this deadline.
+  std::optional<MonoTime> leak_chime_deadline;
+  // What the deterrent was last told (it follows mode and siren: panel_outputs.cpp). Not in the
+  // snapshot: Start() tells it again from the restored mode and siren.
+  OutputPattern deterrent_shown = OutputPattern::kOff;
   std::optional<MonoTime> recent_closing_until;
   // Who armed (for the closing event sent when the exit delay ends).
   std::string armed_by;

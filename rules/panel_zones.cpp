@@ -124,10 +124,11 @@ void PanelEngine::ZoneActivated(const ZoneConfig& zone) {
       RaiseAlarm({"gas", cid::kGas, &zone, SirenReason::kEmergency, false, "gas: " + opened});
       return;
     case ZoneType::kWater24h:
-      // A leak needs someone to look, not a siren: a local chime plus the report.
+      // A leak needs someone to look, not a siren: the report plus a chime that keeps sounding
+      // in every mode, disarmed too, so that whoever is at home hears it.
       RaiseAlarm(
           {"water_leak", cid::kWaterLeak, &zone, std::nullopt, false, "water leak: " + opened});
-      out_.push_back(Chime{zone.id});
+      LeakChimeOn();
       return;
     case ZoneType::kTamper24h: {
       // Tamper is always reported, but sounds only when armed: opening a sensor for a battery
@@ -158,7 +159,7 @@ void PanelEngine::ZoneActivated(const ZoneConfig& zone) {
 
   // Burglary zones.
   if (state_.mode == Mode::kDisarmed) {
-    if (zone.chime) out_.push_back(Chime{zone.id});
+    if (zone.chime) DoorChime();
     return;
   }
   if (state_.armed_mode == Mode::kDisarmed || IsBypassed(zone, state_.armed_mode)) return;
@@ -191,6 +192,7 @@ void PanelEngine::ZoneActivated(const ZoneConfig& zone) {
 void PanelEngine::ZoneNormal(const ZoneConfig& zone) {
   ZoneRuntime& rt = state_.zones[zone.id];
   rt.door_held_deadline.reset();
+  if (zone.type == ZoneType::kWater24h) LeakZoneNormal();
   if (!rt.alarmed) return;
   rt.alarmed = false;
   Event event = MakeZoneEvent(zone, EventCategory::kRestore, Priority::kNormal, "alarm_restore",

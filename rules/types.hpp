@@ -215,11 +215,21 @@ struct RecordEvent {
   Event event;
 };
 
+// Drive every output of `kind` (docs/outputs.md has the patterns and a timeline):
+//   siren     kSteady with the mode's siren time when an audible alarm starts, kOff at its end,
+//             at silence and at disarm;
+//   strobe    kSteady when an audible alarm starts, kept after the siren time, kOff at disarm;
+//   deterrent kPulsed during the entry delay, kSteady while a burglar or emergency siren sounds,
+//             kOff otherwise;
+//   chime     kPulsed for the door chime (PanelConfig::chime) or a water leak (until it restores,
+//             is silenced or disarmed, at most the siren time), kOff when it ends early.
+// Silent alarms (duress, silent panic) drive nothing.
 struct SetOutput {
   OutputKind kind = OutputKind::kSiren;
   OutputPattern pattern = OutputPattern::kOff;
-  SirenReason reason = SirenReason::kBurglar;
-  Seconds duration{0};  // 0 = until told otherwise
+  SirenReason reason = SirenReason::kBurglar;  // sirens only
+  Seconds duration{0};                         // 0 = until told otherwise
+  bool operator==(const SetOutput&) const = default;
 };
 
 struct CommandResult {
@@ -253,9 +263,12 @@ struct ZoneChanged {
   bool open = false;  // raw open/active state, for binary sensors
 };
 
-// Pulsed chime or chirp while disarmed.
-struct Chime {
-  std::string zone;
+// The arm/disarm confirmation chirp ("squawk"): armed when arming starts (the exit delay, or
+// armed at once), not armed at every disarm, a duress disarm included (it must look exactly like
+// a normal one). The drivers decide: only outputs configured with "squawk": true chirp.
+struct Squawk {
+  bool armed = true;
+  bool operator==(const Squawk&) const = default;
 };
 
 // The vacant-house watch registration changed: the shell publishes it (retained) on the local
@@ -266,7 +279,7 @@ struct WatchChanged {
   bool cleared = false;
 };
 
-using Action = std::variant<RecordEvent, SetOutput, CommandResult, StateChanged, ZoneChanged, Chime,
-                            WatchChanged>;
+using Action = std::variant<RecordEvent, SetOutput, CommandResult, StateChanged, ZoneChanged,
+                            Squawk, WatchChanged>;
 
 }  // namespace homesec

@@ -1,4 +1,5 @@
-// GPIO outputs: steady and pulsed patterns, timed switch-off, all-off at disarm.
+// GPIO outputs: steady and pulsed patterns, timed switch-off, the arm/disarm squawk, all-off at
+// shutdown.
 #include "sensors/gpio_outputs.hpp"
 
 namespace homesec {
@@ -6,7 +7,9 @@ namespace homesec {
 GpioOutputs::GpioOutputs(std::string consumer, BackendFactory factory)
     : consumer_(std::move(consumer)), factory_(std::move(factory)) {}
 
-GpioOutputs::~GpioOutputs() = default;
+GpioOutputs::~GpioOutputs() {
+  AllOff();
+}
 
 bool GpioOutputs::Open(const std::vector<OutputConfig>& outputs, std::vector<std::string>* errors) {
   bool all_ok = true;
@@ -53,6 +56,8 @@ void GpioOutputs::Stop(Output& out, std::vector<std::string>* errors) {
   out.pattern = OutputPattern::kOff;
   out.next_toggle.reset();
   out.ends.reset();
+  out.chirp_toggle.reset();
+  out.chirp_edges = 0;
   Drive(out, false, errors);
 }
 
@@ -60,14 +65,30 @@ void GpioOutputs::Apply(const SetOutput& action, Now now, std::vector<std::strin
   for (auto& [id, out] : outputs_) {
     if (out.cfg.kind != ToString(action.kind)) continue;
     if (action.pattern == OutputPattern::kOff) {
+      // An idle output chirping a squawk keeps its chirp: the disarm's offs may reach it after
+      // the squawk.
+      if (out.pattern == OutputPattern::kOff && out.chirp_toggle) continue;
       Stop(out, errors);
       continue;
     }
+    out.chirp_toggle.reset();
+    out.chirp_edges = 0;
     out.pattern = action.pattern;
     out.ends.reset();
     if (action.duration > Seconds{0}) out.ends = now.mono + action.duration;
     out.next_toggle.reset();
     if (action.pattern == OutputPattern::kPulsed) out.next_toggle = now.mono + kPulseOn;
+    Drive(out, true, errors);
+  }
+}
+
+void GpioOutputs::Squawk(bool armed, Now now, std::vector<std::string>* errors) {
+  for (auto& [id, out] : outputs_) {
+    if (!out.cfg.squawk || (out.cfg.kind != "siren" && out.cfg.kind != "chime")) continue;
+    if (out.pattern != OutputPattern::kOff) continue;
+    // On now; then off (armed), or off, on, off (disarmed).
+    out.chirp_edges = armed ? 1 : 3;
+    out.chirp_toggle = now.mono + kSquawkOn;
     Drive(out, true, errors);
   }
 }
@@ -84,12 +105,22 @@ std::optional<MonoTime> GpioOutputs::NextDeadline() const {
   for (const auto& [id, out] : outputs_) {
     consider(out.next_toggle);
     consider(out.ends);
+    consider(out.chirp_toggle);
   }
   return next;
 }
 
 void GpioOutputs::OnTick(Now now, std::vector<std::string>* errors) {
   for (auto& [id, out] : outputs_) {
+    if (out.chirp_toggle && now.mono >= *out.chirp_toggle) {
+      const bool on = !out.on;
+      --out.chirp_edges;
+      // Each edge from the one before, so a late tick shortens no chirp to nothing.
+      out.chirp_toggle.reset();
+      if (out.chirp_edges > 0) out.chirp_toggle = now.mono + (on ? kSquawkOn : kSquawkGap);
+      Drive(out, on, errors);
+      continue;
+    }
     if (out.ends && now.mono >= *out.ends) {
       Stop(out, errors);
       continue;
@@ -107,6 +138,11 @@ void GpioOutputs::OnTick(Now now, std::vector<std::string>* errors) {
 bool GpioOutputs::IsOn(const std::string& output_id) const {
   auto it = outputs_.find(output_id);
   return it != outputs_.end() && it->second.on;
+}
+
+bool GpioOutputs::IsSquawking(const std::string& output_id) const {
+  auto it = outputs_.find(output_id);
+  return it != outputs_.end() && it->second.chirp_toggle.has_value();
 }
 
 OutputPattern GpioOutputs::PatternOf(const std::string& output_id) const {

@@ -60,6 +60,8 @@ struct OutputConfig {
   std::string zigbee;                  // friendly name for Zigbee outputs
   std::string level = "high";          // Zigbee siren level: low | medium | high | very_high
   bool strobe = true;
+  // Chirps on the panel's Squawk actions (arm / disarm confirmation); siren and chime kinds only.
+  bool squawk = false;
 };
 
 }  // namespace homesec

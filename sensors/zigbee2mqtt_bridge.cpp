@@ -104,12 +104,20 @@ void Zigbee2MqttDecoder::DecodeBridge(const std::string& subtopic, std::string_v
       return;
     }
     std::vector<PairedDevice> devices;
+    capabilities_.clear();
     for (const json& entry : parsed) {
-      if (entry.is_object()) devices.push_back(ParseInventoryEntry(entry));
+      if (!entry.is_object()) continue;
+      devices.push_back(ParseInventoryEntry(entry));
+      const auto definition = entry.find("definition");
+      if (definition == entry.end() || devices.back().friendly_name.empty()) continue;
+      if (auto caps = CapabilitiesFromDefinition(*definition)) {
+        capabilities_.insert_or_assign(devices.back().friendly_name, std::move(*caps));
+      }
     }
     out->notices.push_back(
         {"devices", "", std::to_string(devices.size()) + " devices paired with the bridge"});
     CompareInventory(devices, out);
+    CheckExposes(out);
     out->devices = std::move(devices);
     return;
   }
@@ -185,6 +193,41 @@ void Zigbee2MqttDecoder::DecodeBridge(const std::string& subtopic, std::string_v
   std::string text = request + ": " + (status.empty() ? "no status" : status);
   if (status == "error") text += ": " + StringAt(parsed, "error");
   out->notices.push_back({"response", "", text});
+}
+
+void Zigbee2MqttDecoder::CheckExposes(Z2mDecoded* out) {
+  // Never silent: a zone whose property its device cannot report would stay unknown forever.
+  for (const auto& [device, property] : watched_) {
+    const DeviceCapabilities* caps = CapabilitiesOf(device);
+    if (caps == nullptr || property == "available" || property == "battery_low") continue;
+    const auto named = name_by_id_.find(device);
+    const std::string name = named == name_by_id_.end() ? device : named->second;
+    const auto bound = bindings_.find(device);
+    std::string key_text;
+    bool found = false;
+    if (bound != bindings_.end()) {
+      for (const KeyBinding& binding : bound->second) {
+        if (binding.property != property) continue;
+        key_text = "key '" + binding.key + "'";
+        found = caps->keys.count(binding.key) > 0;
+      }
+    }
+    if (key_text.empty()) {
+      const std::vector<std::string> feeds = caps->Feeds();
+      key_text = "property '" + property + "'";
+      found = std::find(feeds.begin(), feeds.end(), property) != feeds.end();
+    }
+    if (found) continue;
+    std::string exposed;
+    for (const auto& [key, expose] : caps->keys) {
+      if (expose.type == "composite") continue;
+      exposed += (exposed.empty() ? "" : ", ") + key;
+    }
+    out->notices.push_back({"not_exposed", name,
+                            "device '" + device + "' (" + caps->vendor + " " + caps->model +
+                                ") does not expose " + key_text +
+                                "; it exposes: " + (exposed.empty() ? "nothing" : exposed)});
+  }
 }
 
 void Zigbee2MqttDecoder::CompareInventory(const std::vector<PairedDevice>& paired,

@@ -5,6 +5,7 @@
 #include "rules/json_limits.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include <nlohmann/json.hpp>
 
@@ -106,6 +107,157 @@ MqttOut SirenAlarmSwitch(const std::string& base, const std::string& friendly_na
 
 MqttOut TuyaSiren(const std::string& base, const std::string& friendly_name, bool on) {
   return SirenAlarmSwitch(base, friendly_name, on, AlarmSwitchForm::kBoolean);
+}
+
+namespace {
+
+std::optional<std::string> FirstOf(const std::vector<std::string>& values,
+                                   std::initializer_list<std::string_view> wanted) {
+  for (std::string_view w : wanted) {
+    for (const std::string& v : values) {
+      if (v == w) return v;
+    }
+  }
+  return std::nullopt;
+}
+
+// The exposed level nearest to `wanted`, louder before quieter.
+std::string NearestLevel(const std::vector<std::string>& values, const std::string& wanted) {
+  static const std::vector<std::string> kOrder{"low", "medium", "high", "very_high"};
+  const auto at = std::find(kOrder.begin(), kOrder.end(), wanted);
+  const std::ptrdiff_t from = at == kOrder.end() ? 2 : at - kOrder.begin();
+  for (std::ptrdiff_t distance = 0; distance < 4; ++distance) {
+    for (std::ptrdiff_t i : {from + distance, from - distance}) {
+      if (i < 0 || i >= 4) continue;
+      if (std::find(values.begin(), values.end(), kOrder[i]) != values.end()) return kOrder[i];
+    }
+  }
+  return values.empty() ? wanted : values.front();
+}
+
+// The warning mode for a reason among the exposed ones: its own, then the nearest in kind.
+std::string WarningModeAmong(const std::vector<std::string>& modes, SirenReason reason) {
+  std::optional<std::string> mode;
+  switch (reason) {
+    case SirenReason::kBurglar:
+      mode = FirstOf(
+          modes, {"burglar", "police_panic", "emergency", "emergency_panic", "fire", "fire_panic"});
+      break;
+    case SirenReason::kFire:
+      mode = FirstOf(
+          modes, {"fire", "fire_panic", "emergency", "emergency_panic", "burglar", "police_panic"});
+      break;
+    case SirenReason::kEmergency:
+      mode = FirstOf(
+          modes, {"emergency", "emergency_panic", "burglar", "police_panic", "fire", "fire_panic"});
+      break;
+  }
+  return mode.value_or(std::string(ToString(WarningModeFor(reason))));
+}
+
+// A duration in seconds within what the feature exposes.
+long long ClampSeconds(const ExposedFeature* feature, Seconds duration) {
+  double value = static_cast<double>(duration.count());
+  if (feature != nullptr && feature->value_max) value = std::min(value, *feature->value_max);
+  if (feature != nullptr && feature->value_min) value = std::max(value, *feature->value_min);
+  return static_cast<long long>(value);
+}
+
+const ExposedFeature* FeatureNamed(const std::map<std::string, ExposedFeature>& features,
+                                   const std::string& name) {
+  auto it = features.find(name);
+  return it == features.end() ? nullptr : &it->second;
+}
+
+Json WarningBody(const SirenCapabilities& caps, const SirenRequest& request) {
+  Json warning;
+  if (!request.on) {
+    warning["mode"] = "stop";
+    return warning;
+  }
+  const ExposedFeature* mode = FeatureNamed(caps.warning, "mode");
+  warning["mode"] =
+      WarningModeAmong(mode != nullptr ? mode->values : std::vector<std::string>{}, request.reason);
+  if (const ExposedFeature* level = FeatureNamed(caps.warning, "level")) {
+    warning["level"] = NearestLevel(level->values, request.level);
+  }
+  // strobe_level and strobe_duty_cycle are never sent: zhc 26's modern siren converter fails
+  // on strobe_level (tests/data/zhc/README.md), and the defaults flash.
+  if (FeatureNamed(caps.warning, "strobe") != nullptr) warning["strobe"] = request.strobe;
+  if (const ExposedFeature* duration = FeatureNamed(caps.warning, "duration")) {
+    warning["duration"] = ClampSeconds(
+        duration, request.duration.count() > 0 ? request.duration : kSirenUntilStopped);
+  }
+  return warning;
+}
+
+std::optional<Json> SwitchValue(const ExposedFeature& feature, const SirenRequest& request) {
+  if (feature.type == "binary") {
+    if (request.on) return feature.value_on.is_null() ? Json(true) : Json(feature.value_on);
+    return feature.value_off.is_null() ? Json(false) : Json(feature.value_off);
+  }
+  if (feature.type == "enum") {
+    if (!request.on) return FirstOf(feature.values, {"stop", "off", "normal", "alarm_off", "idle"});
+    std::optional<std::string> own;
+    if (request.reason == SirenReason::kFire) own = FirstOf(feature.values, {"fire"});
+    if (request.reason == SirenReason::kEmergency) own = FirstOf(feature.values, {"emergency"});
+    if (own) return *own;
+    return FirstOf(feature.values, {"burglar", "alarm_sound_light", "sound_light", "alarm_sound",
+                                    "sound", "ring", "alarm", "on", "start"});
+  }
+  if (feature.type == "numeric") {
+    if (request.on) return Json(feature.value_max.value_or(1));
+    return Json(feature.value_min.value_or(0));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<MqttOut> SirenFromExposes(const SirenCapabilities& caps, const std::string& base,
+                                        const std::string& friendly_name,
+                                        const SirenRequest& request) {
+  if (caps.has_warning) {
+    return SetMessage(base, friendly_name, Json{{"warning", WarningBody(caps, request)}});
+  }
+  if (caps.switch_feature) {
+    if (auto value = SwitchValue(*caps.switch_feature, request)) {
+      return SetMessage(base, friendly_name, Json{{caps.switch_key, *value}});
+    }
+  }
+  if (caps.has_trigger) {
+    const long long duration =
+        request.on
+            ? ClampSeconds(FeatureNamed(caps.trigger, "duration"),
+                           request.duration.count() > 0 ? request.duration : kSirenUntilStopped)
+            : 0;
+    return SetMessage(base, friendly_name, Json{{"trigger_siren", {{"duration", duration}}}});
+  }
+  return std::nullopt;
+}
+
+std::optional<MqttOut> SquawkFromExposes(const SirenCapabilities& caps, const std::string& base,
+                                         const std::string& friendly_name, bool armed,
+                                         const std::string& level) {
+  if (caps.has_squawk) {
+    Json squawk;
+    const ExposedFeature* state = FeatureNamed(caps.squawk, "state");
+    const std::string wanted = armed ? "system_is_armed" : "system_is_disarmed";
+    squawk["state"] = state != nullptr && !state->values.empty()
+                          ? FirstOf(state->values, {wanted}).value_or(state->values.front())
+                          : wanted;
+    if (const ExposedFeature* levels = FeatureNamed(caps.squawk, "level")) {
+      squawk["level"] = NearestLevel(levels->values, level);
+    }
+    if (FeatureNamed(caps.squawk, "strobe") != nullptr) squawk["strobe"] = false;
+    return SetMessage(base, friendly_name, Json{{"squawk", squawk}});
+  }
+  if (caps.has_warning) {
+    // The shortest warning it takes, quiet and without flash.
+    SirenRequest chirp{true, SirenReason::kBurglar, "low", false, Seconds{1}};
+    return SetMessage(base, friendly_name, Json{{"warning", WarningBody(caps, chirp)}});
+  }
+  return std::nullopt;
 }
 
 std::string_view ToString(ArmNotification notification) {

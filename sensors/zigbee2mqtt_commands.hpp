@@ -10,6 +10,7 @@
 
 #include "rules/time.hpp"
 #include "rules/types.hpp"
+#include "sensors/zigbee2mqtt_exposes.hpp"
 
 namespace homesec {
 
@@ -66,6 +67,28 @@ MqttOut SirenAlarmSwitch(const std::string& base, const std::string& friendly_na
                          AlarmSwitchForm form);
 // {"alarm":true|false}
 MqttOut TuyaSiren(const std::string& base, const std::string& friendly_name, bool on);
+
+// What the panel wants of a siren, whatever its form.
+struct SirenRequest {
+  bool on = false;
+  SirenReason reason = SirenReason::kBurglar;
+  std::string level = "high";  // low | medium | high | very_high: the nearest exposed is used
+  bool strobe = true;
+  Seconds duration{0};  // 0 = until stopped (kSirenUntilStopped where a duration is needed)
+};
+// The message this siren's own exposes accept: the `warning` composite with only the modes,
+// levels, strobe and duration it exposes (the nearest mode where it lacks the reason's own:
+// fire -> fire_panic -> emergency ...), else its one-key switch in the value type it exposes
+// (boolean, "ON"/"OFF", an enum of sounds, a number), else Philips' trigger_siren. nullopt when
+// it exposes no siren form (then the configured driver's form is used).
+std::optional<MqttOut> SirenFromExposes(const SirenCapabilities& caps, const std::string& base,
+                                        const std::string& friendly_name,
+                                        const SirenRequest& request);
+// The arm/disarm chirp in the `squawk` form it exposes, or a one-second warning where it has
+// only `warning`; nullopt when it has neither.
+std::optional<MqttOut> SquawkFromExposes(const SirenCapabilities& caps, const std::string& base,
+                                         const std::string& friendly_name, bool armed,
+                                         const std::string& level);
 
 // Keypad reply to a request (z2m constants.armNotification). Only these may carry a transaction.
 enum class ArmNotification {

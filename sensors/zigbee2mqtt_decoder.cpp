@@ -60,11 +60,34 @@ std::string_view Trim(std::string_view text) {
 Zigbee2MqttDecoder::Zigbee2MqttDecoder(std::string base_topic,
                                        std::vector<std::pair<std::string, std::string>> devices)
     : base_(std::move(base_topic)) {
-  for (auto& [id, name] : devices) id_by_name_[name] = id;
+  for (auto& [id, name] : devices) {
+    id_by_name_[name] = id;
+    name_by_id_[id] = name;
+  }
 }
 
 std::vector<std::string> Zigbee2MqttDecoder::Subscriptions() const {
   return {base_ + "/#"};
+}
+
+void Zigbee2MqttDecoder::SetWatched(std::vector<std::pair<std::string, std::string>> watched) {
+  watched_ = std::move(watched);
+}
+
+void Zigbee2MqttDecoder::SetBindings(const std::vector<KeyBinding>& bindings) {
+  bindings_.clear();
+  for (const KeyBinding& binding : bindings) bindings_[binding.device].push_back(binding);
+}
+
+const DeviceCapabilities* Zigbee2MqttDecoder::CapabilitiesOf(const std::string& device) const {
+  auto name = name_by_id_.find(device);
+  return name == name_by_id_.end() ? nullptr : CapabilitiesNamed(name->second);
+}
+
+const DeviceCapabilities* Zigbee2MqttDecoder::CapabilitiesNamed(
+    const std::string& friendly_name) const {
+  auto it = capabilities_.find(friendly_name);
+  return it == capabilities_.end() ? nullptr : &it->second;
 }
 
 // The longest configured friendly name that the topic starts with wins, so that "h6/T1" is the
@@ -220,7 +243,10 @@ void Zigbee2MqttDecoder::DecodeState(const std::string& device, std::string_view
 
 void Zigbee2MqttDecoder::DecodeObject(const std::string& device, const json& object, bool retained,
                                       Z2mDecoded* out) {
-  MappedState mapped = MapStateObject(object);
+  const auto bound = bindings_.find(device);
+  MappedState mapped = MapStateObject(object, CapabilitiesOf(device),
+                                      bound == bindings_.end() ? nullptr : &bound->second);
+  DeriveBatteryLow(device, mapped.values);
   for (std::string& warning : mapped.warnings) {
     out->warnings.push_back("device '" + device + "': " + warning);
   }
@@ -267,6 +293,34 @@ void Zigbee2MqttDecoder::DecodeObject(const std::string& device, const json& obj
         mapped.values.begin(), mapped.values.end(),
         [&](const MappedValue& value) { return value.property == property && !value.event; });
     if (best->momentary && !has_state) Emit(device, property, false, retained, false, out);
+  }
+}
+
+void Zigbee2MqttDecoder::DeriveBatteryLow(const std::string& device,
+                                          std::vector<MappedValue>& values) {
+  const DeviceCapabilities* caps = CapabilitiesOf(device);
+  if (caps != nullptr && caps->has_battery_low) return;
+  if (std::any_of(values.begin(), values.end(),
+                  [](const MappedValue& v) { return v.property == "battery_low"; })) {
+    reports_battery_low_.insert(device);
+  }
+  if (reports_battery_low_.count(device)) return;
+  for (std::size_t i = 0, n = values.size(); i < n; ++i) {
+    const double* percent = std::get_if<double>(&values[i].value);
+    if (values[i].property != "battery" || percent == nullptr) continue;
+    // One trouble and one restore: low at or under the threshold, OK again only well above it;
+    // in between it stays what it was (unknown at first).
+    const auto known = battery_low_derived_.find(device);
+    bool low = false;
+    if (*percent <= battery_low_percent_) {
+      low = true;
+    } else if (*percent < battery_low_percent_ + kBatteryRestoreMargin) {
+      if (known == battery_low_derived_.end()) return;
+      low = known->second;
+    }
+    battery_low_derived_[device] = low;
+    values.push_back({"battery_low", low, "battery_low@battery%"});
+    return;
   }
 }
 

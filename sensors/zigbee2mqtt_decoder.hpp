@@ -20,8 +20,11 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "rules/types.hpp"
+#include "sensors/zigbee2mqtt_exposes.hpp"
 
 namespace homesec {
+
+struct MappedValue;  // zigbee2mqtt_properties.hpp
 
 // Larger payloads are rejected unparsed. A device state message is a few hundred bytes; only
 // the retained bridge/devices inventory gets the larger cap: 2-5 KiB per device with its exposes
@@ -44,8 +47,9 @@ struct BridgeNotice {
   // "bridge_online", "bridge_offline", "device_joined", "device_announce", "device_left",
   // "interview" (text: started | failed | successful), "pairing" (other legacy 1.x pairing
   // messages), "devices" (inventory received), "not_paired" (a configured friendly name the
-  // inventory lacks), "response" (bridge/response/<request>: "<request>: ok" or
-  // "<request>: error: ...")
+  // inventory lacks), "not_exposed" (a zone watches a property its device's definition does
+  // not expose; text names what it does expose), "response" (bridge/response/<request>:
+  // "<request>: ok" or "<request>: error: ...")
   std::string kind;
   std::string friendly_name;  // empty for bridge-wide notices
   std::string text;
@@ -80,6 +84,19 @@ class Zigbee2MqttDecoder {
 
   // What to subscribe to on the local broker: "<base>/#".
   std::vector<std::string> Subscriptions() const;
+
+  // The (DeviceId, panel property) pairs zones watch, checked against each inventory.
+  void SetWatched(std::vector<std::pair<std::string, std::string>> watched);
+  // Zones' explicit key bindings (zones[].zigbee_property).
+  void SetBindings(const std::vector<KeyBinding>& bindings);
+  // A device without battery_low reports low battery when its battery percentage is at most
+  // this, and OK again from 5 points above it (no flapping around the threshold).
+  void SetBatteryLowPercent(double percent) { battery_low_percent_ = percent; }
+  static constexpr double kBatteryRestoreMargin = 5;
+  // A configured device's exposes from the last inventory; nullptr before one named it.
+  const DeviceCapabilities* CapabilitiesOf(const std::string& device) const;
+  // Any paired device's (a siren's, a keypad's) by its friendly name.
+  const DeviceCapabilities* CapabilitiesNamed(const std::string& friendly_name) const;
 
   // Decodes one message. `retained`: the broker's retain flag (a replay at subscribe time);
   // readings from it carry Reading::initial = true.
@@ -117,6 +134,9 @@ class Zigbee2MqttDecoder {
                     Z2mDecoded* out);
   void SetBridgeOnline(bool online, bool retained, Z2mDecoded* out);
   void CompareInventory(const std::vector<PairedDevice>& paired, Z2mDecoded* out);
+  void CheckExposes(Z2mDecoded* out);
+  // A battery_low reading from the battery percentage, for devices without battery_low.
+  void DeriveBatteryLow(const std::string& device, std::vector<MappedValue>& values);
   // Appends a reading unless it repeats the last value (events always pass).
   void Emit(const std::string& device, const std::string& property, const Value& value,
             bool retained, bool event, Z2mDecoded* out);
@@ -125,7 +145,14 @@ class Zigbee2MqttDecoder {
   std::map<std::string, std::string> id_by_name_;  // friendly name -> DeviceId
   // (device, property) and (device, "property@z2m key") -> last value
   std::map<std::pair<std::string, std::string>, Value> last_;
-  std::map<std::string, bool> device_available_;  // from <name>/availability
+  std::map<std::string, bool> device_available_;              // from <name>/availability
+  std::map<std::string, DeviceCapabilities> capabilities_;    // friendly name -> exposes
+  std::map<std::string, std::string> name_by_id_;             // DeviceId -> friendly name
+  std::map<std::string, std::vector<KeyBinding>> bindings_;   // DeviceId -> bindings
+  std::vector<std::pair<std::string, std::string>> watched_;  // (DeviceId, property)
+  double battery_low_percent_ = 10;
+  std::set<std::string> reports_battery_low_;        // devices that sent battery_low themselves
+  std::map<std::string, bool> battery_low_derived_;  // DeviceId -> derived low
   static constexpr std::size_t kMaxRememberedUnknown = 1024;
   std::set<std::string> unknown_names_;  // unknown friendly names already reported
   bool bridge_known_ = false;            // a bridge/state has been seen

@@ -3,9 +3,11 @@
 // or a zigbee-herdsman-converters converter named beside it.
 #include "sensors/zigbee2mqtt_properties.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <string_view>
 
@@ -66,18 +68,16 @@ class Mapper {
     out_->warnings.push_back(key + ": " + what + ", got " + Show(value));
   }
 
-  // Plain booleans; null is unknown (never dry, closed or OK).
-  void Boolean(const std::string& key, const std::string& property, const json& value) {
+  // A family key (MeaningOfKey) or a bound key: `active` decides, the value is the panel
+  // property's form (contact "open"/"closed", numbers for battery, else true/false).
+  void Meaning(const std::string& key, const std::string& property, const json& value,
+               const std::function<std::optional<bool>(const json&)>& active) {
     if (value.is_null()) return Add(property, std::monostate{}, key);
-    if (auto b = AsBool(value)) return Add(property, *b, key);
-    Warn(key, "expected true/false", value);
-  }
-
-  // contact: true means CLOSED (zhc fz.ias_contact_alarm_1: contact = !(zoneStatus & 1)).
-  void Contact(const std::string& key, const json& value) {
-    if (value.is_null()) return Add("contact", std::monostate{}, key);
-    if (auto b = AsBool(value)) return Add("contact", std::string(*b ? "closed" : "open"), key);
-    Warn(key, "expected true/false", value);
+    if (property == "battery") return Battery(key, value);
+    const std::optional<bool> on = active(value);
+    if (!on) return Warn(key, "not a value that says active or inactive", value);
+    if (property == "contact") return Add(property, std::string(*on ? "open" : "closed"), key);
+    Add(property, *on, key);
   }
 
   void Battery(const std::string& key, const json& value) {
@@ -171,6 +171,9 @@ class Mapper {
     if (action == "vibration" || action == "tilt" || action == "drop") {
       return Add("vibration", true, "action", /*event=*/true, /*momentary=*/true);
     }
+    // SOS buttons and remotes (Tuya, Heiman, Sonoff): a press is a panic for the zone that
+    // binds the device's "panic".
+    if (action == "sos") return Add("panic", true, "action", /*event=*/true, /*momentary=*/true);
     if (auto lock = LockActionState(action)) Add("lock_state", *lock, "action", /*event=*/true);
   }
 
@@ -233,6 +236,14 @@ std::optional<CommandAction> KeypadCommandFor(const std::string& action) {
       {"arm_day_zones", CommandAction::kArmHome},
       {"arm_night_zones", CommandAction::kArmNight},
       {"arm_all_zones", CommandAction::kArmAway},
+      // Remotes and keypads outside IAS ACE (Tuya, Heiman, Linkind, Immax): the same requests.
+      {"arm_partial_zones", CommandAction::kArmHome},
+      {"arm_home", CommandAction::kArmHome},
+      {"arm_stay", CommandAction::kArmHome},
+      {"home", CommandAction::kArmHome},
+      {"arm_night", CommandAction::kArmNight},
+      {"arm_away", CommandAction::kArmAway},
+      {"away", CommandAction::kArmAway},
       {"emergency", CommandAction::kPanic},
       {"panic", CommandAction::kPanic},
       {"fire", CommandAction::kFire},
@@ -243,20 +254,79 @@ std::optional<CommandAction> KeypadCommandFor(const std::string& action) {
   return it->second;
 }
 
-MappedState MapStateObject(const json& object) {
+namespace {
+
+// Whether a family value is active when no expose says: booleans and their strings (contact
+// inverted: Zigbee2MQTT's contact true is closed), enum words by the family table.
+std::optional<bool> FamilyActive(const std::string& key, const std::string& property,
+                                 const json& value) {
+  // Zigbee2MQTT's contact and garage_door_contact are true when closed; contact_alarm_N, like
+  // every other alarm bit, is true when active.
+  const bool true_is_closed = key == "contact" || key == "garage_door_contact";
+  if (auto b = AsBool(value)) return true_is_closed ? !*b : *b;
+  if (value.is_string()) return EnumValueActive(property, Lower(value.get<std::string>()));
+  return std::nullopt;
+}
+
+// Whether a value is active by the device's own expose of the key.
+std::optional<bool> ExposedActive(const ExposedKey& exposed, const json& value) {
+  // contact and garage_door_contact are true when closed, whatever value_on says: zhc's e.contact()
+  // declares value_on false, while TERNCY-DC01 and Tuya's garage doors declare value_on true with
+  // the same "closed (= true)" description (tests/data/zhc/README.md).
+  if ((exposed.key == "contact" || exposed.key == "garage_door_contact") && value.is_boolean()) {
+    return !value.get<bool>();
+  }
+  if (exposed.type == "binary") {
+    if (value == exposed.value_on) return true;
+    if (value == exposed.value_off) return false;
+    return std::nullopt;
+  }
+  if (exposed.type == "enum" && value.is_string()) {
+    return EnumValueActive(exposed.meaning, Lower(value.get<std::string>()));
+  }
+  return std::nullopt;
+}
+
+const KeyBinding* BindingOf(const std::vector<KeyBinding>* bindings, const std::string& key) {
+  if (bindings == nullptr) return nullptr;
+  for (const KeyBinding& binding : *bindings) {
+    if (binding.key == key) return &binding;
+  }
+  return nullptr;
+}
+
+bool PropertyBound(const std::vector<KeyBinding>* bindings, const std::string& property) {
+  if (bindings == nullptr) return false;
+  return std::any_of(bindings->begin(), bindings->end(),
+                     [&](const KeyBinding& b) { return b.property == property; });
+}
+
+}  // namespace
+
+MappedState MapStateObject(const json& object, const DeviceCapabilities* caps,
+                           const std::vector<KeyBinding>* bindings) {
   MappedState out;
   Mapper mapper(&out);
   for (const auto& [key, value] : object.items()) {
-    if (key == "contact") {
-      mapper.Contact(key, value);
-    } else if (key == "tamper" || key == "smoke" || key == "gas" || key == "water_leak" ||
-               key == "occupancy" || key == "test" || key == "battery_low" || key == "vibration") {
-      mapper.Boolean(key, key, value);
-    } else if (key == "carbon_monoxide") {
-      mapper.Boolean(key, "co", value);
-    } else if (key == "battery") {
-      mapper.Battery(key, value);
-    } else if (key == "opening_state" || key == "handle_position") {
+    const ExposedKey* exposed = nullptr;
+    if (caps != nullptr) {
+      auto it = caps->keys.find(key);
+      if (it != caps->keys.end()) exposed = &it->second;
+    }
+    if (const KeyBinding* binding = BindingOf(bindings, key)) {
+      mapper.Meaning(key, binding->property, value, [&](const json& v) -> std::optional<bool> {
+        if (!binding->active.empty()) {
+          return std::find(binding->active.begin(), binding->active.end(), v) !=
+                 binding->active.end();
+        }
+        if (exposed != nullptr) {
+          if (auto on = ExposedActive(*exposed, v)) return on;
+        }
+        return FamilyActive(key, binding->property, v);
+      });
+      continue;
+    }
+    if (key == "opening_state" || key == "handle_position") {
       mapper.HandlePosition(key, value);
     } else if (key == "status") {
       mapper.Pok019Status(key, value);
@@ -270,7 +340,25 @@ MappedState MapStateObject(const json& object) {
       mapper.LockAlarm(key, value);
     } else if (key == "action") {
       mapper.Action(object);
+    } else {
+      const std::string property = exposed != nullptr ? exposed->meaning : MeaningOfKey(key);
+      if (property.empty() || PropertyBound(bindings, property)) continue;
+      // A numeric `gas` is a concentration and a numeric `water` a meter, not a wrong type.
+      if (value.is_number() && (key == "gas" || key == "water")) continue;
+      mapper.Meaning(key, property, value, [&](const json& v) -> std::optional<bool> {
+        if (exposed != nullptr) {
+          if (auto on = ExposedActive(*exposed, v)) return on;
+        }
+        return FamilyActive(key, property, v);
+      });
     }
+  }
+  // An explicit binding wins over the families: nothing else feeds a bound property.
+  if (bindings != nullptr) {
+    std::erase_if(out.values, [&](const MappedValue& v) {
+      const std::string key = v.slot.substr(v.slot.find('@') + 1);
+      return PropertyBound(bindings, v.property) && BindingOf(bindings, key) == nullptr;
+    });
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rules/types.hpp"
+#include "sensors/zigbee2mqtt_exposes.hpp"
 
 namespace homesec {
 
@@ -40,8 +41,12 @@ struct MappedState {
 };
 
 // Maps every key of a state object (unknown keys are ignored: z2m adds and drops diagnostic
-// keys freely).
-MappedState MapStateObject(const nlohmann::json& object);
+// keys freely). `caps`: the device's exposes when the inventory named it, read first (value_on
+// and value_off, enum values); keys it does not describe fall back to the families by name.
+// `bindings`: the device's explicit zone bindings; a bound key feeds its property and no other
+// key of the device feeds that property.
+MappedState MapStateObject(const nlohmann::json& object, const DeviceCapabilities* caps = nullptr,
+                           const std::vector<KeyBinding>* bindings = nullptr);
 
 // When several changed values feed the same property in one message, the one that matters
 // most wins: an open contact over a closed one, a forced lock over an unlocked one.

@@ -63,8 +63,9 @@ TEST_CASE("24h zones: water leak reports 154 with a local chime, no siren, no mo
   REQUIRE(FindEvent(actions, "water_leak"));
   CHECK(FindEvent(actions, "water_leak")->cid.code == cid::kWaterLeak);
   CHECK_FALSE(Siren(actions));
-  REQUIRE(All<Chime>(actions).size() == 1);
-  CHECK(All<Chime>(actions)[0].zone == "leak");
+  const auto chimes = Outputs(actions, OutputKind::kChime);
+  REQUIRE(chimes.size() == 1);
+  CHECK(chimes[0].pattern == OutputPattern::kPulsed);
   CHECK(h.panel.mode() == Mode::kDisarmed);
 }
 
@@ -160,13 +161,15 @@ TEST_CASE("zones: a chime zone opening while disarmed chimes, but not when armed
   config.zones[0].chime = true;  // front_door
   Harness h(config);
   auto actions = h.Open("front_door");
-  REQUIRE(All<Chime>(actions).size() == 1);
-  CHECK(All<Chime>(actions)[0].zone == "front_door");
+  const auto chimes = Outputs(actions, OutputKind::kChime);
+  REQUIRE(chimes.size() == 1);
+  CHECK(chimes[0].pattern == OutputPattern::kPulsed);
+  CHECK(chimes[0].duration == seconds(2));
   CHECK(Events(actions).empty());
   h.Close("front_door");
   h.ArmAndWait();
   actions = h.Open("front_door");
-  CHECK(All<Chime>(actions).empty());
+  CHECK(Outputs(actions, OutputKind::kChime).empty());
 }
 
 TEST_CASE("commands: TRIGGER raises a manual alarm (120) with the siren") {

@@ -15,7 +15,8 @@ SilentHistory SilentOf(const Harness& h) {
 }
 
 // What the local broker would carry for these actions: the event topic's payloads (local
-// numbering, silent events left out), the results and the states.
+// numbering, silent events left out), the results and the states; and what the house shows:
+// outputs and squawks.
 std::vector<std::string> LocalView(const Harness& h, const std::vector<Action>& actions) {
   std::vector<std::string> out;
   const SilentHistory silent = SilentOf(h);
@@ -31,6 +32,13 @@ std::vector<std::string> LocalView(const Harness& h, const std::vector<Action>& 
       out.push_back("state " + std::string(ToString(state->mode)));
     } else if (const auto* zone = std::get_if<ZoneChanged>(&action)) {
       out.push_back("zone " + zone->zone + " " + std::string(ToString(zone->status)));
+    } else if (const auto* output = std::get_if<SetOutput>(&action)) {
+      // Sirens, strobes, deterrents, chimes: what anyone in the house sees and hears.
+      out.push_back("output " + std::string(ToString(output->kind)) + " " +
+                    std::string(ToString(output->pattern)) + " " +
+                    std::to_string(output->duration.count()));
+    } else if (const auto* squawk = std::get_if<Squawk>(&action)) {
+      out.push_back(squawk->armed ? "squawk armed" : "squawk disarmed");
     }
   }
   return out;
@@ -52,6 +60,8 @@ TEST_CASE("duress: locally a duress disarm is anna's disarm, byte for byte, numb
   const std::vector<std::string> expected = Scenario(normal, "1234");
   const std::vector<std::string> seen = Scenario(duress, "9999");
   CHECK(seen == expected);
+  // The disarm's two chirps are part of what it looks like.
+  CHECK(std::find(seen.begin(), seen.end(), "squawk disarmed") != seen.end());
   bool named_anna = false;
   for (const std::string& line : seen) {
     CHECK(line.find("duress") == std::string::npos);

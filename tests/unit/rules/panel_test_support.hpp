@@ -117,6 +117,23 @@ inline std::optional<SetOutput> Siren(const std::vector<Action>& actions) {
   return last;
 }
 
+// Every SetOutput of one kind, in order.
+inline std::vector<SetOutput> Outputs(const std::vector<Action>& actions, OutputKind kind) {
+  std::vector<SetOutput> found;
+  for (const SetOutput& o : All<SetOutput>(actions)) {
+    if (o.kind == kind) found.push_back(o);
+  }
+  return found;
+}
+
+// The last pattern an output of `kind` was told in these actions, if any.
+inline std::optional<OutputPattern> LastPattern(const std::vector<Action>& actions,
+                                                OutputKind kind) {
+  const auto found = Outputs(actions, kind);
+  if (found.empty()) return std::nullopt;
+  return found.back().pattern;
+}
+
 inline bool SirenTurnedOn(const std::vector<Action>& actions) {
   const auto siren = Siren(actions);
   return siren && siren->pattern != OutputPattern::kOff;

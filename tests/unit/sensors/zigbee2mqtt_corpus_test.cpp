@@ -47,10 +47,10 @@ const std::vector<Expect>& Table() {
       {1, "zigbee2mqtt", "Sonoff W1", R"(battery_low=false contact="open" tamper=false)"},
       {2, "zigbee2mqtt", "door-sensor",
        R"(battery=100 battery_low=false contact="open" tamper=false)"},
-      {3, "zigbee2mqtt", "SZ_WINDOW01", R"(battery=100 contact="open")"},
-      {4, "zb6", "h6/T1", R"(battery=100 contact="open")"},
+      {3, "zigbee2mqtt", "SZ_WINDOW01", R"(battery=100 battery_low=false contact="open")"},
+      {4, "zb6", "h6/T1", R"(battery=100 battery_low=false contact="open")"},
       // Heartbeat without contact: no contact reading (keep previous); battery as a string.
-      {5, "base", "livingroom/door", "battery=100"},
+      {5, "base", "livingroom/door", "battery=100 battery_low=false"},
       // ---- window handles -----------------------------------------------------------------
       {6, "zigbee2mqtt", "bathroom_window", R"(latch="tilted")"},
       {7, "zigbee2mqtt", "kitchen_window", R"(latch="open")"},
@@ -60,21 +60,26 @@ const std::vector<Expect>& Table() {
       {10, "zigbee2mqtt", "living_room_window_handle", "latch=unknown"},
       // ---- vibration ----------------------------------------------------------------------
       // A vibration action is a pulse: true, then straight back to false.
-      {11, "zigbee2mqtt", "0x00158d0002a51c0a", "battery=100 vibration=false vibration=true"},
-      {12, "zigbee2mqtt", "0x00158d0002a51c0a", "battery=100 vibration=false vibration=true"},
+      {11, "zigbee2mqtt", "0x00158d0002a51c0a",
+       "battery=100 battery_low=false vibration=false vibration=true"},
+      {12, "zigbee2mqtt", "0x00158d0002a51c0a",
+       "battery=100 battery_low=false vibration=false vibration=true"},
       // Angle update without action after an event: nothing new (stale strength).
       {13, "zigbee2mqtt", "0x00158d0002a51c0a", "", std::nullopt, std::nullopt, std::nullopt, {11}},
-      {14, "zigbee2mqtt", "VibrationSensor", "battery=100 vibration=false vibration=true"},
+      {14, "zigbee2mqtt", "VibrationSensor",
+       "battery=100 battery_low=false vibration=false vibration=true"},
       // The 1.x empty action after the event is not a second event.
       {15, "zigbee2mqtt", "VibrationSensor", "", std::nullopt, std::nullopt, std::nullopt, {14}},
       // The per-attribute plain-text action topic repeats the JSON event: not counted twice.
       {16, "zigbee2mqtt", "VibrationSensor", "", std::nullopt, std::nullopt, std::nullopt, {14}},
       // action:"vibration" and vibration:true together are one vibration, which lasts until the
       // device reports vibration:false.
-      {17, "zigbee2mqtt", "EG_GRID01", "battery=100 vibration=true"},
+      {17, "zigbee2mqtt", "EG_GRID01", "battery=100 battery_low=false vibration=true"},
       // ---- locks --------------------------------------------------------------------------
-      {18, "zigbee2mqtt", "Driveway Door Lock", R"(battery=98 lock_state="unlocked")"},
-      {19, "zigbee2mqtt", "front_door_lock", R"(battery=100 lock_state="unlocked")"},
+      {18, "zigbee2mqtt", "Driveway Door Lock",
+       R"(battery=98 battery_low=false lock_state="unlocked")"},
+      {19, "zigbee2mqtt", "front_door_lock",
+       R"(battery=100 battery_low=false lock_state="unlocked")"},
       {20, "zigbee2mqtt", "door_lock", R"(battery=100 battery_low=false lock_state="unlocked")"},
       {21, "zigbee2mqtt", "0x000b57fffe59da21",
        R"(battery=91 battery_low=false lock_state="unlocked")"},
@@ -101,10 +106,10 @@ const std::vector<Expect>& Table() {
       {43, "zigbee2mqtt", "0x0015bc00410siren",
        "battery=100 battery_low=false tamper=false test=false"},
       // ---- smoke, CO, gas, water ----------------------------------------------------------
-      {49, "zigbee2mqtt", "Smoke", "battery=100 smoke=false"},
-      {50, "zigbee2mqtt", "sens_smoke1", "battery=100 smoke=true"},
-      {51, "zigbee2mqtt", "kitchen_smoke", "battery=100 smoke=false"},
-      {52, "zigbee2mqtt", "livingroomsmokedetector", "battery=100 smoke=false"},
+      {49, "zigbee2mqtt", "Smoke", "battery=100 battery_low=false smoke=false"},
+      {50, "zigbee2mqtt", "sens_smoke1", "battery=100 battery_low=false smoke=true"},
+      {51, "zigbee2mqtt", "kitchen_smoke", "battery=100 battery_low=false smoke=false"},
+      {52, "zigbee2mqtt", "livingroomsmokedetector", "battery=100 battery_low=false smoke=false"},
       {54, "zigbee2mqtt", "hallway_smoke", "battery_low=false smoke=true tamper=false test=false"},
       {55, "zigbee2mqtt", "garage_co_sensor", "co=false"},
       {56, "zigbee2mqtt", "boiler_room_co", "battery_low=false co=true tamper=false"},
@@ -119,13 +124,13 @@ const std::vector<Expect>& Table() {
       {62, "zigbee2mqtt", "0x00158d0006c4b533",
        "battery=100 battery_low=unknown water_leak=unknown"},
       // Heartbeat without water_leak: leak state untouched.
-      {63, "zigbee2mqtt", "aqara_water_leak", "battery=97"},
+      {63, "zigbee2mqtt", "aqara_water_leak", "battery=97 battery_low=false"},
       // advanced.output attribute: plain "true" on the property's own topic.
       {64, "zigbee2mqtt", "kitchen_leak", "water_leak=true"},
       // ---- motion -------------------------------------------------------------------------
-      {65, "zigbee2mqtt", "0x00158d0001e50d78", "battery=100 occupancy=false"},
-      {66, "zigbee2mqtt", "0x00158d00054a726a", "battery=100 occupancy=true"},
-      {67, "zigbee2mqtt", "KeukenMotionSensorMS4", "battery=97 occupancy=false"},
+      {65, "zigbee2mqtt", "0x00158d0001e50d78", "battery=100 battery_low=false occupancy=false"},
+      {66, "zigbee2mqtt", "0x00158d00054a726a", "battery=100 battery_low=false occupancy=true"},
+      {67, "zigbee2mqtt", "KeukenMotionSensorMS4", "battery=97 battery_low=false occupancy=false"},
       // The true right after a false in the same second is kept.
       {68,
        "zigbee2mqtt",
@@ -138,7 +143,7 @@ const std::vector<Expect>& Table() {
       // A repeat of cached occupancy:true is not a new motion.
       {69, "zigbee2mqtt", "0x00158d0002006aa6", "", std::nullopt, std::nullopt, std::nullopt, {69}},
       {70, "zigbee2mqtt", "dacha-enter-motion", "battery_low=false occupancy=false tamper=false"},
-      {71, "zigbee2mqtt", "AZ_MOTION01", "battery=100 occupancy=true"},
+      {71, "zigbee2mqtt", "AZ_MOTION01", "battery=100 battery_low=false occupancy=true"},
       // ---- keypads ------------------------------------------------------------------------
       // Woken up: status only, no request.
       {72, "zigbee2mqtt", "0x000d6f0014a6fe0a",
