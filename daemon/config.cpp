@@ -58,11 +58,12 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
   // nlohmann throws only on programming errors here (every access is type-checked first); the
   // catch keeps that promise to the event loop all the same.
   try {
-    ObjectReader root(json, "", errors,
-                      {"hub", "storage", "local_mqtt", "uplink", "devices", "zones", "modes",
-                       "allow_long_entry_delay", "codes", "cross_zone_window_s",
-                       "recent_closing_window_s", "uplink_zone_number", "outputs", "log_level",
-                       "sim_gpio_dir", "boot_id_file", "watch", "battery_low_percent"});
+    ObjectReader root(
+        json, "", errors,
+        {"hub", "storage", "local_mqtt", "uplink", "devices", "zones", "modes",
+         "allow_long_entry_delay", "codes", "cross_zone_window_s", "recent_closing_window_s",
+         "uplink_zone_number", "outputs", "log_level", "sim_gpio_dir", "boot_id_file", "watch",
+         "battery_low_percent", "unbound_grace_s"});
     if (!root.ok()) return ConfigResult{std::nullopt, errors.Take()};
 
     ReadHub(root.Get("hub"), errors, config.hub);
@@ -71,6 +72,7 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
     ReadUplink(root.Get("uplink"), config.hub, errors, config.uplink);
     ReadTopLevel(root, errors, config);
     root.Int("battery_low_percent", config.battery_low_percent, 1, 99);
+    root.Duration("unbound_grace_s", config.unbound_grace, 5, 86400);
 
     GpioClaims gpio_claims;
     ReadDevices(root.Get("devices"), gpio_claims, errors, config.devices);

@@ -79,6 +79,9 @@ struct AppConfig {
   std::vector<KeyBinding> zigbee_bindings;
   // A Zigbee device without battery_low is low at or under this battery percentage.
   int battery_low_percent = 10;
+  // A zone whose Zigbee device has reported this long without ever sending the zone's property
+  // is a sensor trouble ("zone_unbound").
+  Seconds unbound_grace{600};
   std::vector<OutputConfig> outputs;
   PanelConfig panel;  // zones, modes' timings, code policy (users come from the store)
   std::string log_level = "info";

@@ -74,6 +74,7 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
       }
     }
   }
+  watched_ = watched;
   decoder_.SetWatched(std::move(watched));
   decoder_.SetBindings(config.zigbee_bindings);
   decoder_.SetBatteryLowPercent(config.battery_low_percent);
@@ -119,9 +120,17 @@ LocalInterface::~LocalInterface() = default;
 
 void LocalInterface::Start() {
   client_->Start();
+  if (!watched_.empty()) {
+    unbound_timer_ = loop_.After(UnboundCheckEvery(), [this] {
+      unbound_timer_ = 0;
+      CheckUnbound();
+    });
+  }
 }
 
 void LocalInterface::Stop() {
+  loop_.Cancel(unbound_timer_);
+  unbound_timer_ = 0;
   if (client_->connected()) client_->Publish(topics_.Availability(), "offline", 1, true);
   client_->Stop();
 }
@@ -220,6 +229,7 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
     // A restarted bridge (or keypad) has forgotten the panel's mode: tell the keypads again.
     if (notice.kind == "bridge_online") SyncKeypads();
   }
+  NoteZigbeeState(decoded);
   if (hooks_.on_reading) {
     for (const Reading& reading : decoded.readings) hooks_.on_reading(reading);
   }
@@ -269,6 +279,53 @@ void LocalInterface::ReplyToKeypad(const CommandResult& result) {
   if (!notification) return;  // panic / fire buttons get no arm_mode reply
   Send(KeypadArmModeReply(config_.local_mqtt.zigbee2mqtt_base, request.friendly_name,
                           request.transaction, *notification));
+}
+
+Millis LocalInterface::UnboundCheckEvery() const {
+  // Often enough to say it within a tenth of the grace of when it is due.
+  return std::clamp<Millis>(std::chrono::duration_cast<Millis>(config_.unbound_grace) / 10,
+                            Millis{500}, Millis{60000});
+}
+
+void LocalInterface::NoteZigbeeState(const Z2mDecoded& decoded) {
+  for (const Reading& reading : decoded.readings) fed_.insert({reading.device, reading.property});
+  if (decoded.device.empty()) return;
+  auto [it, first] = zigbee_seen_.try_emplace(decoded.device);
+  if (first) it->second.first = ClockNow().mono;
+  for (const std::string& key : decoded.keys) {
+    if (it->second.keys.size() >= kMaxReportedKeys) break;
+    it->second.keys.insert(key);
+  }
+}
+
+void LocalInterface::CheckUnbound() {
+  const MonoTime now = ClockNow().mono;
+  for (const auto& pair : watched_) {
+    const auto& [device, property] = pair;
+    // Properties that come only as events (a panic press, a vibration action) may rightly stay
+    // silent for months.
+    if (property == "panic" || property == "vibration" || property == "available" ||
+        property == "battery_low" || property == "test") {
+      continue;
+    }
+    if (fed_.count(pair) || said_unbound_.count(pair)) continue;
+    const auto seen = zigbee_seen_.find(device);
+    if (seen == zigbee_seen_.end() || now - seen->second.first < config_.unbound_grace) continue;
+    said_unbound_.insert(pair);
+    std::string keys;
+    for (const std::string& key : seen->second.keys) keys += (keys.empty() ? "" : ", ") + key;
+    InputCounters::Get().Add("local.zigbee.unbound");
+    LogMessage(LogLevel::kWarning, kTag,
+               "device '" + device + "' has reported for " +
+                   std::to_string(config_.unbound_grace.count()) +
+                   " s but never its zone's property '" + property + "'; it sends: " + keys +
+                   " (bind the right key with \"zigbee_property\", docs/devices.md)");
+    if (hooks_.on_reading) hooks_.on_reading(Reading{device, "unbound", property, false});
+  }
+  unbound_timer_ = loop_.After(UnboundCheckEvery(), [this] {
+    unbound_timer_ = 0;
+    CheckUnbound();
+  });
 }
 
 void LocalInterface::SyncKeypads() {

@@ -64,6 +64,11 @@ class LocalInterface {
   // The arm/disarm chirp on the Zigbee sirens configured with "squawk": true.
   void Squawk(bool armed);
   void HandleZigbee(const MqttMessage& message);
+  // A zone whose device has reported for unbound_grace_s without ever sending the zone's
+  // property: logged with the keys it does send, and a sensor trouble (rules: "unbound").
+  void NoteZigbeeState(const Z2mDecoded& decoded);
+  void CheckUnbound();
+  Millis UnboundCheckEvery() const;
   void PublishResult(const CommandResult& result);
   void ReplyToKeypad(const CommandResult& result);
   void SyncKeypads();
@@ -87,6 +92,15 @@ class LocalInterface {
   std::set<std::string> keypads_;                         // friendly names kept in sync
   std::map<std::string, std::string> command_sources_;    // command topic -> command source
   std::uint64_t next_request_ = 1;
+  struct ZigbeeSeen {
+    MonoTime first{};
+    std::set<std::string> keys;  // at most kMaxReportedKeys
+  };
+  std::map<std::string, ZigbeeSeen> zigbee_seen_;             // DeviceId -> first state, keys
+  std::vector<std::pair<std::string, std::string>> watched_;  // (DeviceId, property) of zones
+  std::set<std::pair<std::string, std::string>> fed_;         // watched pairs a reading came for
+  std::set<std::pair<std::string, std::string>> said_unbound_;
+  EventLoop::TimerId unbound_timer_ = 0;
   // Request ids already used on the command topic (kept next to the database).
   std::unique_ptr<ReplayGuard> replay_;
   // The silent events so far: the local event stream is numbered without them, and platform

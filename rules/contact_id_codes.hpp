@@ -38,7 +38,8 @@ inline constexpr int kSystemTrouble = 300;
 inline constexpr int kSystemReset = 305;
 inline constexpr int kCommunicationTrouble = 350;
 inline constexpr int kExitError = 374;
-inline constexpr int kLockJammed = 380;  // "sensor trouble", used for a jammed lock cylinder
+inline constexpr int kLockJammed = 380;     // "sensor trouble", used for a jammed lock cylinder
+inline constexpr int kSensorTrouble = 380;  // a zone whose device never reports its property
 inline constexpr int kSupervisionLoss = 381;
 inline constexpr int kLowBattery = 384;
 

@@ -73,6 +73,11 @@ class PanelEngine {
                       std::string type, int qualifier, int code, std::string text) const;
   void Emit(Event event);
   void SetMode(Mode mode, Mode armed_mode);
+  // The shell found a zone's device reporting for a while without ever sending the zone's
+  // property (sensors: LocalInterface): a sensor trouble (380) until a reading of it comes.
+  void HandleUnbound(const std::string& device, const std::string& property);
+  void EmitZoneTrouble(const ZoneConfig& zone, bool raised, std::string type, int code,
+                       std::string text);
   void SirenOn(SirenReason reason, Seconds duration);
   void SirenOff();
 

@@ -102,6 +102,7 @@ json ZoneToJson(const ZoneRuntime& z, Now now) {
   if (z.swinger_bypassed) zone["swinger_bypassed"] = true;
   if (!z.lock_state.empty()) zone["lock_state"] = z.lock_state;
   if (z.lock_jammed) zone["lock_jammed"] = true;
+  if (z.unbound) zone["unbound"] = true;
   if (!z.lock_wrong_codes.empty()) {
     json wrong = json::array();
     for (WallTime t : z.lock_wrong_codes) wrong.push_back(WallMs(t));
@@ -129,7 +130,8 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
       // The common case, a zone that is just closed (or open), goes in a list of ids.
       const bool plain = !z.alarmed && z.alarm_code == 0 && z.alarm_count == 0 &&
                          !z.force_bypassed && !z.swinger_bypassed && z.lock_state.empty() &&
-                         !z.lock_jammed && z.lock_wrong_codes.empty() && !z.door_held_deadline;
+                         !z.lock_jammed && z.lock_wrong_codes.empty() && !z.door_held_deadline &&
+                         !z.unbound;
       if (plain) {
         if (z.active) (*z.active ? open : closed).push_back(id);
         continue;
@@ -230,6 +232,7 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       rt.swinger_bypassed = z.value("swinger_bypassed", false);
       rt.lock_state = z.value("lock_state", std::string());
       rt.lock_jammed = z.value("lock_jammed", false);
+      rt.unbound = z.value("unbound", false);
       const json& wrong = field(z, "lock_wrong_codes");
       if (!wrong.is_null()) {
         for (const json& t : wrong) rt.lock_wrong_codes.push_back(WallFrom(t));

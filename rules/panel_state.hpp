@@ -33,6 +33,8 @@ struct ZoneRuntime {
   std::vector<WallTime> lock_wrong_codes;  // inside lock_wrong_code_window
   // door_held zones.
   std::optional<MonoTime> door_held_deadline;
+  // Its device reports, but never this zone's property (a trouble until a reading of it comes).
+  bool unbound = false;
 
   bool operator==(const ZoneRuntime&) const = default;
 };

@@ -81,6 +81,12 @@ void PanelEngine::HandleReading(const Reading& reading) {
     }
     return;
   }
+  if (reading.property == "unbound") {
+    if (const std::string* property = std::get_if<std::string>(&reading.value)) {
+      HandleUnbound(reading.device, *property);
+    }
+    return;
+  }
   if (!reading.initial) DeviceSeen(reading.device);
   if (reading.property == "battery_low") {
     if (const bool* low = std::get_if<bool>(&reading.value)) HandleBattery(reading.device, *low);
@@ -88,6 +94,12 @@ void PanelEngine::HandleReading(const Reading& reading) {
   }
   for (const ZoneConfig& zone : config_.zones) {
     if (zone.device != reading.device || !ZoneListensTo(zone, reading.property)) continue;
+    if (ZoneRuntime& bound = state_.zones[zone.id]; bound.unbound) {  // it came after all
+      bound.unbound = false;
+      EmitZoneTrouble(
+          zone, false, "zone_unbound", cid::kSensorTrouble,
+          "zone " + zone.id + ": device " + zone.device + " reports " + reading.property + " now");
+    }
     if (zone.type == ZoneType::kLock) {
       if (const std::string* s = std::get_if<std::string>(&reading.value)) {
         ZoneRuntime& rt = state_.zones[zone.id];
@@ -112,6 +124,28 @@ void PanelEngine::HandleReading(const Reading& reading) {
       ZoneNormal(zone);
     }
   }
+}
+
+void PanelEngine::HandleUnbound(const std::string& device, const std::string& property) {
+  for (const ZoneConfig& zone : config_.zones) {
+    if (zone.device != device || !ZoneListensTo(zone, property)) continue;
+    ZoneRuntime& rt = state_.zones[zone.id];
+    if (rt.unbound || rt.active || !rt.lock_state.empty()) continue;  // said, or it did report
+    rt.unbound = true;
+    EmitZoneTrouble(zone, true, "zone_unbound", cid::kSensorTrouble,
+                    "zone " + zone.id + ": device " + device + " reports, but never " + property);
+  }
+}
+
+void PanelEngine::EmitZoneTrouble(const ZoneConfig& zone, bool raised, std::string type, int code,
+                                  std::string text) {
+  Event event = MakeEvent(raised ? EventCategory::kTrouble : EventCategory::kTroubleRestore,
+                          Priority::kNormal, raised ? std::move(type) : "trouble_restore",
+                          raised ? cid::kNew : cid::kRestore, code, std::move(text));
+  event.zone = zone.id;
+  event.device = zone.device;
+  event.cid.number = zone.number;
+  Emit(std::move(event));
 }
 
 void PanelEngine::ZoneActivated(const ZoneConfig& zone) {

@@ -156,11 +156,13 @@ std::string WarningModeAmong(const std::vector<std::string>& modes, SirenReason 
 }
 
 // A duration in seconds within what the feature exposes.
+// A duration in seconds within what the feature exposes, and never outside 0 .. 1 day whatever
+// the inventory claims (a hostile value_min of 1e300 must not become an integer).
 long long ClampSeconds(const ExposedFeature* feature, Seconds duration) {
   double value = static_cast<double>(duration.count());
   if (feature != nullptr && feature->value_max) value = std::min(value, *feature->value_max);
   if (feature != nullptr && feature->value_min) value = std::max(value, *feature->value_min);
-  return static_cast<long long>(value);
+  return static_cast<long long>(std::clamp(value, 0.0, 86400.0));
 }
 
 const ExposedFeature* FeatureNamed(const std::map<std::string, ExposedFeature>& features,

@@ -243,6 +243,11 @@ void Zigbee2MqttDecoder::DecodeState(const std::string& device, std::string_view
 
 void Zigbee2MqttDecoder::DecodeObject(const std::string& device, const json& object, bool retained,
                                       Z2mDecoded* out) {
+  out->device = device;
+  for (const auto& item : object.items()) {
+    if (out->keys.size() >= kMaxReportedKeys) break;
+    out->keys.push_back(PrintableText(item.key(), 64));
+  }
   const auto bound = bindings_.find(device);
   MappedState mapped = MapStateObject(object, CapabilitiesOf(device),
                                       bound == bindings_.end() ? nullptr : &bound->second);

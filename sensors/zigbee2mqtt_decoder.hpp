@@ -26,6 +26,8 @@ namespace homesec {
 
 struct MappedValue;  // zigbee2mqtt_properties.hpp
 
+inline constexpr std::size_t kMaxReportedKeys = 32;
+
 // Larger payloads are rejected unparsed. A device state message is a few hundred bytes; only
 // the retained bridge/devices inventory gets the larger cap: 2-5 KiB per device with its exposes
 // (tests/data), so about 1 MiB for the 300 devices of a very large home network; 4 MiB leaves
@@ -73,6 +75,10 @@ struct Z2mDecoded {
   std::vector<BridgeNotice> notices;
   std::optional<std::vector<PairedDevice>> devices;  // set when an inventory arrived
   std::string error;                                 // non-empty: the whole message was rejected
+  // A configured device's state message: its DeviceId and the keys it carried (at most
+  // kMaxReportedKeys), for "it sends ..." messages.
+  std::string device;
+  std::vector<std::string> keys;
   std::vector<std::string> warnings;  // properties rejected (wrong type / unknown value)
 };
 

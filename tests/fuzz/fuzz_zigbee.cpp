@@ -2,6 +2,7 @@
 // as LocalInterface::HandleZigbee does. Input: "<topic>\n<payload>", several separated by NUL.
 #include <string>
 
+#include "sensors/zigbee2mqtt_commands.hpp"
 #include "sensors/zigbee2mqtt_decoder.hpp"
 #include "tests/fuzz/fuzz_hub.hpp"
 #include "tests/fuzz/fuzz_targets.hpp"
@@ -33,7 +34,22 @@ void Handle(const Z2mDecoded& decoded, bool retained, const Zigbee2MqttDecoder& 
     hub.Handle(command);
   }
   if (decoded.devices) {
-    for (const PairedDevice& device : *decoded.devices) Consume(device.friendly_name);
+    for (const PairedDevice& device : *decoded.devices) {
+      Consume(device.friendly_name);
+      // What the shell would send a siren or keypad the inventory describes.
+      const DeviceCapabilities* caps = decoder.CapabilitiesNamed(device.friendly_name);
+      if (caps == nullptr) continue;
+      for (const std::string& key : caps->Feeds()) Consume(key);
+      for (const bool on : {true, false}) {
+        const SirenRequest request{on, SirenReason::kFire, "very_high", on, Seconds{180}};
+        if (auto out = SirenFromExposes(caps->siren, "z", device.friendly_name, request)) {
+          Consume(out->payload);
+        }
+        if (auto out = SquawkFromExposes(caps->siren, "z", device.friendly_name, on, "low")) {
+          Consume(out->payload);
+        }
+      }
+    }
   }
   for (const std::string& name : decoder.unconfigured_paired()) Consume(name);
   for (const std::string& name : decoder.configured_unpaired()) Consume(name);
@@ -43,6 +59,13 @@ void Handle(const Z2mDecoded& decoded, bool retained, const Zigbee2MqttDecoder& 
 
 void FuzzZigbeeDecoder(const std::uint8_t* data, std::size_t size) {
   Zigbee2MqttDecoder decoder(std::string(kZigbeeBase), ZigbeeDevices());
+  // As the shell sets it up: the zones' needs, an explicit binding, the battery threshold.
+  decoder.SetWatched({{"front_door", "contact"},
+                      {"leak_sensor", "water_leak"},
+                      {"panic_button", "panic"},
+                      {"hall_pir", "occupancy"}});
+  decoder.SetBindings({{"leak_sensor", "water_leak_alarm_2", "water_leak", {true, "alarm"}}});
+  decoder.SetBatteryLowPercent(10);
   for (const std::string& subscription : decoder.Subscriptions()) Consume(subscription);
   FuzzHub hub;
   // Up to kMaxMessages messages separated by NUL bytes (never part of a JSON payload), so that

@@ -206,5 +206,27 @@ TEST_CASE("zigbee exposes: a zone watching a property its device does not expose
   CHECK(home.hub.DaemonLog().find("it exposes: action, battery_low") != std::string::npos);
 }
 
+TEST_CASE(
+    "zigbee exposes: a device that reports but never its zone's property is a sensor trouble, "
+    "restored when it comes") {
+  ExposesHome home;
+  home.hub.config["unbound_grace_s"] = 5;
+  home.hub.config["zones"].push_back({{"id", "sos_tamper"},
+                                      {"type", "tamper_24h"},
+                                      {"device", "sos_button"},
+                                      {"property", "tamper"}});
+  REQUIRE(home.Start());
+  home.hub.Zigbee("sos_button", {{"battery_low", false}, {"linkquality", 90}});
+  const auto trouble = home.hub.WaitUplinkEvent("zone_unbound", 15s);
+  REQUIRE(trouble.has_value());
+  CHECK((*trouble)["zone"] == "sos_tamper");
+  CHECK((*trouble)["contact_id"]["code"] == 380);
+  const std::string log = home.hub.DaemonLog();
+  CHECK(log.find("never its zone's property 'tamper'; it sends: battery_low, linkquality") !=
+        std::string::npos);
+  home.hub.Zigbee("sos_button", {{"battery_low", false}, {"tamper", false}});
+  CHECK(home.hub.WaitUplinkEvent("trouble_restore").has_value());
+}
+
 }  // namespace
 }  // namespace homesec::testing

@@ -172,5 +172,39 @@ TEST_CASE("troubles: troubles never sound the siren or trigger, even when armed"
   for (const Event& e : Events(actions)) CHECK(e.category == EventCategory::kTrouble);
 }
 
+TEST_CASE(
+    "troubles: a zone whose device never reports its property is a sensor trouble (380) until a "
+    "reading of it comes") {
+  Harness h(StandardConfig(), /*zones_closed=*/false);
+  auto actions = h.Read("leak_sensor", "unbound", std::string("water_leak"));
+  const auto trouble = FindEvent(actions, "zone_unbound");
+  REQUIRE(trouble);
+  CHECK(trouble->cid == ContactId{1, 380, 0, 6});
+  CHECK(trouble->category == EventCategory::kTrouble);
+  CHECK(trouble->zone == "leak");
+  CHECK(trouble->device == "leak_sensor");
+  // Said once, and not for a property no zone of the device watches.
+  CHECK(Events(h.Read("leak_sensor", "unbound", std::string("water_leak"))).empty());
+  CHECK(Events(h.Read("leak_sensor", "unbound", std::string("smoke"))).empty());
+  // Kept across a restart (in the snapshot): the restarted panel does not say it again, and the
+  // first real reading restores it.
+  std::string error;
+  Panel restarted = Panel::Restore(h.panel.config(), h.panel.Snapshot(h.now), h.now, &error);
+  REQUIRE(error.empty());
+  restarted.Start(h.now);
+  CHECK(
+      Events(restarted.Handle(Reading{"leak_sensor", "unbound", std::string("water_leak")}, h.now))
+          .empty());
+  actions = restarted.Handle(Reading{"leak_sensor", "water_leak", false}, h.now);
+  const auto restore = FindEvent(actions, "trouble_restore");
+  REQUIRE(restore);
+  CHECK(restore->cid == ContactId{3, 380, 0, 6});
+}
+
+TEST_CASE("troubles: a zone that has reported is never called unbound") {
+  Harness h;
+  CHECK(Events(h.Read("leak_sensor", "unbound", std::string("water_leak"))).empty());
+}
+
 }  // namespace
 }  // namespace homesec::test
