@@ -25,9 +25,11 @@ bool Contains(const std::string& text, const char* word) {
 // Home Assistant renders it with `action` and `code` for each command; now() makes every
 // command's request id unique and stamps its time, which homesecd needs to refuse a replay
 // (docs/security.md).
+// to_json makes any typed code valid JSON (a quote once broke the command) and an empty one
+// null (it was the text "None").
 const char* const kCommandTemplate =
-    R"({"action":"{{action}}","code":"{{code}}","request_id":"ha-{{ now().timestamp() }}",)"
-    R"("time":"{{ now().isoformat() }}"})";
+    R"({"action":{{ action | to_json }},"code":{{ code | to_json }},)"
+    R"("request_id":"ha-{{ now().timestamp() }}","time":"{{ now().isoformat() }}"})";
 
 LocalTopics MakeLocalTopics(const AppConfig& config) {
   return LocalTopics{config.local_mqtt.topic_prefix.empty() ? "homesec/" + config.hub.id
@@ -35,6 +37,9 @@ LocalTopics MakeLocalTopics(const AppConfig& config) {
 }
 
 std::string DeviceClassFor(const ZoneConfig& zone) {
+  // The property says what the sensor is before the zone type says how the panel uses it.
+  if (zone.property == "co") return "carbon_monoxide";
+  if (zone.property == "vibration") return "vibration";
   switch (zone.type) {
     case ZoneType::kFire24h:
       return "smoke";
@@ -45,7 +50,9 @@ std::string DeviceClassFor(const ZoneConfig& zone) {
     case ZoneType::kTamper24h:
       return "tamper";
     case ZoneType::kLock:
-      return "lock";
+      // The zone is open when the cylinder is attacked (forced, picked, jammed): safety's on is
+      // "unsafe". lock's on means unlocked, which a locked, attacked door is not.
+      return "safety";
     case ZoneType::kInterior:
     case ZoneType::kEntryFollower:
       return zone.property == "occupancy" ? "motion" : "door";
@@ -83,6 +90,9 @@ std::vector<MqttOut> DiscoveryMessages(const AppConfig& config) {
       {"code", "REMOTE_CODE"},
       {"code_arm_required", config.panel.codes.code_required_to_arm},
       {"code_disarm_required", true},
+      // homesecd takes TRIGGER without a code (docs/protocol.md §3.4); Home Assistant drops a
+      // trigger without one unless told.
+      {"code_trigger_required", false},
       {"supported_features",
        nlohmann::json::array({"arm_home", "arm_away", "arm_night", "arm_vacation", "trigger"})},
       {"availability_topic", topics.Availability()},
@@ -94,7 +104,11 @@ std::vector<MqttOut> DiscoveryMessages(const AppConfig& config) {
     nlohmann::json sensor{{"name", zone.name.empty() ? zone.id : zone.name},
                           {"unique_id", "homesec_" + hub + "_" + zone.id},
                           {"state_topic", topics.Zone(zone.id)},
-                          {"value_template", "{{ 'ON' if value_json.open else 'OFF' }}"},
+                          // "None" is Home Assistant's unknown: a zone homesecd does not
+                          // know (and refuses to arm on) must not show as closed.
+                          {"value_template",
+                           "{{ 'None' if value_json.status == 'unknown' else ('ON' if "
+                           "value_json.open else 'OFF') }}"},
                           {"json_attributes_topic", topics.Zone(zone.id)},
                           {"device_class", DeviceClassFor(zone)},
                           {"availability_topic", topics.Availability()},

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/ha_discovery.hpp"
+#include "daemon/local_command.hpp"
 
 namespace homesec {
 namespace {
@@ -62,6 +63,74 @@ TEST_CASE("discovery: off means no messages") {
   AppConfig config = TwoZones();
   config.local_mqtt.discovery = false;
   CHECK(DiscoveryMessages(config).empty());
+}
+
+namespace {
+
+// What Home Assistant renders from the command template (its Jinja variables `action` and
+// `code`, `code` None when nothing was typed; to_json as Python's json.dumps; now() fixed).
+std::string Render(std::string text, const std::string& action,
+                   const std::optional<std::string>& code) {
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
+      text.replace(at, from.size(), to);
+      at += to.size();
+    }
+  };
+  replace("{{ action | to_json }}", nlohmann::json(action).dump());
+  replace("{{ code | to_json }}", code ? nlohmann::json(*code).dump() : "null");
+  replace("{{action}}", action);
+  replace("{{code}}", code.value_or("None"));
+  replace("{{ now().timestamp() }}", "1796170000.123456");
+  replace("{{ now().isoformat() }}", "2026-12-02T01:00:00.123456+00:00");
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "discovery: any code a resident types reaches homesecd as valid JSON, and no code as none") {
+  const std::string command_template = kCommandTemplate;
+  // A code with a quote or a backslash (keypads in Home Assistant take any text).
+  const std::string code = R"(12"3\4)";
+  INFO(Render(command_template, "DISARM", code));
+  const LocalCommandParse quoted =
+      ParseLocalCommand(Render(command_template, "DISARM", code), false);
+  REQUIRE(quoted.command.has_value());
+  CHECK(quoted.command->code == std::optional<std::string>(code));
+  // No code typed (a trigger): Home Assistant's None is no code, not the text "None".
+  const LocalCommandParse none = ParseLocalCommand(Render(command_template, "TRIGGER", {}), false);
+  REQUIRE(none.command.has_value());
+  CHECK_FALSE(none.command->code.has_value());
+}
+
+TEST_CASE("discovery: a trigger needs no code, as homesecd takes it") {
+  const auto panel = nlohmann::json::parse(DiscoveryMessages(TwoZones())[0].payload);
+  CHECK(panel["code_trigger_required"] == false);
+}
+
+TEST_CASE("discovery: a zone homesecd does not know shows unknown, not closed") {
+  const auto sensor = nlohmann::json::parse(DiscoveryMessages(TwoZones())[1].payload);
+  const std::string value_template = sensor["value_template"];
+  // Home Assistant sets a binary sensor unknown when its template renders "None".
+  CHECK(value_template.find("'None' if value_json.status == 'unknown'") != std::string::npos);
+}
+
+TEST_CASE("discovery: the device class follows the zone's meaning") {
+  ZoneConfig zone;
+  zone.type = ZoneType::kGas24h;
+  zone.property = "co";
+  CHECK(DeviceClassFor(zone) == "carbon_monoxide");
+  zone.property = "gas";
+  CHECK(DeviceClassFor(zone) == "gas");
+  zone.type = ZoneType::kPerimeter;
+  zone.property = "vibration";
+  CHECK(DeviceClassFor(zone) == "vibration");
+  // A lock zone is "open" when the cylinder is attacked (forced, picked, jammed): safety's
+  // on = unsafe says that; lock's on = unlocked would call a locked door unlocked.
+  zone.type = ZoneType::kLock;
+  zone.property = "lock_state";
+  CHECK(DeviceClassFor(zone) == "safety");
 }
 
 }  // namespace homesec
