@@ -18,9 +18,9 @@ const std::vector<std::string> kOutputKinds{"siren", "strobe", "deterrent", "chi
 const std::vector<std::string> kDriverNames{"gpio", "zigbee_siren", "tuya_siren", "keypad"};
 const std::vector<std::string> kSirenLevels{"low", "medium", "high", "very_high"};
 
-// The kinds each driver can really drive (docs/outputs.md): a GPIO line switches any wired
-// output; a Zigbee siren sounds the siren and a chime (a short warning or squawk) but has no
-// separate strobe or deterrent; a keypad is only a keypad.
+// The kinds each driver can really drive (docs/devices.md, "Outputs and their patterns"): a GPIO
+// line switches any wired output; a Zigbee siren sounds the siren and a chime (a short warning or
+// squawk) but has no separate strobe or deterrent; a keypad is only a keypad.
 const std::vector<std::string>& KindsDrivenBy(OutputDriver driver) {
   static const std::vector<std::string> kGpioKinds{"siren", "strobe", "deterrent", "chime"};
   static const std::vector<std::string> kSirenKinds{"siren", "chime"};

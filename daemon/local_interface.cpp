@@ -116,7 +116,11 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
   client_ = std::make_unique<MqttClient>(loop_, std::move(options), std::move(callbacks));
 }
 
-LocalInterface::~LocalInterface() = default;
+LocalInterface::~LocalInterface() {
+  // Timers hold `this`: none may fire after a reload replaced this interface.
+  for (const auto& [id, timer] : siren_off_timers_) loop_.Cancel(timer);
+  loop_.Cancel(unbound_timer_);
+}
 
 void LocalInterface::Start() {
   client_->Start();
@@ -129,6 +133,8 @@ void LocalInterface::Start() {
 }
 
 void LocalInterface::Stop() {
+  for (const auto& [id, timer] : siren_off_timers_) loop_.Cancel(timer);
+  siren_off_timers_.clear();
   loop_.Cancel(unbound_timer_);
   unbound_timer_ = 0;
   if (client_->connected()) client_->Publish(topics_.Availability(), "offline", 1, true);
@@ -235,6 +241,15 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
   }
   for (const KeypadAction& keypad : decoded.keypad) {
     if (message.retained) continue;  // a replayed keypad press must never arm or disarm
+    // A panic button bound to a panic zone is that zone's: a silent zone stays silent (the
+    // keypad's own emergency request would be an audible panel panic).
+    if (keypad.action == CommandAction::kPanic && PanicZoneOf(keypad.device)) {
+      if (hooks_.on_reading) {
+        hooks_.on_reading(Reading{keypad.device, "panic", true, false});
+        hooks_.on_reading(Reading{keypad.device, "panic", false, false});
+      }
+      continue;
+    }
     Command command;
     command.action = keypad.action;
     command.code = keypad.code;
@@ -245,6 +260,14 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
     keypad_requests_[command.request_id] = KeypadRequest{name, keypad.transaction};
     if (hooks_.on_command) hooks_.on_command(command);
   }
+}
+
+bool LocalInterface::PanicZoneOf(const std::string& device_id) const {
+  return std::any_of(config_.panel.zones.begin(), config_.panel.zones.end(),
+                     [&](const ZoneConfig& zone) {
+                       return zone.device == device_id && zone.type == ZoneType::kPanic24h &&
+                              zone.property == "panic";
+                     });
 }
 
 std::string LocalInterface::FriendlyName(const std::string& device_id) const {
@@ -337,35 +360,55 @@ void LocalInterface::SyncKeypads() {
 }
 
 void LocalInterface::DriveSirens(const SetOutput& output) {
-  const std::string& base = config_.local_mqtt.zigbee2mqtt_base;
-  const bool on = output.pattern != OutputPattern::kOff;
-  // A Zigbee siren used as a chime sounds quietly and without flash for the chime's time.
-  const bool chime = output.kind == OutputKind::kChime;
   for (const OutputConfig& out : config_.outputs) {
     if (out.kind != ToString(output.kind)) continue;
     if (out.driver != OutputDriver::kZigbeeSiren && out.driver != OutputDriver::kZigbeeTuyaSiren) {
       continue;
     }
-    const SirenRequest request{on, output.reason, chime ? "low" : out.level,
-                               chime ? false : out.strobe, output.duration};
-    // Its own exposes first: the form its converter accepts (docs/devices.md, "Outputs").
-    if (const DeviceCapabilities* caps = decoder_.CapabilitiesNamed(out.zigbee);
-        caps != nullptr && caps->siren.any()) {
-      if (auto message = SirenFromExposes(caps->siren, base, out.zigbee, request)) {
-        Send(*message, 1);
-        continue;
-      }
+    DriveSiren(out, output);
+  }
+}
+
+void LocalInterface::DriveSiren(const OutputConfig& out, const SetOutput& output) {
+  const std::string& base = config_.local_mqtt.zigbee2mqtt_base;
+  const bool on = output.pattern != OutputPattern::kOff;
+  // A Zigbee siren used as a chime sounds quietly and without flash for the chime's time.
+  const bool chime = output.kind == OutputKind::kChime;
+  const SirenRequest request{on, output.reason, chime ? "low" : out.level,
+                             chime ? false : out.strobe, output.duration};
+  // Whatever the form, a sound with a duration ends then: a one-key switch has no duration of
+  // its own and would sound until told (a 2 s door chime would not stop).
+  if (auto timer = siren_off_timers_.find(out.id); timer != siren_off_timers_.end()) {
+    loop_.Cancel(timer->second);
+    siren_off_timers_.erase(timer);
+  }
+  if (on && output.duration.count() > 0) {
+    SetOutput off = output;
+    off.pattern = OutputPattern::kOff;
+    siren_off_timers_[out.id] =
+        loop_.After(std::chrono::duration_cast<Millis>(output.duration), [this, id = out.id, off] {
+          siren_off_timers_.erase(id);
+          for (const OutputConfig& o : config_.outputs) {
+            if (o.id == id) DriveSiren(o, off);
+          }
+        });
+  }
+  // Its own exposes first: the form its converter accepts (docs/devices.md, "Outputs").
+  if (const DeviceCapabilities* caps = decoder_.CapabilitiesNamed(out.zigbee);
+      caps != nullptr && caps->siren.any()) {
+    if (auto message = SirenFromExposes(caps->siren, base, out.zigbee, request)) {
+      Send(*message, 1);
+      return;
     }
-    // Before the inventory names it: the configured driver's form.
-    if (out.driver == OutputDriver::kZigbeeSiren) {
-      const Seconds duration = output.duration.count() > 0 ? output.duration : kSirenUntilStopped;
-      Send(on ? SirenWarning(base, out.zigbee, output.reason, request.level, request.strobe,
-                             duration)
-              : SirenStop(base, out.zigbee),
-           1);
-    } else {
-      Send(TuyaSiren(base, out.zigbee, on), 1);
-    }
+  }
+  // Before the inventory names it: the configured driver's form.
+  if (out.driver == OutputDriver::kZigbeeSiren) {
+    const Seconds duration = output.duration.count() > 0 ? output.duration : kSirenUntilStopped;
+    Send(on ? SirenWarning(base, out.zigbee, output.reason, request.level, request.strobe, duration)
+            : SirenStop(base, out.zigbee),
+         1);
+  } else {
+    Send(TuyaSiren(base, out.zigbee, on), 1);
   }
 }
 

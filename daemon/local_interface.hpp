@@ -73,9 +73,12 @@ class LocalInterface {
   void ReplyToKeypad(const CommandResult& result);
   void SyncKeypads();
   void DriveSirens(const SetOutput& output);
+  void DriveSiren(const OutputConfig& out, const SetOutput& output);
   void Send(const MqttOut& out, int qos = 0);
   void PublishWatch(const WatchChanged& watch);
   std::string FriendlyName(const std::string& device_id) const;
+  // Whether a panic_24h zone watches the device's "panic".
+  bool PanicZoneOf(const std::string& device_id) const;
 
   EventLoop& loop_;
   AppConfig config_;
@@ -101,6 +104,7 @@ class LocalInterface {
   std::set<std::pair<std::string, std::string>> fed_;         // watched pairs a reading came for
   std::set<std::pair<std::string, std::string>> said_unbound_;
   EventLoop::TimerId unbound_timer_ = 0;
+  std::map<std::string, EventLoop::TimerId> siren_off_timers_;  // output id -> its stop
   // Request ids already used on the command topic (kept next to the database).
   std::unique_ptr<ReplayGuard> replay_;
   // The silent events so far: the local event stream is numbered without them, and platform

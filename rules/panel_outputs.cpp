@@ -1,6 +1,6 @@
 // The outputs besides the siren (panel_events.cpp): the strobe latched by an audible alarm, the
 // deterrent ("electronic dog") that follows the entry delay and the siren, the door and water
-// leak chimes, and the arm/disarm squawk. Patterns and their reasons: docs/outputs.md.
+// leak chimes, and the arm/disarm squawk. Patterns and their reasons: docs/devices.md.
 #include <algorithm>
 
 #include "rules/panel_engine.hpp"

@@ -215,7 +215,7 @@ struct RecordEvent {
   Event event;
 };
 
-// Drive every output of `kind` (docs/outputs.md has the patterns and a timeline):
+// Drive every output of `kind` (docs/devices.md has the patterns and a timeline):
 //   siren     kSteady with the mode's siren time when an audible alarm starts, kOff at its end,
 //             at silence and at disarm;
 //   strobe    kSteady when an audible alarm starts, kept after the siren time, kOff at disarm;

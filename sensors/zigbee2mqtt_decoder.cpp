@@ -293,12 +293,38 @@ void Zigbee2MqttDecoder::DecodeObject(const std::string& device, const json& obj
         best = value;
       }
     }
-    Emit(device, property, best->value, retained, event, out);
+    Emit(device, property, MostSevereState(device, property, best->value), retained, event, out);
     const bool has_state = std::any_of(
         mapped.values.begin(), mapped.values.end(),
         [&](const MappedValue& value) { return value.property == property && !value.event; });
     if (best->momentary && !has_state) Emit(device, property, false, retained, false, out);
   }
+}
+
+Value Zigbee2MqttDecoder::MostSevereState(const std::string& device, const std::string& property,
+                                          const Value& changed) const {
+  // Several family keys feeding one property (a leak sensor's two probes, an mmWave sensor's
+  // areas) are one zone: it is wet while any probe is, so a probe turning dry must not dry the
+  // zone while the other is still wet. The keys with decoders of their own (a lock's cached
+  // alarm text, door_state, the action events) keep their per-message meaning.
+  if (property == "battery") return changed;
+  Value best = changed;
+  const std::string prefix = property + "@";
+  for (auto it = last_.lower_bound({device, prefix});
+       it != last_.end() && it->first.first == device && it->first.second.starts_with(prefix);
+       ++it) {
+    const std::string key = it->first.second.substr(prefix.size());
+    if (MeaningOfKey(key) != property && !IsBound(device, key)) continue;
+    if (Severity(property, it->second) > Severity(property, best)) best = it->second;
+  }
+  return best;
+}
+
+bool Zigbee2MqttDecoder::IsBound(const std::string& device, const std::string& key) const {
+  const auto bound = bindings_.find(device);
+  if (bound == bindings_.end()) return false;
+  return std::any_of(bound->second.begin(), bound->second.end(),
+                     [&](const KeyBinding& b) { return b.key == key; });
 }
 
 void Zigbee2MqttDecoder::DeriveBatteryLow(const std::string& device,

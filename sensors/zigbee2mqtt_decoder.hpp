@@ -141,6 +141,11 @@ class Zigbee2MqttDecoder {
   void SetBridgeOnline(bool online, bool retained, Z2mDecoded* out);
   void CompareInventory(const std::vector<PairedDevice>& paired, Z2mDecoded* out);
   void CheckExposes(Z2mDecoded* out);
+  // The value `property` of `device` has now: the most severe of `changed` and the latest values
+  // of the other family keys that feed it.
+  Value MostSevereState(const std::string& device, const std::string& property,
+                        const Value& changed) const;
+  bool IsBound(const std::string& device, const std::string& key) const;
   // A battery_low reading from the battery percentage, for devices without battery_low.
   void DeriveBatteryLow(const std::string& device, std::vector<MappedValue>& values);
   // Appends a reading unless it repeats the last value (events always pass).

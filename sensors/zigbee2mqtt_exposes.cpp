@@ -174,6 +174,11 @@ std::vector<std::string> DeviceCapabilities::Feeds() const {
     }
     if (name == "door_state") out.insert("contact");
     if (name == "opening_state" || name == "handle_position") out.insert("latch");
+    // PushOk POK019's motor/handle status (Pok019Status in zigbee2mqtt_properties.cpp).
+    if (name == "status" &&
+        std::find(key.values.begin(), key.values.end(), "tilted") != key.values.end()) {
+      out.insert("latch");
+    }
   }
   for (const std::string& action : actions) {
     if (action == "sos") out.insert("panic");

@@ -307,7 +307,10 @@ MappedState MapStateObject(const json& object, const DeviceCapabilities* caps,
                            const std::vector<KeyBinding>* bindings) {
   MappedState out;
   Mapper mapper(&out);
-  for (const auto& [key, value] : object.items()) {
+  for (const auto& item : object.items()) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda (P1091, clang 16).
+    const std::string& key = item.key();
+    const json& value = item.value();
     const ExposedKey* exposed = nullptr;
     if (caps != nullptr) {
       auto it = caps->keys.find(key);

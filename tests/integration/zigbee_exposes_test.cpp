@@ -69,13 +69,14 @@ struct ExposesHome {
         !hub.local->Subscribe("zigbee2mqtt/hall_keypad/set")) {
       return false;
     }
-    const json inventory = json::array(
+    json inventory = json::array(
         {{{"friendly_name", "Coordinator"}, {"type", "Coordinator"}, {"definition", nullptr}},
          Paired("cellar_leak", "Pulsar LLC", "LPC-V1", 1),
          Paired("hall_presence", "HOBEIAN", "ZG-204ZE", 2),
          Paired("sos_button", "Loginovo", "ZG-101Z", 3),
          Paired("hall_siren", "Heiman", "HS2WD-E", 4),
          Paired("hall_keypad", "Centralite", "3400-D", 5)});
+    for (const json& entry : extra_inventory) inventory.push_back(entry);
     for (const json& entry : inventory) {
       if (entry["type"] != "Coordinator" && !entry["definition"].contains("exposes")) return false;
     }
@@ -83,6 +84,7 @@ struct ExposesHome {
   }
 
   HubFixture hub;
+  std::vector<json> extra_inventory;  // more paired devices, added before Start()
 };
 
 TEST_CASE("zigbee exposes: a leak on water_leak_alarm_1 alone is a water alarm") {
@@ -226,6 +228,54 @@ TEST_CASE(
         std::string::npos);
   home.hub.Zigbee("sos_button", {{"battery_low", false}, {"tamper", false}});
   CHECK(home.hub.WaitUplinkEvent("trouble_restore").has_value());
+}
+
+TEST_CASE("zigbee exposes: an emergency button on a silent panic zone stays silent") {
+  ExposesHome home;
+  for (json& zone : home.hub.config["zones"]) {
+    if (zone["id"] == "sos") zone["silent"] = true;
+  }
+  REQUIRE(home.Start());
+  // IAS ACE buttons (Heiman HS1RC, Immax) say "emergency": a keypad request unless a panic
+  // zone watches the device.
+  home.hub.Zigbee("sos_button", {{"action", "emergency"}});
+  const auto panic = home.hub.WaitUplinkEvent("silent_panic");
+  REQUIRE(panic.has_value());
+  CHECK((*panic)["zone"] == "sos");
+  std::this_thread::sleep_for(500ms);
+  CHECK(home.hub.local->Received("zigbee2mqtt/hall_siren/set").empty());
+  for (const json& event : home.hub.UplinkEvents()) CHECK(event["type"] != "panic");
+}
+
+TEST_CASE("zigbee exposes: a door chime on a siren with only an on/off switch stops after it") {
+  ExposesHome home;
+  home.hub.config["outputs"].push_back({{"id", "door_chime"},
+                                        {"kind", "chime"},
+                                        {"zigbee", "hall_chime"},
+                                        {"driver", "tuya_siren"}});
+  for (json& zone : home.hub.config["zones"]) {
+    if (zone["id"] == "front_door") zone["chime"] = true;
+  }
+  home.extra_inventory.push_back(Paired("hall_chime", "Tuya", "TS0216", 6));
+  REQUIRE(home.Start());
+  REQUIRE(home.hub.local->Subscribe("zigbee2mqtt/hall_chime/set"));
+  REQUIRE(home.hub.AllClosed());
+  home.hub.Zigbee("front_door", {{"contact", false}});
+  // TS0216 exposes a settable binary `alarm`: on, and off again when the 2 s chime is over.
+  const auto on = home.hub.local->WaitFor(
+      "zigbee2mqtt/hall_chime/set",
+      [](const Message& m) {
+        return m.Json() == json{{"alarm", true}};
+      },
+      5s);
+  REQUIRE(on.has_value());
+  const auto off = home.hub.local->WaitFor(
+      "zigbee2mqtt/hall_chime/set",
+      [](const Message& m) {
+        return m.Json() == json{{"alarm", false}};
+      },
+      5s);
+  CHECK(off.has_value());
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The panel's outputs besides the siren's own timing: the deterrent during the entry delay and the
 // alarm, the strobe latched until disarm, the door and water leak chimes, the arm/disarm squawk,
-// and silent alarms that show nothing (docs/outputs.md).
+// and silent alarms that show nothing (docs/devices.md).
 #include <doctest/doctest.h>
 
 #include "tests/unit/rules/panel_test_support.hpp"

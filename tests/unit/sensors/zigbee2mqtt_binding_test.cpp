@@ -49,19 +49,39 @@ TEST_CASE(
 }
 
 TEST_CASE("zigbee2mqtt binding: the families by name, before any inventory") {
-  Zigbee2MqttDecoder decoder("zigbee2mqtt", {{"d", "d"}});
-  CHECK(Text(decoder.Decode("zigbee2mqtt/d", R"({"presence":true})", false)) == "d.occupancy=true");
-  CHECK(Text(decoder.Decode("zigbee2mqtt/d", R"({"presence_state":"none"})", false)) ==
-        "d.occupancy=false");
-  CHECK(Text(decoder.Decode("zigbee2mqtt/d", R"({"tamper_alarm":"ON"})", false)) ==
-        "d.tamper=true");
-  CHECK(Text(decoder.Decode("zigbee2mqtt/d", R"({"contact_alarm_1":true})", false)) ==
-        R"(d.contact="open")");
-  CHECK(Text(decoder.Decode("zigbee2mqtt/d", R"({"sos":true})", false)) == "d.panic=true");
+  // Each key on a device of its own: keys of one device feeding one property are one zone.
+  auto decode = [](const std::string& payload) {
+    Zigbee2MqttDecoder decoder("zigbee2mqtt", {{"d", "d"}});
+    return decoder.Decode("zigbee2mqtt/d", payload, false);
+  };
+  CHECK(Text(decode(R"({"presence":true})")) == "d.occupancy=true");
+  CHECK(Text(decode(R"({"presence_state":"none"})")) == "d.occupancy=false");
+  CHECK(Text(decode(R"({"motion_state":"static"})")) == "d.occupancy=true");
+  CHECK(Text(decode(R"({"tamper_alarm":"ON"})")) == "d.tamper=true");
+  CHECK(Text(decode(R"({"contact_alarm_1":true})")) == R"(d.contact="open")");
+  CHECK(Text(decode(R"({"sos":true})")) == "d.panic=true");
+  CHECK(Text(decode(R"({"water_leakage_state":"water_leakage_no"})")) == "d.water_leak=false");
   // A numeric gas is a concentration, not an alarm and not a wrong type.
-  const Z2mDecoded ppm = decoder.Decode("zigbee2mqtt/d", R"({"gas":412})", false);
+  const Z2mDecoded ppm = decode(R"({"gas":412})");
   CHECK(ppm.readings.empty());
   CHECK(ppm.warnings.empty());
+}
+
+TEST_CASE("zigbee2mqtt binding: a zone fed by two probes is wet while either is") {
+  Zigbee2MqttDecoder decoder("zigbee2mqtt", {{"leak", "cellar"}});
+  CHECK(Text(decoder.Decode("zigbee2mqtt/cellar",
+                            R"({"water_leak_alarm_1":true,"water_leak_alarm_2":false})", false)) ==
+        "leak.water_leak=true");
+  // Probe 2 wet as well, then dry again: probe 1 still is, so the zone stays wet.
+  decoder.Decode("zigbee2mqtt/cellar", R"({"water_leak_alarm_1":true,"water_leak_alarm_2":true})",
+                 false);
+  CHECK(Text(decoder.Decode("zigbee2mqtt/cellar",
+                            R"({"water_leak_alarm_1":true,"water_leak_alarm_2":false})", false)) ==
+        "");
+  // Both dry: dry.
+  CHECK(Text(decoder.Decode("zigbee2mqtt/cellar",
+                            R"({"water_leak_alarm_1":false,"water_leak_alarm_2":false})", false)) ==
+        "leak.water_leak=false");
 }
 
 TEST_CASE("zigbee2mqtt binding: the device's exposes decide what active is") {
