@@ -3,8 +3,12 @@
 
 #include <mqtt_protocol.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <variant>
 
 #include "daemon/input_boundary.hpp"
@@ -33,6 +37,38 @@ std::vector<std::pair<std::string, std::string>> ZigbeeDevices(const AppConfig& 
     if (!declared) devices.emplace_back(output.id, output.zigbee);
   }
   return devices;
+}
+
+// What the zones need of each Zigbee device: checked against every inventory's exposes.
+std::vector<std::pair<std::string, std::string>> WatchedZigbee(const AppConfig& config) {
+  std::vector<std::pair<std::string, std::string>> watched;
+  for (const ZoneConfig& zone : config.panel.zones) {
+    for (const DeviceConfig& device : config.devices) {
+      if (device.id == zone.device && std::holds_alternative<ZigbeeDeviceConfig>(device.source)) {
+        watched.emplace_back(zone.device, zone.property);
+      }
+    }
+  }
+  return watched;
+}
+
+Zigbee2MqttDecoder MakeZigbeeDecoder(const AppConfig& config) {
+  Zigbee2MqttDecoder decoder(config.local_mqtt.zigbee2mqtt_base, ZigbeeDevices(config));
+  decoder.SetWatched(WatchedZigbee(config));
+  decoder.SetBindings(config.zigbee_bindings);
+  decoder.SetBatteryLowPercent(config.battery_low_percent);
+  return decoder;
+}
+
+// Saves the inventory for `homesecd --check-config` (written whole, then renamed into place).
+void SaveInventory(const std::string& path, std::string_view payload) {
+  const std::string temp = path + ".new";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return;
+  const bool written =
+      ::write(fd, payload.data(), payload.size()) == static_cast<ssize_t>(payload.size());
+  ::close(fd);
+  if (!written || std::rename(temp.c_str(), path.c_str()) != 0) std::remove(temp.c_str());
 }
 
 bool StartsWith(const std::string& text, const std::string& prefix) {
@@ -64,20 +100,8 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
       config_(config),
       topics_(MakeLocalTopics(config)),
       hooks_(std::move(hooks)),
-      decoder_(config.local_mqtt.zigbee2mqtt_base, ZigbeeDevices(config)) {
-  // What the zones need of each Zigbee device: checked against every inventory's exposes.
-  std::vector<std::pair<std::string, std::string>> watched;
-  for (const ZoneConfig& zone : config.panel.zones) {
-    for (const DeviceConfig& device : config.devices) {
-      if (device.id == zone.device && std::holds_alternative<ZigbeeDeviceConfig>(device.source)) {
-        watched.emplace_back(zone.device, zone.property);
-      }
-    }
-  }
-  watched_ = watched;
-  decoder_.SetWatched(std::move(watched));
-  decoder_.SetBindings(config.zigbee_bindings);
-  decoder_.SetBatteryLowPercent(config.battery_low_percent);
+      decoder_(MakeZigbeeDecoder(config)),
+      watched_(WatchedZigbee(config)) {
   for (const OutputConfig& output : config.outputs) {
     if (output.driver == OutputDriver::kZigbeeKeypad) keypads_.insert(output.zigbee);
   }
@@ -226,6 +250,9 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
   }
   for (const std::string& warning : decoded.warnings)
     LogMessage(LogLevel::kWarning, kTag, message.topic + ": " + warning);
+  if (decoded.devices && message.topic == config_.local_mqtt.zigbee2mqtt_base + "/bridge/devices") {
+    SaveInventory(InventoryPath(config_), message.payload);
+  }
   for (const BridgeNotice& notice : decoded.notices) {
     // A zone its device cannot feed is a configuration mistake the installer must see.
     const bool mistake = notice.kind == "not_exposed" || notice.kind == "not_paired";
@@ -268,6 +295,24 @@ bool LocalInterface::PanicZoneOf(const std::string& device_id) const {
                        return zone.device == device_id && zone.type == ZoneType::kPanic24h &&
                               zone.property == "panic";
                      });
+}
+
+std::string InventoryPath(const AppConfig& config) {
+  return config.storage.path + "-zigbee-devices.json";
+}
+
+std::vector<std::string> CheckInventory(const AppConfig& config, std::string_view inventory) {
+  Zigbee2MqttDecoder decoder = MakeZigbeeDecoder(config);
+  const Z2mDecoded decoded =
+      decoder.Decode(config.local_mqtt.zigbee2mqtt_base + "/bridge/devices", inventory, true);
+  std::vector<std::string> findings;
+  if (!decoded.error.empty()) findings.push_back("the saved inventory: " + decoded.error);
+  for (const BridgeNotice& notice : decoded.notices) {
+    if (notice.kind == "not_exposed" || notice.kind == "not_paired") {
+      findings.push_back(notice.friendly_name + ": " + notice.text);
+    }
+  }
+  return findings;
 }
 
 std::string LocalInterface::FriendlyName(const std::string& device_id) const {

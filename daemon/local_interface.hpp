@@ -34,6 +34,12 @@ struct LocalHooks {
   std::function<const SilentHistory&()> silent_history;
 };
 
+// Where the last bridge/devices inventory is kept (next to the database), for --check-config.
+std::string InventoryPath(const AppConfig& config);
+// What a config gets wrong against an inventory: zones watching a property their device does not
+// expose, configured devices not paired (one line each, "<friendly name>: ...").
+std::vector<std::string> CheckInventory(const AppConfig& config, std::string_view inventory);
+
 class LocalInterface {
  public:
   LocalInterface(EventLoop& loop, const AppConfig& config, LocalHooks hooks);
@@ -85,6 +91,7 @@ class LocalInterface {
   LocalTopics topics_;
   LocalHooks hooks_;
   Zigbee2MqttDecoder decoder_;
+  std::vector<std::pair<std::string, std::string>> watched_;  // (DeviceId, property) of zones
   std::unique_ptr<MqttClient> client_;
   // What is retained, republished after a reconnect (a broker restart loses it).
   std::optional<StateChanged> state_;
@@ -99,9 +106,8 @@ class LocalInterface {
     MonoTime first{};
     std::set<std::string> keys;  // at most kMaxReportedKeys
   };
-  std::map<std::string, ZigbeeSeen> zigbee_seen_;             // DeviceId -> first state, keys
-  std::vector<std::pair<std::string, std::string>> watched_;  // (DeviceId, property) of zones
-  std::set<std::pair<std::string, std::string>> fed_;         // watched pairs a reading came for
+  std::map<std::string, ZigbeeSeen> zigbee_seen_;      // DeviceId -> first state, keys
+  std::set<std::pair<std::string, std::string>> fed_;  // watched pairs a reading came for
   std::set<std::pair<std::string, std::string>> said_unbound_;
   EventLoop::TimerId unbound_timer_ = 0;
   std::map<std::string, EventLoop::TimerId> siren_off_timers_;  // output id -> its stop

@@ -5,6 +5,7 @@
 
 #include "daemon/app.hpp"
 #include "daemon/config.hpp"
+#include "daemon/local_interface.hpp"
 
 #ifndef HOMESEC_VERSION
 #define HOMESEC_VERSION "0.1.0"
@@ -30,6 +31,24 @@ int CheckConfig(const std::string& path) {
       std::fprintf(stderr, "%s: %s\n", path.c_str(), homesec::ToString(error).c_str());
     }
     return 1;
+  }
+  // Against the devices Zigbee2MQTT last said it has (saved by homesecd): a zone watching a
+  // property its device does not expose, a configured device not paired. Warnings: the inventory
+  // may be old, and pairing may come later.
+  const std::string inventory_path = homesec::InventoryPath(*result.config);
+  if (std::FILE* in = std::fopen(inventory_path.c_str(), "re")) {
+    std::string inventory;
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, in)) > 0 &&
+           inventory.size() <= homesec::kMaxInventoryPayloadBytes) {
+      inventory.append(buffer, n);
+    }
+    std::fclose(in);
+    for (const std::string& finding : homesec::CheckInventory(*result.config, inventory)) {
+      std::printf("warning: %s (Zigbee2MQTT's inventory as saved in %s)\n", finding.c_str(),
+                  inventory_path.c_str());
+    }
   }
   std::printf("config OK\n");
   return 0;

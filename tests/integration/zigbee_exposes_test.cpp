@@ -6,10 +6,15 @@
 // and no battery_low, an SOS button, and a siren with only the stop and emergency modes.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
 #include "tests/integration/hub_fixture.hpp"
+
+#ifndef HOMESECD_PATH
+#define HOMESECD_PATH HOMESEC_BINARY_DIR "/daemon/homesecd"
+#endif
 
 namespace homesec::testing {
 namespace {
@@ -191,7 +196,9 @@ TEST_CASE(
         json{{"mode", "emergency"}, {"strobe", false}, {"duration", 1}});
 }
 
-TEST_CASE("zigbee exposes: a zone watching a property its device does not expose is logged") {
+TEST_CASE(
+    "zigbee exposes: a zone watching a property its device does not expose is logged, and "
+    "check-config says so from the saved inventory") {
   ExposesHome home;
   home.hub.config["zones"].push_back({{"id", "sos_tamper"},
                                       {"type", "tamper_24h"},
@@ -206,6 +213,18 @@ TEST_CASE("zigbee exposes: a zone watching a property its device does not expose
   INFO(home.hub.DaemonLog());
   CHECK(logged);
   CHECK(home.hub.DaemonLog().find("it exposes: action, battery_low") != std::string::npos);
+  // The installer's check, offline, against the inventory homesecd saved.
+  REQUIRE(home.hub.StopDaemon());
+  const std::string out = home.hub.dir.File("check.out");
+  const std::string command = std::string(HOMESECD_PATH) + " --check-config --config " +
+                              home.hub.dir.File("homesec.json") + " > " + out + " 2>&1";
+  CHECK(std::system(command.c_str()) == 0);
+  const std::string checked = ReadFile(out);
+  INFO(checked);
+  CHECK(checked.find("warning: sos_button: device 'sos_button' (Loginovo ZG-101Z) does not "
+                     "expose property 'tamper'; it exposes: action, battery_low") !=
+        std::string::npos);
+  CHECK(checked.find("config OK") != std::string::npos);
 }
 
 TEST_CASE(
