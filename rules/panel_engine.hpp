@@ -76,8 +76,6 @@ class PanelEngine {
   // The shell found a zone's device reporting for a while without ever sending the zone's
   // property (sensors: LocalInterface): a sensor trouble (380) until a reading of it comes.
   void HandleUnbound(const std::string& device, const std::string& property);
-  void EmitZoneTrouble(const ZoneConfig& zone, bool raised, std::string type, int code,
-                       std::string text);
   void SirenOn(SirenReason reason, Seconds duration);
   void SirenOff();
 
@@ -144,8 +142,10 @@ class PanelEngine {
   void DeviceSeen(const std::string& device);
   void HandleAvailability(const std::string& device, bool available);
   void HandleBattery(const std::string& device, bool low);
+  // A trouble (or its restore) of a device, or of one zone of it (`zone`: numbered and named
+  // by the zone instead of the device's first zone).
   void EmitDeviceTrouble(const std::string& device, bool raised, std::string type, int code,
-                         std::string text);
+                         std::string text, const ZoneConfig* zone = nullptr);
   bool SupervisionTick();  // true when a deadline was handled
 
   // ---- the vacant-house watch (panel_watch.cpp, panel_watch_report.cpp) ----

@@ -16,12 +16,13 @@ constexpr Seconds kDefaultUnavailableGrace{60};
 }  // namespace
 
 void PanelEngine::EmitDeviceTrouble(const std::string& device, bool raised, std::string type,
-                                    int code, std::string text) {
+                                    int code, std::string text, const ZoneConfig* zone) {
   Event event = MakeEvent(raised ? EventCategory::kTrouble : EventCategory::kTroubleRestore,
                           Priority::kNormal, raised ? std::move(type) : "trouble_restore",
                           raised ? cid::kNew : cid::kRestore, code, std::move(text));
   event.device = device;
-  event.cid.number = ZoneNumberForDevice(device);
+  event.cid.number = zone != nullptr ? zone->number : ZoneNumberForDevice(device);
+  if (zone != nullptr) event.zone = zone->id;
   Emit(std::move(event));
 }
 

@@ -96,9 +96,10 @@ void PanelEngine::HandleReading(const Reading& reading) {
     if (zone.device != reading.device || !ZoneListensTo(zone, reading.property)) continue;
     if (ZoneRuntime& bound = state_.zones[zone.id]; bound.unbound) {  // it came after all
       bound.unbound = false;
-      EmitZoneTrouble(
-          zone, false, "zone_unbound", cid::kSensorTrouble,
-          "zone " + zone.id + ": device " + zone.device + " reports " + reading.property + " now");
+      EmitDeviceTrouble(
+          zone.device, false, "zone_unbound", cid::kSensorTrouble,
+          "zone " + zone.id + ": device " + zone.device + " reports " + reading.property + " now",
+          &zone);
     }
     if (zone.type == ZoneType::kLock) {
       if (const std::string* s = std::get_if<std::string>(&reading.value)) {
@@ -132,20 +133,10 @@ void PanelEngine::HandleUnbound(const std::string& device, const std::string& pr
     ZoneRuntime& rt = state_.zones[zone.id];
     if (rt.unbound || rt.active || !rt.lock_state.empty()) continue;  // said, or it did report
     rt.unbound = true;
-    EmitZoneTrouble(zone, true, "zone_unbound", cid::kSensorTrouble,
-                    "zone " + zone.id + ": device " + device + " reports, but never " + property);
+    EmitDeviceTrouble(device, true, "zone_unbound", cid::kSensorTrouble,
+                      "zone " + zone.id + ": device " + device + " reports, but never " + property,
+                      &zone);
   }
-}
-
-void PanelEngine::EmitZoneTrouble(const ZoneConfig& zone, bool raised, std::string type, int code,
-                                  std::string text) {
-  Event event = MakeEvent(raised ? EventCategory::kTrouble : EventCategory::kTroubleRestore,
-                          Priority::kNormal, raised ? std::move(type) : "trouble_restore",
-                          raised ? cid::kNew : cid::kRestore, code, std::move(text));
-  event.zone = zone.id;
-  event.device = zone.device;
-  event.cid.number = zone.number;
-  Emit(std::move(event));
 }
 
 void PanelEngine::ZoneActivated(const ZoneConfig& zone) {

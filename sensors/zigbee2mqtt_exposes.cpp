@@ -104,7 +104,6 @@ void AddExpose(const json& expose, DeviceCapabilities& caps, int depth) {
   }
   if (property == "action" && type == "enum") caps.actions = StringsAt(expose, "values");
   if (property == "battery_low") caps.has_battery_low = true;
-  if (property == "battery" && type == "numeric") caps.has_battery = true;
 
   ExposedKey key;
   key.key = property;
@@ -117,7 +116,6 @@ void AddExpose(const json& expose, DeviceCapabilities& caps, int depth) {
   key.values = StringsAt(expose, "values");
   if (auto it = expose.find("value_on"); it != expose.end()) key.value_on = *it;
   if (auto it = expose.find("value_off"); it != expose.end()) key.value_off = *it;
-  key.access = AccessOf(expose);
   caps.keys.insert_or_assign(property, std::move(key));
 }
 
@@ -147,22 +145,6 @@ bool NumberedMatches(std::string_view key, std::string_view before, std::string_
 }
 
 }  // namespace
-
-std::vector<std::string> DeviceCapabilities::SecurityKeys() const {
-  std::vector<std::string> out;
-  for (const auto& [name, key] : keys) {
-    if (!key.meaning.empty()) out.push_back(name);
-  }
-  return out;
-}
-
-std::vector<std::string> DeviceCapabilities::KeysFor(std::string_view meaning) const {
-  std::vector<std::string> out;
-  for (const auto& [name, key] : keys) {
-    if (key.meaning == meaning) out.push_back(name);
-  }
-  return out;
-}
 
 std::vector<std::string> DeviceCapabilities::Feeds() const {
   std::set<std::string> out;

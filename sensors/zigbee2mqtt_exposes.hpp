@@ -24,7 +24,6 @@ struct ExposedKey {
   std::string meaning;                 // the panel property it feeds (rules/types.hpp), "" = none
   nlohmann::json value_on, value_off;  // binary: what "active" and "inactive" are
   std::vector<std::string> values;     // enum
-  int access = 0;                      // bit 1 state, 2 set, 4 get
 };
 
 // A composite's feature that homesec sets (a siren's warning/squawk fields).
@@ -61,11 +60,6 @@ struct DeviceCapabilities {
   std::vector<std::string> actions;        // values of the `action` enum
   SirenCapabilities siren;
   bool has_battery_low = false;
-  bool has_battery = false;
-  // The keys with a meaning, for "device X exposes ..." messages.
-  std::vector<std::string> SecurityKeys() const;
-  // The state keys that feed `meaning` (sorted by name).
-  std::vector<std::string> KeysFor(std::string_view meaning) const;
   // Every panel property some exposed key or action value feeds: the families, and the keys
   // with decoders of their own (a lock's state and lock_state, door_state, opening_state,
   // handle_position, the sos and vibration actions).

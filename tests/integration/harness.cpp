@@ -134,17 +134,23 @@ Message MessageFrom(const struct mosquitto_message& m) {
   return message;
 }
 
-bool AddMasterUser(const std::string& db_path, const std::string& pin) {
+bool AddUser(const std::string& db_path, int number, const std::string& name, Role role,
+             const std::string& pin) {
   std::string error;
   std::unique_ptr<Store> store = Store::Open(db_path, &error);
   if (!store) return false;
-  const std::array<std::uint8_t, 16> salt{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  std::array<std::uint8_t, 16> salt{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  salt[0] = static_cast<std::uint8_t>(number);  // a salt of its own for every user
   User user;
-  user.number = 1;
-  user.name = "alice";
-  user.role = Role::kMaster;
+  user.number = number;
+  user.name = name;
+  user.role = role;
   user.pin_hash = HashPin(pin, salt, 1000);
   return store->UpsertUser(user, &error);
+}
+
+bool AddMasterUser(const std::string& db_path, const std::string& pin) {
+  return AddUser(db_path, 1, "alice", Role::kMaster, pin);
 }
 
 std::int64_t QueryDb(const std::string& path, const std::string& sql) {

@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/panel_config.hpp"
+
 struct mosquitto;
 struct mosquitto_message;
 
@@ -108,6 +110,10 @@ struct Message {
 Message MessageFrom(const struct mosquitto_message& m);
 
 // Adds the master user "alice" (number 1) with `pin` to the store at `db_path`, creating it.
+// Adds a user with `pin` to the database at `db_path`; AddMasterUser adds the master "alice",
+// number 1.
+bool AddUser(const std::string& db_path, int number, const std::string& name, Role role,
+             const std::string& pin);
 bool AddMasterUser(const std::string& db_path, const std::string& pin);
 
 // A libmosquitto client on its own thread; re-subscribes after reconnecting.

@@ -23,16 +23,7 @@ namespace {
 constexpr const char* kDuressPin = "9999";
 
 bool AddDuressUser(HubFixture& hub) {
-  std::string error;
-  std::unique_ptr<Store> store = Store::Open(hub.dir.File("homesec.db"), &error);
-  if (!store) return false;
-  const std::array<std::uint8_t, 16> salt{9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
-  User user;
-  user.number = 9;
-  user.name = "dora";
-  user.role = Role::kDuress;
-  user.pin_hash = HashPin(kDuressPin, salt, 1000);
-  return store->UpsertUser(user, &error);
+  return AddUser(hub.dir.File("homesec.db"), 9, "dora", Role::kDuress, kDuressPin);
 }
 
 void AddKeypad(HubFixture& hub) {
