@@ -164,6 +164,7 @@ void App::CreateAdapters() {
   local_hooks.silent_history = [this]() -> const SilentHistory& {
     return panel_->silent_history();
   };
+  local_hooks.troubles = [this] { return panel_->troubles(); };
   local_ = std::make_unique<LocalInterface>(*loop_, *config_, std::move(local_hooks));
   // What the retained topics say until the panel says more (after a reload it may not).
   local_->Apply(StateChanged{panel_->mode(), panel_->armed_mode(), Seconds(0)});
@@ -175,7 +176,10 @@ void App::CreateAdapters() {
 
   if (config_->uplink.enabled) {
     UplinkHooks uplink_hooks;
-    uplink_hooks.on_link = [this](bool connected) { Dispatch(UplinkLink{connected}); };
+    uplink_hooks.on_link = [this](bool connected) {
+      Dispatch(UplinkLink{connected});
+      if (local_) local_->SetUplinkOnline(connected);
+    };
     uplink_hooks.on_dispatch = [this](const PlatformAck& ack) { local_->PublishDispatch(ack); };
     uplink_hooks.on_command = [this](const Command& command) { Dispatch(command); };
     uplink_hooks.on_watch_ack = [this](const WatchAck& ack) { Dispatch(ack); };

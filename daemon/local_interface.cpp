@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <variant>
 
 #include "daemon/input_boundary.hpp"
@@ -71,6 +73,16 @@ void SaveInventory(const std::string& path, std::string_view payload) {
   if (!written || std::rename(temp.c_str(), path.c_str()) != 0) std::remove(temp.c_str());
 }
 
+std::optional<std::string> ReadInventory(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text(kMaxInventoryPayloadBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxInventoryPayloadBytes) return std::nullopt;
+  return text;
+}
+
 bool StartsWith(const std::string& text, const std::string& prefix) {
   return text.size() >= prefix.size() && text.compare(0, prefix.size(), prefix) == 0;
 }
@@ -79,6 +91,10 @@ ArmNotification RefusalNotification(const CommandResult& result) {
   if (result.reason == "zones_open") return ArmNotification::kNotReady;
   if (result.reason == "already_disarmed") return ArmNotification::kAlreadyDisarmed;
   return ArmNotification::kInvalidCode;
+}
+
+nlohmann::json TextOrNull(const std::string& text) {
+  return text.empty() ? nlohmann::json() : nlohmann::json(text);
 }
 
 // "<hub>:<seq>" -> seq, for this hub's ids only.
@@ -104,6 +120,17 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
       watched_(WatchedZigbee(config)) {
   for (const OutputConfig& output : config.outputs) {
     if (output.driver == OutputDriver::kZigbeeKeypad) keypads_.insert(output.zigbee);
+  }
+  for (const DeviceConfig& device : config.devices) {
+    if (std::holds_alternative<ZigbeeDeviceConfig>(device.source)) diagnostics_[device.id];
+  }
+  // The inventory saved last time: the devices' exposes (a siren's form, a battery) are known
+  // from the start, so discovery makes every entity at once, and a stale one of homesecd's own
+  // is told from a current one as soon as the broker replays it. The bridge's own comes on top.
+  if (const std::optional<std::string> saved = ReadInventory(InventoryPath(config))) {
+    const Z2mDecoded primed =
+        decoder_.Decode(config.local_mqtt.zigbee2mqtt_base + "/bridge/devices", *saved, true);
+    if (primed.devices) facts_ = FactsOf(*primed.devices);
   }
   // The shared command topic, and one per configured account: the broker vouches for who
   // published on an account's topic, so each is its own lockout source (rules/codes.hpp).
@@ -144,6 +171,7 @@ LocalInterface::~LocalInterface() {
   // Timers hold `this`: none may fire after a reload replaced this interface.
   for (const auto& [id, timer] : siren_off_timers_) loop_.Cancel(timer);
   loop_.Cancel(unbound_timer_);
+  loop_.Cancel(device_flush_timer_);
 }
 
 void LocalInterface::Start() {
@@ -161,6 +189,8 @@ void LocalInterface::Stop() {
   siren_off_timers_.clear();
   loop_.Cancel(unbound_timer_);
   unbound_timer_ = 0;
+  loop_.Cancel(device_flush_timer_);
+  device_flush_timer_ = 0;
   if (client_->connected()) client_->Publish(topics_.Availability(), "offline", 1, true);
   client_->Stop();
 }
@@ -175,12 +205,260 @@ void LocalInterface::OnConnect() {
   for (const auto& [topic, source] : command_sources_) {
     client_->Subscribe(topic, 1, MQTT_SUB_OPT_RETAIN_AS_PUBLISHED);
   }
+  // homesecd's own retained topics from before (an earlier config, a run with discovery on):
+  // the broker replays them now, and those the current config does not make are cleared.
+  // Subscribed before Zigbee2MQTT's topics, so that they come before its inventory.
+  client_->Subscribe(DiscoverySubscription(config_), 1);
+  client_->Subscribe(topics_.Zone("+"), 1);
+  client_->Subscribe(topics_.Device("+"), 1);
   for (const std::string& topic : decoder_.Subscriptions()) client_->Subscribe(topic, 0);
-  for (const MqttOut& out : DiscoveryMessages(config_)) Send(out, 1);
+  discovery_sent_.clear();
+  PublishDiscovery();
   Send(MqttOut{topics_.Availability(), "online", true}, 1);
-  if (state_) Apply(*state_);
+  panel_sent_.clear();
+  hub_sent_.clear();
+  if (state_) {
+    Send(MqttOut{topics_.State(), std::string(ToString(state_->mode)), true}, 1);
+    SyncKeypads();
+  }
   for (const auto& [id, zone] : zones_) Apply(zone);
   if (watch_) PublishWatch(*watch_);
+  PublishPanel();
+  PublishHub();
+  for (const auto& [id, diagnostics] : diagnostics_) PublishDevice(id);
+}
+
+bool LocalInterface::ClearIfStale(const MqttMessage& message) {
+  const std::string& topic = message.topic;
+  const auto last_level = [&](const std::string& parent) -> std::optional<std::string> {
+    if (!StartsWith(topic, parent)) return std::nullopt;
+    std::string rest = topic.substr(parent.size());
+    if (rest.empty() || rest.find('/') != std::string::npos) return std::nullopt;
+    return rest;
+  };
+  const std::string discovery_base = config_.local_mqtt.discovery_prefix + "/";
+  const bool discovery =
+      StartsWith(topic, discovery_base) && topic.ends_with("/config") &&
+      std::count(topic.begin() + static_cast<std::ptrdiff_t>(discovery_base.size()), topic.end(),
+                 '/') == 2;
+  const std::optional<std::string> zone = last_level(topics_.prefix + "/zone/");
+  const std::optional<std::string> device = last_level(topics_.prefix + "/device/");
+  if (!discovery && !zone && !device) return false;
+  if (message.payload.empty()) return true;
+  if (discovery) {
+    if (!discovery_sent_.count(topic) && IsOwnDiscovery(config_, topic, message.payload)) {
+      ClearRetained(topic);
+    }
+    return true;
+  }
+  bool configured = false;
+  if (zone) {
+    configured = std::any_of(config_.panel.zones.begin(), config_.panel.zones.end(),
+                             [&](const ZoneConfig& z) { return z.id == *zone; });
+  } else {
+    configured = diagnostics_.count(*device) > 0;
+  }
+  if (!configured) ClearRetained(topic);
+  return true;
+}
+
+void LocalInterface::ClearRetained(const std::string& topic) {
+  InputCounters::Get().Add("local.retained.cleared");
+  LogMessage(LogLevel::kInfo, kTag, "cleared " + topic + ": the configuration no longer makes it");
+  Send(MqttOut{topic, "", true}, 1);
+}
+
+void LocalInterface::PublishDiscovery() {
+  std::map<std::string, std::string> made;
+  for (const MqttOut& out : DiscoveryMessages(config_, facts_)) {
+    const auto sent = discovery_sent_.find(out.topic);
+    if (sent == discovery_sent_.end() || sent->second != out.payload) Send(out, 1);
+    made[out.topic] = out.payload;
+  }
+  // One this connection made that the inventory no longer backs (a device without a battery).
+  for (const auto& [topic, payload] : discovery_sent_) {
+    if (!made.count(topic)) Send(MqttOut{topic, "", true}, 1);
+  }
+  discovery_sent_ = std::move(made);
+}
+
+void LocalInterface::PublishPanel() {
+  nlohmann::json open = nlohmann::json::array();
+  nlohmann::json bypassed = nlohmann::json::array();
+  nlohmann::json alarm = nlohmann::json::array();
+  nlohmann::json unknown = nlohmann::json::array();
+  for (const auto& [id, zone] : zones_) {
+    if (zone.open) open.push_back(id);
+    if (zone.bypassed) bypassed.push_back(id);
+    if (zone.alarm) alarm.push_back(id);
+    if (!zone.known) unknown.push_back(id);
+  }
+  nlohmann::json doc{{"open_zones", open},
+                     {"bypassed_zones", bypassed},
+                     {"alarm_zones", alarm},
+                     {"unknown_zones", unknown},
+                     {"changed_by", TextOrNull(changed_by_)},
+                     {"triggered_by", TextOrNull(triggered_by_)},
+                     {"last_dispatch", last_dispatch_ ? *last_dispatch_ : nlohmann::json()},
+                     {"watch", nullptr}};
+  if (state_) {
+    doc["mode"] = std::string(ToString(state_->mode));
+    doc["target_mode"] = state_->armed_mode == Mode::kDisarmed
+                             ? nlohmann::json()
+                             : nlohmann::json(std::string(ToString(state_->armed_mode)));
+    const bool delay = state_->delay_remaining.count() > 0;
+    doc["delay"] = !delay                           ? nlohmann::json()
+                   : state_->mode == Mode::kArming  ? nlohmann::json("exit")
+                   : state_->mode == Mode::kPending ? nlohmann::json("entry")
+                                                    : nlohmann::json();
+    doc["delay_ends"] =
+        delay_ends_ ? nlohmann::json(FormatRfc3339(*delay_ends_)) : nlohmann::json();
+  }
+  if (watch_ && !watch_->cleared && !watch_->registration.empty()) {
+    std::string error;
+    if (auto registration = ParseJsonWithin(watch_->registration, kOwnDocumentLimits, &error);
+        registration && registration->is_object()) {
+      nlohmann::json watch = nlohmann::json::object();
+      for (const char* key : {"watch_id", "state", "departure", "expected_return", "overdue"}) {
+        if (registration->contains(key)) watch[key] = (*registration)[key];
+      }
+      doc["watch"] = watch;
+    }
+  }
+  const std::string payload = DumpJson(doc);
+  if (payload == panel_sent_) return;
+  panel_sent_ = payload;
+  Send(MqttOut{topics_.Panel(), payload, true}, 1);
+}
+
+void LocalInterface::PublishHub() {
+  nlohmann::json troubles = nlohmann::json::array();
+  if (hooks_.troubles) {
+    for (const ActiveTrouble& trouble : hooks_.troubles()) {
+      nlohmann::json entry{{"type", trouble.type}};
+      if (!trouble.zone.empty()) entry["zone"] = trouble.zone;
+      if (!trouble.device.empty()) entry["device"] = trouble.device;
+      troubles.push_back(entry);
+    }
+  }
+  const auto optional = [](const std::optional<bool>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json();
+  };
+  const nlohmann::json doc{{"bridge_online", optional(bridge_online_)},
+                           {"uplink_online", optional(uplink_online_)},
+                           {"troubles", troubles}};
+  const std::string payload = DumpJson(doc);
+  if (payload == hub_sent_) return;
+  hub_sent_ = payload;
+  Send(MqttOut{topics_.Hub(), payload, true}, 1);
+}
+
+void LocalInterface::SetUplinkOnline(bool online) {
+  uplink_online_ = online;
+  PublishHub();
+}
+
+void LocalInterface::PublishDevice(const std::string& device_id) {
+  auto it = diagnostics_.find(device_id);
+  if (it == diagnostics_.end()) return;
+  DeviceDiagnostics& d = it->second;
+  d.dirty = false;
+  const auto optional = [](const auto& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json();
+  };
+  const auto number = [](const std::optional<double>& value) {
+    if (!value) return nlohmann::json();
+    // 97, as Zigbee2MQTT sends it, not 97.0.
+    if (*value == std::floor(*value) && std::abs(*value) < 1e15) {
+      return nlohmann::json(static_cast<std::int64_t>(*value));
+    }
+    return nlohmann::json(*value);
+  };
+  const nlohmann::json doc{
+      {"available", optional(d.available)},
+      {"battery", number(d.battery)},
+      {"battery_low", optional(d.battery_low)},
+      {"linkquality", number(d.linkquality)},
+      {"last_seen", d.last_seen ? nlohmann::json(FormatRfc3339(*d.last_seen)) : nlohmann::json()}};
+  Send(MqttOut{topics_.Device(device_id), DumpJson(doc), true}, 1);
+}
+
+void LocalInterface::FlushDevices() {
+  for (const auto& [id, d] : diagnostics_) {
+    if (d.dirty) PublishDevice(id);
+  }
+}
+
+void LocalInterface::NoteDevice(const Z2mDecoded& decoded, bool retained) {
+  std::set<std::string> now;  // what changed enough to say at once
+  for (const Reading& reading : decoded.readings) {
+    const auto it = diagnostics_.find(reading.device);
+    if (it == diagnostics_.end()) continue;
+    DeviceDiagnostics& d = it->second;
+    if (reading.property == "available") {
+      const bool* available = std::get_if<bool>(&reading.value);
+      d.available = available ? std::optional<bool>(*available) : std::nullopt;
+    } else if (reading.property == "battery") {
+      if (const double* percent = std::get_if<double>(&reading.value)) d.battery = *percent;
+    } else if (reading.property == "battery_low") {
+      if (const bool* low = std::get_if<bool>(&reading.value)) d.battery_low = *low;
+    } else {
+      continue;
+    }
+    now.insert(reading.device);
+  }
+  if (const auto it = diagnostics_.find(decoded.device); it != diagnostics_.end()) {
+    DeviceDiagnostics& d = it->second;
+    if (decoded.linkquality) d.linkquality = decoded.linkquality;
+    if (!retained) {
+      d.last_seen = ClockNow().wall;
+      // A device that speaks is there, whatever its availability said before.
+      if (d.available != true) now.insert(decoded.device);
+      d.available = true;
+    }
+    d.dirty = true;
+  }
+  for (const std::string& id : now) PublishDevice(id);
+  // Link quality and last seen change with every message: said at most every kDeviceFlush.
+  const bool dirty = std::any_of(diagnostics_.begin(), diagnostics_.end(),
+                                 [](const auto& entry) { return entry.second.dirty; });
+  if (dirty && device_flush_timer_ == 0) {
+    device_flush_timer_ = loop_.After(kDeviceFlush, [this] {
+      device_flush_timer_ = 0;
+      FlushDevices();
+    });
+  }
+}
+
+void LocalInterface::NoteInventory(const std::vector<PairedDevice>& devices) {
+  std::map<std::string, DeviceFacts> facts = FactsOf(devices);
+  if (facts == facts_) return;
+  facts_ = std::move(facts);
+  PublishDiscovery();
+}
+
+std::map<std::string, DeviceFacts> LocalInterface::FactsOf(
+    const std::vector<PairedDevice>& devices) const {
+  std::map<std::string, DeviceFacts> facts;
+  for (const DeviceConfig& device : config_.devices) {
+    const auto* zigbee = std::get_if<ZigbeeDeviceConfig>(&device.source);
+    if (zigbee == nullptr) continue;
+    for (const PairedDevice& paired : devices) {
+      if (paired.friendly_name != zigbee->friendly_name) continue;
+      DeviceFacts& f = facts[device.id];
+      f.model = paired.model;
+      f.vendor = paired.vendor;
+      f.ieee = paired.ieee_address;
+      if (const DeviceCapabilities* caps = decoder_.CapabilitiesNamed(zigbee->friendly_name)) {
+        f.battery = caps->has_battery_low || caps->keys.count("battery") > 0;
+      }
+    }
+  }
+  return facts;
+}
+
+void LocalInterface::Notify(const std::optional<nlohmann::json>& notice) {
+  if (notice) Send(MqttOut{topics_.Notice(), DumpJson(*notice), false}, 1);
 }
 
 void LocalInterface::PublishWatch(const WatchChanged& watch) {
@@ -210,6 +488,8 @@ void LocalInterface::OnMessage(const MqttMessage& message) {
         });
   } else if (StartsWith(message.topic, config_.local_mqtt.zigbee2mqtt_base + "/")) {
     HandleZigbee(message);
+  } else {
+    ClearIfStale(message);
   }
 }
 
@@ -252,6 +532,7 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
     LogMessage(LogLevel::kWarning, kTag, message.topic + ": " + warning);
   if (decoded.devices && message.topic == config_.local_mqtt.zigbee2mqtt_base + "/bridge/devices") {
     SaveInventory(InventoryPath(config_), message.payload);
+    NoteInventory(*decoded.devices);
   }
   for (const BridgeNotice& notice : decoded.notices) {
     // A zone its device cannot feed is a configuration mistake the installer must see.
@@ -261,8 +542,13 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
                "zigbee2mqtt " + notice.kind + " " + notice.friendly_name + " " + notice.text);
     // A restarted bridge (or keypad) has forgotten the panel's mode: tell the keypads again.
     if (notice.kind == "bridge_online") SyncKeypads();
+    if (notice.kind == "bridge_online" || notice.kind == "bridge_offline") {
+      bridge_online_ = notice.kind == "bridge_online";
+      PublishHub();
+    }
   }
   NoteZigbeeState(decoded);
+  NoteDevice(decoded, message.retained);
   if (hooks_.on_reading) {
     for (const Reading& reading : decoded.readings) hooks_.on_reading(reading);
   }
@@ -326,6 +612,8 @@ std::string LocalInterface::FriendlyName(const std::string& device_id) const {
 }
 
 void LocalInterface::PublishResult(const CommandResult& result) {
+  // A refusal is told to Home Assistant whoever sent the command (a keypad's too).
+  Notify(NoticeForResult(result));
   if (StartsWith(result.source, "keypad:")) {
     ReplyToKeypad(result);
     return;
@@ -478,13 +766,15 @@ void LocalInterface::Squawk(bool armed) {
 void LocalInterface::Apply(const Action& action) {
   if (const auto* state = std::get_if<StateChanged>(&action)) {
     state_ = *state;
+    delay_ends_.reset();
+    if (state->delay_remaining.count() > 0) delay_ends_ = ClockNow().wall + state->delay_remaining;
     Send(MqttOut{topics_.State(), std::string(ToString(state->mode)), true}, 1);
     SyncKeypads();
+    PublishPanel();
   } else if (const auto* zone = std::get_if<ZoneChanged>(&action)) {
     zones_[zone->zone] = *zone;
-    const nlohmann::json payload{{"status", std::string(ToString(zone->status))},
-                                 {"open", zone->open}};
-    Send(MqttOut{topics_.Zone(zone->zone), DumpJson(payload), true}, 1);
+    Send(MqttOut{topics_.Zone(zone->zone), DumpJson(ZonePayload(*zone)), true}, 1);
+    PublishPanel();
   } else if (const auto* result = std::get_if<CommandResult>(&action)) {
     PublishResult(*result);
   } else if (const auto* record = std::get_if<RecordEvent>(&action)) {
@@ -492,9 +782,21 @@ void LocalInterface::Apply(const Action& action) {
     // resident to disarm may be watching Home Assistant. The local numbering leaves them out,
     // so the next event follows on from the last one shown.
     if (record->event.silent) return;
-    Send(
-        MqttOut{topics_.Event(), LocalEventPayload(record->event, config_.hub.id, Silent()), false},
-        1);
+    const Event& event = record->event;
+    Send(MqttOut{topics_.Event(), LocalEventPayload(event, config_.hub.id, Silent()), false}, 1);
+    Notify(NoticeForEvent(event));
+    if (event.type == "armed" || event.category == EventCategory::kDisarming) {
+      changed_by_ = event.user;
+    }
+    if (event.category == EventCategory::kDisarming) triggered_by_.clear();
+    if (event.category == EventCategory::kAlarm && triggered_by_.empty()) {
+      triggered_by_ = event.zone;
+    }
+    if (event.category == EventCategory::kTrouble ||
+        event.category == EventCategory::kTroubleRestore) {
+      PublishHub();
+    }
+    PublishPanel();
   } else if (const auto* output = std::get_if<SetOutput>(&action)) {
     DriveSirens(*output);
   } else if (const auto* squawk = std::get_if<homesec::Squawk>(&action)) {
@@ -504,6 +806,7 @@ void LocalInterface::Apply(const Action& action) {
     watch_ = *watch;
     PublishWatch(*watch);
     watch_published_ = true;
+    PublishPanel();
   }
 }
 
@@ -527,6 +830,12 @@ void LocalInterface::PublishDispatch(const PlatformAck& ack) {
                                {"time", FormatRfc3339(ClockNow().wall)}};
   Send(MqttOut{topics_.Event(), DumpJson(payload), false}, 1);
   Send(MqttOut{topics_.Dispatch(), DumpJson(payload), true}, 1);
+  nlohmann::json notice = payload;
+  notice.erase("type");
+  notice["event_type"] = "dispatch";
+  Notify(notice);
+  last_dispatch_ = payload;
+  PublishPanel();
 }
 
 }  // namespace homesec

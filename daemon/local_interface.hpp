@@ -32,6 +32,8 @@ struct LocalHooks {
   std::function<void(const Command& command)> on_command;
   // The panel's silent events (rules/event_json.hpp): the local stream numbers around them.
   std::function<const SilentHistory&()> silent_history;
+  // The troubles active now (Panel::troubles), for the hub's diagnostics.
+  std::function<std::vector<ActiveTrouble>()> troubles;
 };
 
 // Where the last bridge/devices inventory is kept (next to the database), for --check-config.
@@ -54,6 +56,8 @@ class LocalInterface {
   void Apply(const Action& action);
   // A platform status for an event: shown to residents on .../event and retained .../dispatch.
   void PublishDispatch(const PlatformAck& ack);
+  // The district platform link, for the hub's diagnostics.
+  void SetUplinkOnline(bool online);
 
   const Zigbee2MqttDecoder::Counters& z2m_counters() const { return decoder_.counters(); }
 
@@ -66,6 +70,21 @@ class LocalInterface {
 
   void OnConnect();
   void OnMessage(const MqttMessage& message);
+  // A retained topic of homesecd's own that the current config no longer makes (a removed
+  // zone or device, discovery turned off): cleared. True when the topic was one of those.
+  bool ClearIfStale(const MqttMessage& message);
+  void ClearRetained(const std::string& topic);
+  // Sends the discovery configs that differ from what this connection sent.
+  void PublishDiscovery();
+  // The Home Assistant views: panel attributes, hub diagnostics, one device's diagnostics.
+  void PublishPanel();
+  void PublishHub();
+  void PublishDevice(const std::string& device_id);
+  void FlushDevices();
+  void NoteDevice(const Z2mDecoded& decoded, bool retained);
+  void NoteInventory(const std::vector<PairedDevice>& devices);
+  std::map<std::string, DeviceFacts> FactsOf(const std::vector<PairedDevice>& devices) const;
+  void Notify(const std::optional<nlohmann::json>& notice);
   void HandleCommand(const MqttMessage& message, const std::string& source);
   // The arm/disarm chirp on the Zigbee sirens configured with "squawk": true.
   void Squawk(bool armed);
@@ -110,6 +129,28 @@ class LocalInterface {
   std::set<std::pair<std::string, std::string>> fed_;  // watched pairs a reading came for
   std::set<std::pair<std::string, std::string>> said_unbound_;
   EventLoop::TimerId unbound_timer_ = 0;
+  // Home Assistant's views (ha_discovery.hpp).
+  std::map<std::string, std::string> discovery_sent_;  // topic -> payload, this connection
+  std::map<std::string, DeviceFacts> facts_;           // DeviceId -> from the inventory
+  struct DeviceDiagnostics {
+    std::optional<bool> available;
+    std::optional<double> battery;
+    std::optional<bool> battery_low;
+    std::optional<double> linkquality;
+    std::optional<WallTime> last_seen;
+    bool dirty = false;  // changed since published (link quality and last seen wait a while)
+  };
+  std::map<std::string, DeviceDiagnostics> diagnostics_;  // DeviceId (Zigbee) ->
+  EventLoop::TimerId device_flush_timer_ = 0;
+  std::optional<bool> bridge_online_;
+  std::optional<bool> uplink_online_;
+  std::string changed_by_;    // who armed or disarmed last
+  std::string triggered_by_;  // the zone whose alarm came first, until disarm
+  std::optional<nlohmann::json> last_dispatch_;
+  std::optional<WallTime> delay_ends_;  // when the exit or entry delay running now ends
+  std::string panel_sent_;              // the last panel and hub documents sent
+  std::string hub_sent_;
+  static constexpr Millis kDeviceFlush{30000};
   std::map<std::string, EventLoop::TimerId> siren_off_timers_;  // output id -> its stop
   // Request ids already used on the command topic (kept next to the database).
   std::unique_ptr<ReplayGuard> replay_;

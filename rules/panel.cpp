@@ -13,13 +13,13 @@
 namespace homesec {
 namespace {
 
-using StatusList = std::vector<std::pair<ZoneStatus, bool>>;
+using StatusList = std::vector<ZoneChanged>;
 
-void AppendZoneChanges(const PanelConfig& config, const StatusList& before, const StatusList& after,
+void AppendZoneChanges(const StatusList& before, const StatusList& after,
                        std::vector<Action>& out) {
   for (std::size_t i = 0; i < after.size(); ++i) {
     if (i < before.size() && before[i] == after[i]) continue;
-    out.push_back(ZoneChanged{config.zones[i].id, after[i].first, after[i].second});
+    out.push_back(after[i]);
   }
 }
 
@@ -80,7 +80,7 @@ std::vector<Action> Panel::Start(Now now) {
   out.push_back(StateChanged{state_->mode, state_->armed_mode, engine.DelayRemaining()});
   statuses_ = Statuses();
   for (std::size_t i = 0; i < statuses_.size(); ++i) {
-    out.push_back(ZoneChanged{config_.zones[i].id, statuses_[i].first, statuses_[i].second});
+    out.push_back(statuses_[i]);
   }
   if (state_->siren_deadline && *state_->siren_deadline > now.mono) {
     // The siren was sounding when the hub went down: it resumes for the time it had left.
@@ -122,14 +122,14 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
   statuses_ = Statuses();
-  AppendZoneChanges(config_, before, statuses_, out);
+  AppendZoneChanges(before, statuses_, out);
   return out;
 }
 
 std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   std::vector<Action> out;
   // The zone list changes here, so the statuses before are kept by zone id.
-  std::map<std::string, std::pair<ZoneStatus, bool>> before;
+  std::map<std::string, ZoneChanged> before;
   for (std::size_t i = 0; i < statuses_.size(); ++i) before[config_.zones[i].id] = statuses_[i];
   config_ = std::move(config);
   SyncZones(config_, *state_);
@@ -155,7 +155,7 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   for (std::size_t i = 0; i < after.size(); ++i) {
     const auto it = before.find(config_.zones[i].id);
     if (it != before.end() && it->second == after[i]) continue;
-    out.push_back(ZoneChanged{config_.zones[i].id, after[i].first, after[i].second});
+    out.push_back(after[i]);
   }
   statuses_ = after;
   return out;
@@ -180,9 +180,8 @@ StatusList Panel::Statuses() const {
   statuses.reserve(config_.zones.size());
   for (std::size_t i = 0; i < config_.zones.size(); ++i) {
     const ZoneRuntime& zone = *zone_runtimes_[i];
-    statuses.emplace_back(
-        ComputeZoneStatus(config_.zones[i], zone, *device_runtimes_[i], state_->armed_mode),
-        zone.active == true);
+    statuses.push_back(
+        ComputeZoneView(config_.zones[i], zone, *device_runtimes_[i], state_->armed_mode));
   }
   return statuses;
 }
@@ -255,10 +254,27 @@ const PanelConfig& Panel::config() const {
 std::optional<ZoneChanged> Panel::zone_view(const std::string& zone_id) const {
   for (std::size_t i = 0; i < config_.zones.size(); ++i) {
     if (config_.zones[i].id == zone_id) {
-      return ZoneChanged{zone_id, statuses_[i].first, statuses_[i].second};
+      return statuses_[i];
     }
   }
   return std::nullopt;
+}
+
+std::vector<ActiveTrouble> Panel::troubles() const {
+  std::vector<ActiveTrouble> out;
+  for (const auto& [device, rt] : state_->devices) {
+    if (rt.unavailable_trouble) out.push_back({"device_unavailable", "", device});
+    if (rt.silent_trouble) out.push_back({"device_silent", "", device});
+    if (rt.battery_low) out.push_back({"battery_low", "", device});
+  }
+  for (const ZoneConfig& zone : config_.zones) {
+    const ZoneRuntime& rt = state_->zones.at(zone.id);
+    if (rt.lock_jammed) out.push_back({"lock_jammed", zone.id, zone.device});
+    if (rt.unbound) out.push_back({"zone_unbound", zone.id, zone.device});
+  }
+  if (state_->uplink_trouble) out.push_back({"uplink_lost", "", ""});
+  if (state_->store_trouble) out.push_back({"store_failure", "", ""});
+  return out;
 }
 
 const SilentHistory& Panel::silent_history() const {
@@ -267,7 +283,7 @@ const SilentHistory& Panel::silent_history() const {
 
 ZoneStatus Panel::zone_status(const std::string& zone_id) const {
   for (std::size_t i = 0; i < config_.zones.size(); ++i) {
-    if (config_.zones[i].id == zone_id) return statuses_[i].first;
+    if (config_.zones[i].id == zone_id) return statuses_[i].status;
   }
   return ZoneStatus::kUnknown;
 }

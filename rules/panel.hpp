@@ -72,6 +72,8 @@ class Panel {
   // The zone as the local interface shows it (status and whether it is physically open, which
   // the status alone does not say for a zone in alarm or bypassed); nullopt for an unknown zone.
   std::optional<ZoneChanged> zone_view(const std::string& zone_id) const;
+  // The troubles active now, devices' first, then zones', then the hub's.
+  std::vector<ActiveTrouble> troubles() const;
   // The silent events recorded so far, by which the local stream numbers its events.
   const SilentHistory& silent_history() const;
 
@@ -82,7 +84,7 @@ class Panel {
   // Each configured zone's (status, open), in config_.zones order, as of the last call that
   // changed the state (construction, Start, Handle, Reconfigure): Handle compares against it
   // instead of computing it again before every input.
-  std::vector<std::pair<ZoneStatus, bool>> statuses_;
+  std::vector<ZoneChanged> statuses_;
   // The runtime of config_.zones[i] and of its device, found once per zone list (construction,
   // Reconfigure) rather than looked up by name for every zone after every input. Map nodes do
   // not move, and SyncZones is the only place that replaces them.
@@ -93,7 +95,7 @@ class Panel {
   std::vector<ZoneRuntime> stored_zones_;
   bool zones_stored_ = false;
   void IndexRuntimes();
-  std::vector<std::pair<ZoneStatus, bool>> Statuses() const;
+  std::vector<ZoneChanged> Statuses() const;
 };
 
 }  // namespace homesec

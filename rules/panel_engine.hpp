@@ -193,6 +193,9 @@ class PanelEngine {
 // an input for ZoneChanged).
 ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
                              const DeviceRuntime& device, Mode armed_mode);
+// The whole view of a zone: the status and the facts behind it (types.hpp ZoneChanged).
+ZoneChanged ComputeZoneView(const ZoneConfig& zone, const ZoneRuntime& rt,
+                            const DeviceRuntime& device, Mode armed_mode);
 // True when `zone` listens to this reading's property (a zone without a property listens to
 // its type's usual one).
 bool ZoneListensTo(const ZoneConfig& zone, const std::string& property);

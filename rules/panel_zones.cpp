@@ -67,6 +67,25 @@ ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
   return *rt.active ? ZoneStatus::kOpen : ZoneStatus::kClosed;
 }
 
+ZoneChanged ComputeZoneView(const ZoneConfig& zone, const ZoneRuntime& rt,
+                            const DeviceRuntime& device, Mode armed_mode) {
+  ZoneChanged view;
+  view.zone = zone.id;
+  view.status = ComputeZoneStatus(zone, rt, device, armed_mode);
+  view.open = rt.active == true;
+  view.known = rt.active.has_value() || !rt.lock_state.empty();
+  view.available =
+      !device.unavailable_deadline && !device.unavailable_trouble && !device.silent_trouble;
+  view.bypassed = armed_mode != Mode::kDisarmed &&
+                  (rt.force_bypassed || rt.swinger_bypassed || zone.bypass_in.contains(armed_mode));
+  view.alarm = rt.alarmed && !(zone.type == ZoneType::kPanic24h && zone.silent);
+  view.trouble =
+      device.unavailable_trouble || device.silent_trouble || rt.lock_jammed || rt.unbound;
+  view.battery_low = device.battery_low;
+  view.lock_state = rt.lock_state;
+  return view;
+}
+
 void PanelEngine::HandleReading(const Reading& reading) {
   if (reading.property == "available") {
     if (const bool* available = std::get_if<bool>(&reading.value)) {

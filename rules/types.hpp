@@ -257,10 +257,33 @@ struct StateChanged {
 enum class ZoneStatus { kClosed, kOpen, kUnknown, kBypassed, kAlarm, kTrouble };
 std::string_view ToString(ZoneStatus status);
 
+// A zone as residents and Home Assistant see it: its status (the one word that matters most)
+// and the facts behind it, so that a zone in alarm or bypassed still says whether it is open.
 struct ZoneChanged {
   std::string zone;
   ZoneStatus status = ZoneStatus::kUnknown;
-  bool open = false;  // raw open/active state, for binary sensors
+  bool open = false;   // raw open/active state, for binary sensors
+  bool known = false;  // a reading of its state came: false = unknown, never "closed"
+  // Its device is reachable: not reported offline (Zigbee2MQTT availability, a bridge that is
+  // down) and not silent past its check-in window. False at once, before the grace period after
+  // which it becomes a trouble.
+  bool available = true;
+  bool bypassed = false;
+  bool alarm = false;        // in alarm, its restore not sent yet (never for a silent panic)
+  bool trouble = false;      // the zone's or its device's trouble (unavailable, silent, jammed...)
+  bool battery_low = false;  // its device's
+  std::string lock_state{};  // lock zones: the cylinder's last lock_state ("locked" ...)
+  bool operator==(const ZoneChanged&) const = default;
+};
+
+// A trouble active now (the panel's own state, restored after a restart): for diagnostics.
+struct ActiveTrouble {
+  // device_unavailable, device_silent, battery_low, lock_jammed, zone_unbound, uplink_lost,
+  // store_failure (the names of the events that raised them)
+  std::string type;
+  std::string zone;
+  std::string device;
+  bool operator==(const ActiveTrouble&) const = default;
 };
 
 // The arm/disarm confirmation chirp ("squawk"): armed when arming starts (the exit delay, or

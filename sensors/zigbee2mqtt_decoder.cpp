@@ -244,6 +244,9 @@ void Zigbee2MqttDecoder::DecodeState(const std::string& device, std::string_view
 void Zigbee2MqttDecoder::DecodeObject(const std::string& device, const json& object, bool retained,
                                       Z2mDecoded* out) {
   out->device = device;
+  if (const auto lqi = object.find("linkquality"); lqi != object.end() && lqi->is_number()) {
+    out->linkquality = lqi->get<double>();
+  }
   for (const auto& item : object.items()) {
     if (out->keys.size() >= kMaxReportedKeys) break;
     out->keys.push_back(PrintableText(item.key(), 64));

@@ -80,6 +80,7 @@ struct Z2mDecoded {
   std::string device;
   std::vector<std::string> keys;
   std::vector<std::string> warnings;  // properties rejected (wrong type / unknown value)
+  std::optional<double> linkquality;  // a state message's link quality (LQI), when it has one
 };
 
 class Zigbee2MqttDecoder {

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "rules/codes.hpp"
@@ -225,6 +226,48 @@ TEST_CASE(
   // Zigbee2MQTT does not even see the panel's state; Home Assistant does.
   CHECK(z2m->Received(Local("state")).empty());
   CHECK_FALSE(ha->Received(Local("state")).empty());
+}
+
+TEST_CASE(
+    "local broker confinement: Home Assistant reads every topic its homesec entities point at") {
+  Home home;
+  REQUIRE(home.Ready());
+  auto ha = home.As("homeassistant");
+  auto z2m = home.As("zigbee2mqtt");
+  REQUIRE((ha && z2m));
+  REQUIRE(ha->Subscribe("homeassistant/#") == 1);
+  REQUIRE(home.StartDaemon(*ha));
+  REQUIRE(home.AllClosed(*z2m, *ha));
+  REQUIRE(z2m->Publish("zigbee2mqtt/bridge/state", R"({"state":"online"})", 1, true) == 0);
+  REQUIRE(ha->WaitFor(Local("hub"), [](const Message& m) {
+    return m.Json().value("bridge_online", nlohmann::json()) == true;
+  }));
+  // A refusal: the notice topic carries it.
+  REQUIRE(ha->Publish(Local("command/homeassistant"),
+                      R"({"action":"DISARM","code":"0000","request_id":"ha-wrong"})") == 0);
+  REQUIRE(ha->WaitFor(Local("notice"), [](const Message& m) {
+    return m.Json().value("event_type", "") == "invalid_code";
+  }));
+  std::set<std::string> topics;
+  std::size_t configs = 0;
+  for (const Message& m : ha->All()) {
+    if (!m.topic.starts_with("homeassistant/") || m.payload.empty()) continue;
+    const nlohmann::json config = m.Json();
+    ++configs;
+    for (const char* key : {"state_topic", "json_attributes_topic"}) {
+      if (config.contains(key)) topics.insert(config[key].get<std::string>());
+    }
+    for (const nlohmann::json& entry : config.value("availability", nlohmann::json::array())) {
+      topics.insert(entry["topic"].get<std::string>());
+    }
+  }
+  CHECK(configs >= 10);
+  for (const std::string& topic : topics) {
+    INFO("Home Assistant reads " << topic);
+    CHECK_FALSE(ha->Received(topic).empty());
+  }
+  // And homesecd was denied nothing it publishes.
+  CHECK(home.broker.LogCount("Denied PUBLISH from homesecd") == 0);
 }
 
 TEST_CASE(
