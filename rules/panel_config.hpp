@@ -67,6 +67,10 @@ struct CodePolicy {
   Seconds lockout_max{3600};     // ... doubling with each lockout in a row up to this, ...
   Seconds lockout_reset{86400};  // ... until a valid code, or this long without a wrong code.
   bool code_required_to_arm = true;
+  // BYPASS and UNBYPASS need a valid code (BYPASS one that may disarm: it takes protection
+  // away), as DSC and Vista ask for one in their bypass menus. Wrong codes count towards the
+  // source's lockout like any other.
+  bool code_required_to_bypass = true;
   // The user a duress code imitates locally (name); empty = the lowest-numbered master.
   std::string duress_imitates;
 };
