@@ -1,5 +1,6 @@
 // Config sections for the panel's policy: "modes" (exit delay, entry delay and siren time per
-// armed mode) and "codes" (PIN length, wrong-code lockout, whether arming needs a code).
+// armed mode) and "codes" (PIN length, wrong-code lockout, whether arming and bypassing need a
+// code).
 #include <algorithm>
 
 #include "daemon/config_sections.hpp"
@@ -53,9 +54,10 @@ void ReadModes(const nlohmann::json* modes, bool allow_long_entry_delay, ConfigE
 
 void ReadCodes(const nlohmann::json* codes, ConfigErrors& errors, CodePolicy& out) {
   if (codes == nullptr) return;
-  ObjectReader reader(*codes, "codes", errors,
-                      {"min_length", "max_wrong", "wrong_window_s", "lockout_s", "lockout_max_s",
-                       "lockout_reset_s", "code_required_to_arm", "duress_imitates"});
+  ObjectReader reader(
+      *codes, "codes", errors,
+      {"min_length", "max_wrong", "wrong_window_s", "lockout_s", "lockout_max_s", "lockout_reset_s",
+       "code_required_to_arm", "code_required_to_bypass", "duress_imitates"});
   if (!reader.ok()) return;
   // EN 50131-1 grade 2 asks for at least 10 000 combinations: four digits.
   reader.Int("min_length", out.min_length, 4, 12);
@@ -76,6 +78,7 @@ void ReadCodes(const nlohmann::json* codes, ConfigErrors& errors, CodePolicy& ou
   }
   reader.Duration("lockout_reset_s", out.lockout_reset, 60, 30 * 86400);
   reader.Bool("code_required_to_arm", out.code_required_to_arm);
+  reader.Bool("code_required_to_bypass", out.code_required_to_bypass);
   reader.String("duress_imitates", out.duress_imitates);
 }
 

@@ -2,6 +2,7 @@
 // "homesecctl --force arm away" are the same), "--opt value" and "--opt=value" both work, and
 // every misuse is one line saying what is wrong.
 #include "daemon/ctl_args.hpp"
+#include "daemon/local_command.hpp"
 #include "rules/text.hpp"
 
 #include <charconv>
@@ -14,9 +15,11 @@ namespace {
 // Which command may use which option (the global ones are always allowed).
 const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
     {"--force", {CtlCommand::kArm}},
+    {"--until-disarm", {CtlCommand::kBypass}},
     {"--pin-stdin",
      {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd, CtlCommand::kWatchStart,
-      CtlCommand::kWatchExtend, CtlCommand::kWatchCancel}},
+      CtlCommand::kWatchExtend, CtlCommand::kWatchCancel, CtlCommand::kBypass,
+      CtlCommand::kUnbypass}},
     {"--last", {CtlCommand::kEvents}},
     {"--role", {CtlCommand::kUserAdd}},
     {"--from", {CtlCommand::kUserAdd}},
@@ -37,7 +40,8 @@ const std::set<std::string> kValueOptions{
     "--until",           "--return",     "--depart",         "--phone",
     "--notes",           "--keyholder",  "--keyholder-from", "--keyholder-until",
     "--keyholder-hours", "--rearm-after"};
-const std::set<std::string> kFlagOptions{"--json", "--pin-stdin", "--force", "--replace", "--help"};
+const std::set<std::string> kFlagOptions{"--json",    "--pin-stdin",    "--force",
+                                         "--replace", "--until-disarm", "--help"};
 
 struct Tokens {
   std::vector<std::string> positional;
@@ -65,6 +69,8 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
   if (verb == "arm") return CtlCommand::kArm;
   if (verb == "disarm") return CtlCommand::kDisarm;
   if (verb == "events") return CtlCommand::kEvents;
+  if (verb == "bypass") return CtlCommand::kBypass;
+  if (verb == "unbypass") return CtlCommand::kUnbypass;
   if (verb == "help") return CtlCommand::kHelp;
   if (verb == "user") {
     consumed = 2;
@@ -87,7 +93,8 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
                         : "watch: unknown subcommand '" + sub + "' (start, show, extend or cancel)";
     return std::nullopt;
   }
-  error = "unknown command '" + verb + "' (status, arm, disarm, events, user or watch)";
+  error = "unknown command '" + verb +
+          "' (status, arm, disarm, bypass, unbypass, events, user or watch)";
   return std::nullopt;
 }
 
@@ -169,6 +176,7 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
   args.pin_stdin = option("--pin-stdin") != nullptr;
   args.force = option("--force") != nullptr;
   args.replace = option("--replace") != nullptr;
+  args.until_disarm = option("--until-disarm") != nullptr;
 
   switch (args.command) {
     case CtlCommand::kArm: {
@@ -178,6 +186,17 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
         return Fail("arm: unknown mode '" + operands[0] + "' (home, night, away or vacation)");
       }
       args.arm_action = *action;
+      break;
+    }
+    case CtlCommand::kBypass:
+    case CtlCommand::kUnbypass: {
+      const char* what = args.command == CtlCommand::kBypass ? "bypass" : "unbypass";
+      if (operands.size() != 1) return Fail(std::string(what) + ": give one zone id");
+      args.zone = operands[0];
+      if (!IsCommandZoneId(args.zone)) {
+        return Fail(std::string(what) + ": invalid zone id '" + PrintableText(args.zone, 40) +
+                    "' (letters, digits, '_' and '-', as in the config)");
+      }
       break;
     }
     case CtlCommand::kEvents:
@@ -307,6 +326,11 @@ std::string CtlUsage() {
   arm home|night|away|vacation [--force] [--pin-stdin]
                                      arm; --force bypasses open zones
   disarm [--pin-stdin]               disarm
+  bypass ZONE [--until-disarm] [--pin-stdin]
+                                     bypass a zone while disarmed (not fire, gas, water,
+                                     tamper, panic or lock zones) until unbypassed, or with
+                                     --until-disarm until the next disarm
+  unbypass ZONE [--pin-stdin]        end a zone's bypass
   events [--last N]                  the event log, newest last (default 20)
   user add NAME --role ROLE [--pin-stdin] [--replace] [--from TIME --until TIME]
                                      ROLE: master, user, arm_only, keyholder, duress;

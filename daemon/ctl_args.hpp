@@ -25,6 +25,8 @@ enum class CtlCommand {
   kWatchShow,
   kWatchExtend,
   kWatchCancel,
+  kBypass,
+  kUnbypass,
 };
 
 inline constexpr const char* kDefaultConfigPath = "/etc/homesec/homesec.json";
@@ -37,6 +39,9 @@ struct CtlArgs {
   // arm
   CommandAction arm_action = CommandAction::kArmAway;
   bool force = false;
+  // bypass / unbypass
+  std::string zone;
+  bool until_disarm = false;
   // events
   std::size_t last = 20;
   // user add / remove

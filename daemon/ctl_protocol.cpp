@@ -20,6 +20,18 @@ nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std:
   return request;
 }
 
+nlohmann::json MakeBypassRequest(const CtlArgs& args, const std::optional<std::string>& code,
+                                 const std::string& request_id) {
+  const bool bypass = args.command == CtlCommand::kBypass;
+  nlohmann::json request{
+      {"action", std::string(ToString(bypass ? CommandAction::kBypass : CommandAction::kUnbypass))},
+      {"zone", args.zone},
+      {"request_id", request_id}};
+  if (bypass) request["until_disarm"] = args.until_disarm;
+  if (code && !code->empty()) request["code"] = *code;
+  return request;
+}
+
 nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,
                                 const std::string& keyholder_pin, const std::string& request_id) {
   CommandAction action = CommandAction::kWatchCancel;

@@ -21,6 +21,12 @@ namespace homesec {
 nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std::string>& code,
                                   bool force, const std::string& request_id);
 
+// {"action": "BYPASS", "zone": "...", "until_disarm": false, "request_id": "...", "code": "..."}
+// for `homesecctl bypass`, UNBYPASS (no "until_disarm") for `homesecctl unbypass`; no "code" key
+// when `code` is empty.
+nlohmann::json MakeBypassRequest(const CtlArgs& args, const std::optional<std::string>& code,
+                                 const std::string& request_id);
+
 // WATCH_START / WATCH_EXTEND / WATCH_CANCEL with the resident's code and, for WATCH_START with a
 // keyholder, the keyholder's PIN inside "watch" (docs/vacant-house-watch.md).
 nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,

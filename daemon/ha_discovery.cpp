@@ -96,14 +96,25 @@ const DeviceFacts* FactsOf(const std::map<std::string, DeviceFacts>& facts, cons
   return it == facts.end() ? nullptr : &it->second;
 }
 
+// Home Assistant's account topic, or the shared one.
+std::string CommandTopic(const AppConfig& config, const LocalTopics& topics) {
+  return config.local_mqtt.home_assistant_account.empty()
+             ? topics.Command()
+             : topics.AccountCommand(config.local_mqtt.home_assistant_account);
+}
+
+// A command without a code: a unique request id and the time, as kCommandTemplate has.
+std::string CodelessTemplate(const std::string& fields) {
+  return "{" + fields +
+         R"(,"request_id":"ha-{{ now().timestamp() }}","time":"{{ now().isoformat() }}"})";
+}
+
 void AddPanel(std::vector<MqttOut>& out, const AppConfig& config, const LocalTopics& topics) {
   json panel = Entity(config, "panel", nullptr, HubDevice(config));
   panel["state_topic"] = topics.State();
   // Its own account's topic: the broker vouches that it is Home Assistant, so its wrong codes
   // lock out only Home Assistant (docs/security.md §6.1).
-  panel["command_topic"] = config.local_mqtt.home_assistant_account.empty()
-                               ? topics.Command()
-                               : topics.AccountCommand(config.local_mqtt.home_assistant_account);
+  panel["command_topic"] = CommandTopic(config, topics);
   // HA renders {{action}} and {{code}}; homesecd checks the code, not Home Assistant.
   panel["command_template"] = kCommandTemplate;
   panel["code"] = "REMOTE_CODE";
@@ -120,6 +131,17 @@ void AddPanel(std::vector<MqttOut>& out, const AppConfig& config, const LocalTop
   out.push_back(MqttOut{
       config.local_mqtt.discovery_prefix + "/alarm_control_panel/" + config.hub.id + "/config",
       DumpJson(panel), true});
+
+  // Force-arm: away with the open zones bypassed (homesec refuses a plain arm with zones open).
+  // A button has no code to send: only where arming needs none.
+  if (!config.panel.codes.code_required_to_arm) {
+    json force =
+        Entity(config, "arm_away_force", "Arm away, bypassing open zones", HubDevice(config));
+    force["command_topic"] = CommandTopic(config, topics);
+    force["command_template"] = CodelessTemplate(R"("action":"ARM_AWAY","force":true)");
+    force["icon"] = "mdi:shield-lock-open";
+    Add(out, config, "button", "arm_away_force", force);
+  }
 
   json events = Entity(config, "events", "Events", HubDevice(config));
   events["state_topic"] = topics.Notice();
@@ -188,6 +210,22 @@ void AddZone(std::vector<MqttOut>& out, const AppConfig& config, const LocalTopi
   out.push_back(MqttOut{config.local_mqtt.discovery_prefix + "/binary_sensor/" + config.hub.id +
                             "_" + zone.id + "/config",
                         DumpJson(sensor), true});
+
+  // A bypass switch where a resident may bypass without a code: Home Assistant's switch has no
+  // code to send (with codes.code_required_to_bypass, bypass with homesecctl or a script that
+  // sends the code: docs/home-assistant.md). Never for a zone that may not be bypassed.
+  if (!config.panel.codes.code_required_to_bypass && BypassRefusal(zone.type).empty()) {
+    json bypass = Entity(config, zone.id + "_bypass", name + " bypass", device);
+    bypass["entity_category"] = "config";
+    bypass["state_topic"] = topics.Zone(zone.id);
+    bypass["value_template"] = "{{ 'ON' if value_json.bypassed else 'OFF' }}";
+    bypass["command_topic"] = CommandTopic(config, topics);
+    bypass["command_template"] =
+        CodelessTemplate(R"("action":"{{ 'BYPASS' if value == 'ON' else 'UNBYPASS' }}","zone":)" +
+                         json(zone.id).dump());
+    bypass["icon"] = "mdi:shield-off-outline";
+    Add(out, config, "switch", zone.id + "_bypass", bypass);
+  }
 
   if (zone.type == ZoneType::kLock) {
     json lock = Entity(config, zone.id + "_lock", name + " lock", device);

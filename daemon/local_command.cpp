@@ -164,6 +164,28 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
     if (!it->is_boolean()) return Refuse("\"force\" must be true or false", request_id, action);
     command.force = it->get<bool>();
   }
+  const bool bypass = *action == CommandAction::kBypass || *action == CommandAction::kUnbypass;
+  if (const auto it = json.find("zone"); it != json.end() && !it->is_null()) {
+    if (!bypass) return Refuse("\"zone\" applies only to BYPASS and UNBYPASS", request_id, action);
+    if (!it->is_string() || !IsCommandZoneId(it->get<std::string>())) {
+      return Refuse("\"zone\" must be a zone id: 1 to " + std::to_string(kMaxZoneIdBytes) +
+                        " letters, digits, '_' or '-'",
+                    request_id, action);
+    }
+    command.zone = it->get<std::string>();
+  }
+  if (bypass && command.zone.empty()) {
+    return Refuse("\"zone\" is required for " + std::string(ToString(*action)), request_id, action);
+  }
+  if (const auto it = json.find("until_disarm"); it != json.end() && !it->is_null()) {
+    if (*action != CommandAction::kBypass) {
+      return Refuse("\"until_disarm\" applies only to BYPASS", request_id, action);
+    }
+    if (!it->is_boolean()) {
+      return Refuse("\"until_disarm\" must be true or false", request_id, action);
+    }
+    command.until_disarm = it->get<bool>();
+  }
   std::optional<WallTime> sent;
   if (const auto it = json.find("time"); it != json.end() && !it->is_null()) {
     WallTime t{};
@@ -182,6 +204,16 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
 }
 
 }  // namespace
+
+bool IsCommandZoneId(std::string_view zone) {
+  if (zone.empty() || zone.size() > kMaxZoneIdBytes) return false;
+  for (const char c : zone) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
 
 LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained) {
   if (retained) {
@@ -203,6 +235,11 @@ LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained) {
   const std::optional<CommandAction> action = ParseCommandAction(text);
   if (action == CommandAction::kPatrolCheckIn) {
     return Refuse("PATROL_CHECK_IN comes only from the platform");
+  }
+  if (action == CommandAction::kBypass || action == CommandAction::kUnbypass) {
+    return Refuse(std::string(ToString(*action)) + " needs a zone: send JSON {\"action\": \"" +
+                      std::string(ToString(*action)) + "\", \"zone\": ..., \"code\": ...}",
+                  "", action);
   }
   if (!action) {
     // Quoted printable and cut on a character boundary: the reply is JSON, and a stranger's

@@ -1,7 +1,8 @@
 // Commands arriving on the local broker's <topic_prefix>/command topic (Home Assistant, scripts,
 // homesecctl): the plain Home Assistant payloads (ARM_AWAY, DISARM, ...) or JSON
-// {"action", "code", "force", "request_id", "watch"} ("watch": the vacant-house watch details of
-// WATCH_START / WATCH_EXTEND, see docs/vacant-house-watch.md). Anything else becomes a
+// {"action", "code", "force", "request_id", "time", "watch", "zone", "until_disarm"} ("watch":
+// the vacant-house watch details of WATCH_START / WATCH_EXTEND, see docs/vacant-house-watch.md;
+// "zone" and "until_disarm": the zone of BYPASS / UNBYPASS). Anything else becomes a
 // CommandResult that says exactly why it was refused (reason "invalid_request"), so a bad command
 // never vanishes.
 #pragma once
@@ -19,6 +20,12 @@ namespace homesec {
 
 // Larger command payloads are refused unparsed.
 inline constexpr std::size_t kMaxCommandBytes = 4096;
+
+// The "zone" of BYPASS / UNBYPASS: a zone id as the config allows them (letters, digits, '_' and
+// '-', which MQTT topic levels and event ids can carry), at most this long. It is echoed in the
+// result, so anything else is refused before it reaches the panel.
+inline constexpr std::size_t kMaxZoneIdBytes = 128;
+bool IsCommandZoneId(std::string_view zone);
 
 struct LocalCommandParse {
   std::optional<Command> command;        // set when the request is well-formed

@@ -91,6 +91,12 @@ std::vector<Action> Panel::Start(Now now) {
   engine.Emit(engine.MakeEvent(EventCategory::kSystem, Priority::kNormal, "system_start", cid::kNew,
                                cid::kSystemReset,
                                "panel started in " + std::string(ToString(state_->mode))));
+  // A config changed while the hub was down may have made a bypassed zone one that is never
+  // bypassed.
+  const StatusList announced = statuses_;
+  engine.EndUnbypassableBypasses();
+  statuses_ = Statuses();
+  AppendZoneChanges(announced, statuses_, out);
   // The retained registration is republished (or cleared: a crash may have come between the
   // final document and clearing it).
   out.push_back(state_->watch ? WatchChanged{DumpJson(state_->watch->Registration()), false}
@@ -151,6 +157,8 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   }
   // A new report time or time zone applies from now on.
   if (state_->watch) state_->watch->Reconfigure(config_.watch, now.wall);
+  PanelEngine engine(config_, *state_, now, out);
+  engine.EndUnbypassableBypasses();
   const StatusList after = Statuses();
   for (std::size_t i = 0; i < after.size(); ++i) {
     const auto it = before.find(config_.zones[i].id);

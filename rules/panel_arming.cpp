@@ -168,13 +168,15 @@ void PanelEngine::Disarm(const Command& command, const std::string& user, int us
   state_.armed_by.clear();
   state_.armed_by_number = 0;
   state_.cross_zone.clear();
-  // A new armed period starts clean: swinger counts and bypasses end with the disarm.
+  // A new armed period starts clean: swinger counts and bypasses end with the disarm (a manual
+  // bypass only when it was made until_disarm, with its restore 3 570).
   for (auto& [id, zone] : state_.zones) {
     zone.alarm_count = 0;
     zone.force_bypassed = false;
     zone.swinger_bypassed = false;
   }
   SetMode(Mode::kDisarmed, Mode::kDisarmed);
+  EndBypassesAtDisarm(user);
   StopLatchedOutputs();
   SyncDeterrent();
   // Two chirps, after every output is off. A duress disarm gets them too: locally it must look

@@ -1,5 +1,6 @@
 // Commands from residents, keypads and the platform: the code check through Authenticate()
-// (wrong code, lockout, duress), then arming, disarming, manual alarms and siren silence.
+// (wrong code, lockout, duress), then arming, disarming, manual alarms and siren silence; zone
+// bypass goes on in panel_bypass.cpp.
 #include <optional>
 #include <string>
 
@@ -219,6 +220,10 @@ void PanelEngine::HandleCommand(const Command& command) {
       return;
     case CommandAction::kSilenceSiren:
       SilenceSiren(*this, command);
+      return;
+    case CommandAction::kBypass:
+    case CommandAction::kUnbypass:
+      HandleBypassCommand(command);
       return;
     default:
       ManualAlarm(*this, command);

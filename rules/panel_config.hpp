@@ -67,6 +67,10 @@ struct CodePolicy {
   Seconds lockout_max{3600};     // ... doubling with each lockout in a row up to this, ...
   Seconds lockout_reset{86400};  // ... until a valid code, or this long without a wrong code.
   bool code_required_to_arm = true;
+  // BYPASS and UNBYPASS need a valid code (BYPASS one that may disarm: it takes protection
+  // away), as DSC and Vista ask for one in their bypass menus. Wrong codes count towards the
+  // source's lockout like any other.
+  bool code_required_to_bypass = true;
   // The user a duress code imitates locally (name); empty = the lowest-numbered master.
   std::string duress_imitates;
 };
@@ -101,5 +105,9 @@ struct PanelConfig {
 // Validates the panel-level rules (entry delay <= 45 s unless allowed, unique zone ids and
 // numbers, ...). Returns one message per problem; empty when valid.
 std::vector<std::string> Validate(const PanelConfig& config);
+
+// Why a zone of this type may never be bypassed by hand (panel_bypass.cpp), or empty when it
+// may: burglary zones and held doors may, 24-hour zones and locks never.
+std::string BypassRefusal(ZoneType type);
 
 }  // namespace homesec

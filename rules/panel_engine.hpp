@@ -1,8 +1,8 @@
 // The panel's decision rules, split by concept over several files (panel_events.cpp,
-// panel_arming.cpp, panel_commands.cpp, panel_zones.cpp, panel_alarms.cpp, panel_locks.cpp,
-// panel_troubles.cpp, panel_deadlines.cpp). A PanelEngine lives for one input: it holds the config,
-// the state it changes, the time of the input and the actions it produces. Internal to rules/; the
-// public face is Panel (panel.hpp).
+// panel_arming.cpp, panel_commands.cpp, panel_bypass.cpp, panel_zones.cpp, panel_alarms.cpp,
+// panel_locks.cpp, panel_troubles.cpp, panel_deadlines.cpp). A PanelEngine lives for one input: it
+// holds the config, the state it changes, the time of the input and the actions it produces.
+// Internal to rules/; the public face is Panel (panel.hpp).
 #pragma once
 
 #include <optional>
@@ -119,10 +119,23 @@ class PanelEngine {
   void StartEntryDelay(const ZoneConfig& zone);
   std::vector<const ZoneConfig*> OpenZonesBlockingArm(Mode target) const;
 
+  // ---- manual bypass (panel_bypass.cpp) ----
+  // BYPASS / UNBYPASS: only while disarmed, never a zone BypassRefusal() names, with a code
+  // unless CodePolicy::code_required_to_bypass is false.
+  void HandleBypassCommand(const Command& command);
+  // Ends the zone's manual bypass and records its restore (3 570) with `user`.
+  void EndManualBypass(const ZoneConfig& zone, const std::string& user, std::string text);
+  // Disarm: the bypasses made until_disarm end.
+  void EndBypassesAtDisarm(const std::string& user);
+  // Start and Reconfigure: bypasses of zones whose (new) type is never bypassed end.
+  void EndUnbypassableBypasses();
+
   // ---- zones (panel_zones.cpp) ----
   void ZoneActivated(const ZoneConfig& zone);
   void ZoneNormal(const ZoneConfig& zone);
+  // Forced, swinger or manual bypass, or bypass_in `armed_mode`.
   bool IsBypassed(const ZoneConfig& zone, Mode armed_mode) const;
+  bool IsManuallyBypassed(const ZoneConfig& zone) const;
 
   // ---- alarms (panel_alarms.cpp) ----
   void RaiseAlarm(const AlarmSpec& spec);
@@ -162,7 +175,7 @@ class PanelEngine {
   // After every input: the watch's tick (on Tick) and zone open/all-closed transitions.
   void WatchAfterInput(const std::vector<std::string>& open_before, bool tick);
   // The zones that must be closed for the watch to arm or a keyholder re-arm to start: burglary
-  // zones not bypassed in armed_vacation, open or unknown.
+  // zones not bypassed in armed_vacation nor by hand, open or unknown.
   std::vector<std::string> WatchOpenZones() const;
   // Emits one WatchChanged for everything this input changed in the registration.
   void FlushWatch();

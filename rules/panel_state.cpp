@@ -100,6 +100,8 @@ json ZoneToJson(const ZoneRuntime& z, Now now) {
   if (z.alarm_count != 0) zone["alarm_count"] = z.alarm_count;
   if (z.force_bypassed) zone["force_bypassed"] = true;
   if (z.swinger_bypassed) zone["swinger_bypassed"] = true;
+  if (z.manual_bypassed) zone["manual_bypassed"] = true;
+  if (z.bypass_until_disarm) zone["bypass_until_disarm"] = true;
   if (!z.lock_state.empty()) zone["lock_state"] = z.lock_state;
   if (z.lock_jammed) zone["lock_jammed"] = true;
   if (z.unbound) zone["unbound"] = true;
@@ -129,9 +131,9 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
     for (const auto& [id, z] : state.zones) {
       // The common case, a zone that is just closed (or open), goes in a list of ids.
       const bool plain = !z.alarmed && z.alarm_code == 0 && z.alarm_count == 0 &&
-                         !z.force_bypassed && !z.swinger_bypassed && z.lock_state.empty() &&
-                         !z.lock_jammed && z.lock_wrong_codes.empty() && !z.door_held_deadline &&
-                         !z.unbound;
+                         !z.force_bypassed && !z.swinger_bypassed && !z.manual_bypassed &&
+                         !z.bypass_until_disarm && z.lock_state.empty() && !z.lock_jammed &&
+                         z.lock_wrong_codes.empty() && !z.door_held_deadline && !z.unbound;
       if (plain) {
         if (z.active) (*z.active ? open : closed).push_back(id);
         continue;
@@ -230,6 +232,9 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       rt.alarm_count = static_cast<int>(IntegerIn(z, "alarm_count", 0, 0, kMaxInt));
       rt.force_bypassed = z.value("force_bypassed", false);
       rt.swinger_bypassed = z.value("swinger_bypassed", false);
+      rt.manual_bypassed = z.value("manual_bypassed", false);
+      // Only a manual bypass has a lifetime (a stray flag alone means nothing).
+      rt.bypass_until_disarm = rt.manual_bypassed && z.value("bypass_until_disarm", false);
       rt.lock_state = z.value("lock_state", std::string());
       rt.lock_jammed = z.value("lock_jammed", false);
       rt.unbound = z.value("unbound", false);

@@ -27,6 +27,10 @@ struct ZoneRuntime {
   int alarm_count = 0;            // alarms in this armed period (swinger shutdown)
   bool force_bypassed = false;    // bypassed by a forced arm, until disarm
   bool swinger_bypassed = false;  // shut down by the swinger limit, until disarm
+  // Bypassed by hand (BYPASS, panel_bypass.cpp), in every mode until UNBYPASS, or with
+  // bypass_until_disarm until the next disarm. Only zones BypassRefusal() allows.
+  bool manual_bypassed = false;
+  bool bypass_until_disarm = false;
   // Lock zones.
   std::string lock_state;  // last lock_state reading
   bool lock_jammed = false;

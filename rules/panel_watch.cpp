@@ -54,7 +54,7 @@ std::vector<std::string> PanelEngine::WatchOpenZones() const {
   std::vector<std::string> open;
   for (const ZoneConfig& zone : config_.zones) {
     if (!IsWatchZone(zone) || zone.allow_open_at_arming) continue;
-    if (zone.bypass_in.contains(Mode::kArmedVacation)) continue;
+    if (zone.bypass_in.contains(Mode::kArmedVacation) || IsManuallyBypassed(zone)) continue;
     const auto it = state_.zones.find(zone.id);
     // Unknown is never closed: a sensor the panel has not heard from blocks the watch too.
     if (it == state_.zones.end() || it->second.active != false) open.push_back(zone.id);

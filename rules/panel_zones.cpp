@@ -1,5 +1,6 @@
 // Zone logic: what a reading means for a zone (active / normal / unknown), what an activation
-// edge does for each zone type and mode, bypass rules and the zone's visible status.
+// edge does for each zone type and mode, bypass rules and the zone's visible status. Manual
+// bypass commands are in panel_bypass.cpp.
 #include <string>
 
 #include "rules/contact_id_codes.hpp"
@@ -46,10 +47,16 @@ std::optional<bool> ActivityOf(const std::string& property, const Value& value) 
 
 bool PanelEngine::IsBypassed(const ZoneConfig& zone, Mode armed_mode) const {
   const auto it = state_.zones.find(zone.id);
-  if (it != state_.zones.end() && (it->second.force_bypassed || it->second.swinger_bypassed)) {
+  if (it != state_.zones.end() &&
+      (it->second.force_bypassed || it->second.swinger_bypassed || it->second.manual_bypassed)) {
     return true;
   }
   return zone.bypass_in.contains(armed_mode);
+}
+
+bool PanelEngine::IsManuallyBypassed(const ZoneConfig& zone) const {
+  const auto it = state_.zones.find(zone.id);
+  return it != state_.zones.end() && it->second.manual_bypassed;
 }
 
 ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
@@ -59,6 +66,8 @@ ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
   const bool silent = zone.type == ZoneType::kPanic24h && zone.silent;
   if (rt.alarmed && !silent) return ZoneStatus::kAlarm;
   if (rt.lock_jammed) return ZoneStatus::kTrouble;
+  // A manual bypass shows in every mode: it is made while disarmed, for the arming to come.
+  if (rt.manual_bypassed) return ZoneStatus::kBypassed;
   if (armed_mode != Mode::kDisarmed &&
       (rt.force_bypassed || rt.swinger_bypassed || zone.bypass_in.contains(armed_mode))) {
     return ZoneStatus::kBypassed;
@@ -76,8 +85,9 @@ ZoneChanged ComputeZoneView(const ZoneConfig& zone, const ZoneRuntime& rt,
   view.known = rt.active.has_value() || !rt.lock_state.empty();
   view.available =
       !device.unavailable_deadline && !device.unavailable_trouble && !device.silent_trouble;
-  view.bypassed = armed_mode != Mode::kDisarmed &&
-                  (rt.force_bypassed || rt.swinger_bypassed || zone.bypass_in.contains(armed_mode));
+  view.bypassed = rt.manual_bypassed ||
+                  (armed_mode != Mode::kDisarmed && (rt.force_bypassed || rt.swinger_bypassed ||
+                                                     zone.bypass_in.contains(armed_mode)));
   view.alarm = rt.alarmed && !(zone.type == ZoneType::kPanic24h && zone.silent);
   view.trouble =
       device.unavailable_trouble || device.silent_trouble || rt.lock_jammed || rt.unbound;
@@ -193,7 +203,10 @@ void PanelEngine::ZoneActivated(const ZoneConfig& zone) {
       }
       return;
     case ZoneType::kDoorHeld:
-      state_.zones[zone.id].door_held_deadline = now_.mono + zone.door_held_limit;
+      // A bypassed door may stand open (furniture being moved in): no limit runs.
+      if (!IsManuallyBypassed(zone)) {
+        state_.zones[zone.id].door_held_deadline = now_.mono + zone.door_held_limit;
+      }
       return;
     case ZoneType::kLock:
       return;  // handled from lock_state readings
@@ -203,7 +216,8 @@ void PanelEngine::ZoneActivated(const ZoneConfig& zone) {
 
   // Burglary zones.
   if (state_.mode == Mode::kDisarmed) {
-    if (zone.chime) DoorChime();
+    // A bypassed zone is ignored altogether, its chime too (the window left open on purpose).
+    if (zone.chime && !IsManuallyBypassed(zone)) DoorChime();
     return;
   }
   if (state_.armed_mode == Mode::kDisarmed || IsBypassed(zone, state_.armed_mode)) return;

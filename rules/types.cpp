@@ -55,7 +55,7 @@ constexpr Table<ZoneType, 11> kZoneTypes{{
     {ZoneType::kDoorHeld, "door_held"},
 }};
 
-constexpr Table<CommandAction, 14> kCommandActions{{
+constexpr Table<CommandAction, 16> kCommandActions{{
     {CommandAction::kArmHome, "ARM_HOME"},
     {CommandAction::kArmNight, "ARM_NIGHT"},
     {CommandAction::kArmAway, "ARM_AWAY"},
@@ -70,6 +70,8 @@ constexpr Table<CommandAction, 14> kCommandActions{{
     {CommandAction::kWatchExtend, "WATCH_EXTEND"},
     {CommandAction::kWatchCancel, "WATCH_CANCEL"},
     {CommandAction::kPatrolCheckIn, "PATROL_CHECK_IN"},
+    {CommandAction::kBypass, "BYPASS"},
+    {CommandAction::kUnbypass, "UNBYPASS"},
 }};
 
 constexpr Table<EventCategory, 12> kCategories{{

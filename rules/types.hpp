@@ -85,6 +85,8 @@ enum class CommandAction {
   kWatchExtend,    // move the expected return (Command::watch->expected_return)
   kWatchCancel,    // end the watch without disarming
   kPatrolCheckIn,  // the platform's patrol visited the house (Command::note); platform only
+  kBypass,         // bypass Command::zone by hand while disarmed (until UNBYPASS or disarm)
+  kUnbypass,       // end a manual bypass of Command::zone
 };
 std::string_view ToString(CommandAction action);
 std::optional<CommandAction> ParseCommandAction(std::string_view text);  // "ARM_AWAY", "arm_away"
@@ -121,6 +123,10 @@ struct Command {
   std::optional<WatchSpec> watch;   // WATCH_START / WATCH_EXTEND
   std::string note;                 // PATROL_CHECK_IN: the patrol's note
   std::string officer;              // PATROL_CHECK_IN: who checked in
+  std::string zone;                 // BYPASS / UNBYPASS: the zone id
+  // BYPASS: the bypass ends at the next disarm (as a forced arm's does) instead of lasting
+  // until UNBYPASS.
+  bool until_disarm = false;
 };
 
 // The uplink (district broker) link state, reported by the shell.
@@ -238,7 +244,8 @@ struct CommandResult {
   CommandAction action = CommandAction::kDisarm;
   bool accepted = false;
   // "ok", "invalid_code", "locked_out", "zones_open", "not_allowed", "already_disarmed",
-  // "already_armed", "invalid_request"
+  // "already_armed", "invalid_request", "unknown_zone" (BYPASS / UNBYPASS of a zone id the
+  // installation does not have)
   std::string reason = "ok";
   std::string message;  // human-readable, names open zones
   std::vector<std::string> open_zones;

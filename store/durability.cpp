@@ -13,6 +13,9 @@ bool NeedsPowerLossSafety(const Event& event) {
     // The armed state must survive a power cut: coming back disarmed would be a bypass.
     case EventCategory::kArming:
     case EventCategory::kDisarming:
+    // So must a bypass and its end: an UNBYPASS lost to a power cut would leave the zone
+    // unwatched at the next arming without anyone knowing.
+    case EventCategory::kBypass:
       return true;
     default:
       return false;

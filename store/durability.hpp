@@ -1,6 +1,6 @@
 // Which durability a commit needs, from the events it carries (docs/storage.md, "Durability per
-// event class"): alarms and arming/disarming must survive power loss, everything else only a
-// process crash.
+// event class"): alarms, arming/disarming and bypasses must survive power loss, everything else
+// only a process crash.
 #pragma once
 
 #include <vector>
@@ -10,8 +10,8 @@
 
 namespace homesec {
 
-// kFull when any event is an alarm, an arming or a disarming; kNormal otherwise (including no
-// events: a snapshot-only commit such as a timer update).
+// kFull when any event is an alarm, an arming, a disarming or a bypass; kNormal otherwise
+// (including no events: a snapshot-only commit such as a timer update).
 Durability RequiredDurability(const std::vector<Event>& events);
 
 }  // namespace homesec

@@ -61,6 +61,9 @@ void FuzzCtlArgs(const std::uint8_t* data, std::size_t size) {
   const CtlArgs& args = *parsed.args;
   Consume(MakeCommandRequest(args.arm_action, std::string("1234"), args.force, "ctl-req-1").dump());
   Consume(MakeWatchRequest(args, "1234", args.keyholder.empty() ? "" : "5555", "ctl-req-2").dump());
+  if (args.command == CtlCommand::kBypass || args.command == CtlCommand::kUnbypass) {
+    Consume(MakeBypassRequest(args, std::string("1234"), "ctl-req-3").dump());
+  }
 }
 
 }  // namespace homesec::fuzz

@@ -95,7 +95,7 @@ class HomeAssistant {
                                   ? RenderOne(hub_.dir, {{"template", config["value_template"]},
                                                          {"value", states.back().payload}})
                                   : states.back().payload;
-    if (component == "binary_sensor") {
+    if (component == "binary_sensor" || component == "switch") {
       if (value == "ON") return "on";
       if (value == "OFF") return "off";
       if (value == "None") return "unknown";
@@ -135,6 +135,16 @@ class HomeAssistant {
     return json::parse(RenderOne(hub_.dir, {{"template", config["json_attributes_template"]},
                                             {"value", messages.back().payload}}),
                        nullptr, false);
+  }
+
+  // What a switch sends when turned on or off (its command_template with `value` ON / OFF),
+  // and a button when pressed.
+  void Press(const std::string& component, const std::string& object,
+             const std::string& value = "PRESS") const {
+    const json config = Config(component, object);
+    const std::string payload = RenderOne(
+        hub_.dir, {{"template", config["command_template"]}, {"variables", {{"value", value}}}});
+    hub_.local->Publish(config["command_topic"], payload, 1, false);
   }
 
   // What the alarm panel sends when the resident taps `action` having typed `code`.
@@ -457,6 +467,36 @@ TEST_CASE("home assistant: a trigger needs no code, and a code with a quote arri
   home.ha.PanelCommand("DISARM", std::string(kPin));
   CHECK(home.hub.WaitState("disarmed"));
   CHECK(home.ha.WaitNotice("alarm_cancelled", from).has_value());
+}
+
+TEST_CASE(
+    "home assistant: a bypass switch per zone, and a force-arm button, where no code is needed") {
+  HaHome home;
+  home.hub.config["codes"] = {{"code_required_to_arm", false}, {"code_required_to_bypass", false}};
+  REQUIRE(home.Start());
+  REQUIRE(home.hub.AllClosed());
+  REQUIRE(home.ha.WaitConfig("switch", home.Zone("kitchen_window_bypass")));
+  CHECK(home.ha.WaitState("switch", home.Zone("kitchen_window_bypass"), "off"));
+  home.ha.Press("switch", home.Zone("kitchen_window_bypass"), "ON");
+  CHECK(home.ha.WaitState("switch", home.Zone("kitchen_window_bypass"), "on"));
+  CHECK(home.ha.Attributes("alarm_control_panel", kHubId)["bypassed_zones"] ==
+        json::array({"kitchen_window"}));
+  home.ha.Press("switch", home.Zone("kitchen_window_bypass"), "OFF");
+  CHECK(home.ha.WaitState("switch", home.Zone("kitchen_window_bypass"), "off"));
+  // Force-arm: the open door is bypassed and the panel arms.
+  home.hub.Zigbee("front_door", {{"contact", false}});
+  REQUIRE(home.ha.WaitState("binary_sensor", home.Zone("front_door"), "on"));
+  REQUIRE(home.ha.WaitConfig("button", home.Zone("arm_away_force")));
+  home.ha.Press("button", home.Zone("arm_away_force"));
+  CHECK(home.hub.WaitState("armed_away"));
+}
+
+TEST_CASE("home assistant: no bypass switch or force button where a code is needed") {
+  HaHome home;
+  REQUIRE(home.Start());
+  std::this_thread::sleep_for(300ms);
+  CHECK(home.ha.Config("switch", home.Zone("kitchen_window_bypass")).is_null());
+  CHECK(home.ha.Config("button", home.Zone("arm_away_force")).is_null());
 }
 
 TEST_CASE("home assistant: battery, link quality, bridge, platform and troubles as diagnostics") {

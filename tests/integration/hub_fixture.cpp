@@ -2,10 +2,12 @@
 #include "tests/integration/hub_fixture.hpp"
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -15,6 +17,9 @@
 
 #ifndef HOMESECD_PATH
 #define HOMESECD_PATH HOMESEC_BINARY_DIR "/daemon/homesecd"
+#endif
+#ifndef HOMESECCTL_PATH
+#define HOMESECCTL_PATH HOMESEC_BINARY_DIR "/tools/homesecctl"
 #endif
 
 namespace homesec::testing {
@@ -177,6 +182,19 @@ bool HubFixture::DriveLatch(bool open) {
 void HubFixture::Command(const nlohmann::json& command) {
   local->Publish(Local("command"),
                  command.is_string() ? command.get<std::string>() : command.dump(), 1, false);
+}
+
+int HubFixture::Homesecctl(const std::string& arguments, const std::string& stdin_text,
+                           std::string& output) {
+  const std::string out_file = dir.File("homesecctl.out");
+  const std::string in_file = dir.File("homesecctl.in");
+  WriteFile(in_file, stdin_text);
+  const std::string command = std::string(HOMESECCTL_PATH) + " --config " +
+                              dir.File("homesec.json") + " " + arguments + " < " + in_file + " > " +
+                              out_file + " 2>&1";
+  const int status = std::system(command.c_str());
+  output = ReadFile(out_file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 bool HubFixture::WaitState(const std::string& mode, std::chrono::milliseconds timeout) {

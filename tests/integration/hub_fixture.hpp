@@ -51,6 +51,9 @@ class HubFixture {
   bool DriveLatch(bool open);
   // Publishes a command on homesec/<hub>/command.
   void Command(const nlohmann::json& command);
+  // Runs the real homesecctl with this hub's config, `arguments` after it and `stdin_text` piped
+  // in (a PIN for --pin-stdin); returns its exit status and fills `output` (stdout and stderr).
+  int Homesecctl(const std::string& arguments, const std::string& stdin_text, std::string& output);
   // Waits for the retained/new state to become `mode`.
   bool WaitState(const std::string& mode, std::chrono::milliseconds timeout = 5s);
   // Waits for a command result with `request_id`.

@@ -1,6 +1,6 @@
 // homesecctl's commands, one file per side: ctl_daemon.cpp talks to homesecd over the local
-// MQTT broker (status, arm, disarm; ctl_watch.cpp: watch); ctl_store.cpp works on the database
-// directly (events, users), so it works while the daemon is stopped.
+// MQTT broker (status, arm, disarm, bypass; ctl_watch.cpp: watch); ctl_store.cpp works on the
+// database directly (events, users), so it works while the daemon is stopped.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,9 @@ inline constexpr int kExitUnreachable = 3;
 
 int RunStatus(const CtlArgs& args, const AppConfig& config);
 int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config);
+// bypass / unbypass ZONE: a BYPASS / UNBYPASS command, with the PIN when the installation asks
+// for one (codes.code_required_to_bypass) or one is piped in.
+int RunBypass(const CtlArgs& args, const AppConfig& config);
 int RunEvents(const CtlArgs& args, const AppConfig& config);
 // watch start / extend / cancel (a command) and watch show (the retained .../watch).
 int RunWatchCommand(const CtlArgs& args, const AppConfig& config);

@@ -1,6 +1,6 @@
 // homesecctl commands that go through homesecd over the local MQTT interface: status (the
-// retained state, availability and zone topics) and arm/disarm (a command with a request id,
-// answered on .../command/result). See docs/protocol.md for the topics.
+// retained state, availability and zone topics), arm/disarm and bypass/unbypass (a command with
+// a request id, answered on .../command/result). See docs/protocol.md for the topics.
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -95,6 +95,22 @@ int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config) {
   }
   return SendCommand(args, config, [&](const std::string& request_id) {
     return MakeCommandRequest(action, code, args.force, request_id);
+  });
+}
+
+int RunBypass(const CtlArgs& args, const AppConfig& config) {
+  // As for arming: the PIN when the installation asks for one, or when one is piped in anyway.
+  std::optional<std::string> code;
+  if (config.panel.codes.code_required_to_bypass || args.pin_stdin) {
+    std::string error;
+    code = ReadPin("PIN: ", args.pin_stdin, /*confirm=*/false, &error);
+    if (!code) {
+      std::cerr << "homesecctl: " << error << "\n";
+      return kExitUsage;
+    }
+  }
+  return SendCommand(args, config, [&](const std::string& request_id) {
+    return MakeBypassRequest(args, code, request_id);
   });
 }
 

@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
     case CtlCommand::kArm:
     case CtlCommand::kDisarm:
       return ctl::RunArmOrDisarm(args, *config.config);
+    case CtlCommand::kBypass:
+    case CtlCommand::kUnbypass:
+      return ctl::RunBypass(args, *config.config);
     case CtlCommand::kEvents:
       return ctl::RunEvents(args, *config.config);
     case CtlCommand::kUserAdd:

@@ -256,6 +256,22 @@ TEST_CASE("config: a disabled uplink needs no host and no district") {
   CHECK_FALSE(result.config->uplink.enabled);
 }
 
+TEST_CASE("config: codes.code_required_to_bypass defaults to true and may be turned off") {
+  const ConfigResult defaults = ParseConfig(test::MinimalConfig());
+  REQUIRE(defaults.config.has_value());
+  CHECK(defaults.config->panel.codes.code_required_to_bypass);
+  nlohmann::json json = test::MinimalConfig();
+  json["codes"] = {{"code_required_to_bypass", false}};
+  const ConfigResult off = ParseConfig(json);
+  INFO(test::AllErrors(off));
+  REQUIRE(off.config.has_value());
+  CHECK_FALSE(off.config->panel.codes.code_required_to_bypass);
+  CHECK(off.config->panel.codes.code_required_to_arm);  // the other policy is its own
+  json["codes"] = {{"code_required_to_bypass", "no"}};
+  test::RequireError(ParseConfig(json), "codes.code_required_to_bypass", "expected true or false",
+                     "without quotes");
+}
+
 TEST_CASE("config: the example etc/homesec.json is valid") {
   // Its TLS files exist only on an installed hub: point them at a readable file here.
   std::ifstream file(std::string(HOMESEC_TEST_DATA_DIR) + "/../../etc/homesec.json");

@@ -388,6 +388,7 @@ AppConfig RichConfigVariant() {
   config.local_mqtt.home_assistant_account.clear();
   config.local_mqtt.topic_prefix = "site/flat-3";
   config.panel.codes.code_required_to_arm = false;
+  config.panel.codes.code_required_to_bypass = false;
   config.uplink.enabled = false;
   return config;
 }

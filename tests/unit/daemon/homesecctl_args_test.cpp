@@ -127,9 +127,42 @@ TEST_CASE("homesecctl args: user list and user remove") {
         "user: unknown subcommand 'delete' (add, list or remove)");
 }
 
+TEST_CASE("homesecctl args: bypass takes one zone, --until-disarm and --pin-stdin") {
+  const CtlArgs plain = Parse({"bypass", "kitchen_window"});
+  CHECK(plain.command == CtlCommand::kBypass);
+  CHECK(plain.zone == "kitchen_window");
+  CHECK_FALSE(plain.until_disarm);
+  CHECK_FALSE(plain.pin_stdin);
+  const CtlArgs until = Parse({"--until-disarm", "bypass", "front-door_2", "--pin-stdin"});
+  CHECK(until.zone == "front-door_2");
+  CHECK(until.until_disarm);
+  CHECK(until.pin_stdin);
+}
+
+TEST_CASE("homesecctl args: unbypass takes one zone and --pin-stdin, not --until-disarm") {
+  const CtlArgs args = Parse({"unbypass", "kitchen_window", "--pin-stdin"});
+  CHECK(args.command == CtlCommand::kUnbypass);
+  CHECK(args.zone == "kitchen_window");
+  CHECK(args.pin_stdin);
+  CHECK(ErrorOf({"unbypass", "kitchen_window", "--until-disarm"}) ==
+        "--until-disarm does not apply to this command");
+  CHECK(ErrorOf({"arm", "away", "--until-disarm"}) ==
+        "--until-disarm does not apply to this command");
+}
+
+TEST_CASE("homesecctl args: bypass without one valid zone id is a usage error") {
+  CHECK(ErrorOf({"bypass"}) == "bypass: give one zone id");
+  CHECK(ErrorOf({"unbypass", "a", "b"}) == "unbypass: give one zone id");
+  CHECK(
+      ErrorOf({"bypass", "kitchen/window"}) ==
+      "bypass: invalid zone id 'kitchen/window' (letters, digits, '_' and '-', as in the config)");
+  CHECK(ErrorOf({"bypass", "#"}).starts_with("bypass: invalid zone id"));
+  CHECK(ErrorOf({"bypass", std::string(200, 'z')}).starts_with("bypass: invalid zone id"));
+}
+
 TEST_CASE("homesecctl args: unknown commands and options are named") {
   CHECK(ErrorOf({"explode"}) ==
-        "unknown command 'explode' (status, arm, disarm, events, user or watch)");
+        "unknown command 'explode' (status, arm, disarm, bypass, unbypass, events, user or watch)");
   CHECK(ErrorOf({"status", "--verbose"}) == "unknown option --verbose");
   CHECK(ErrorOf({"status", "--json=yes"}) == "--json takes no value");
   CHECK(ErrorOf({"status", "--last", "3"}) == "--last does not apply to this command");

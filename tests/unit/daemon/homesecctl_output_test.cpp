@@ -24,6 +24,21 @@ TEST_CASE("homesecctl protocol: no code key when arming needs no code") {
   CHECK(request["action"] == "ARM_HOME");
 }
 
+TEST_CASE("homesecctl protocol: the bypass request carries zone, until_disarm and the code") {
+  CtlArgs args;
+  args.command = CtlCommand::kBypass;
+  args.zone = "kitchen_window";
+  args.until_disarm = true;
+  CHECK(MakeBypassRequest(args, std::string("1234"), "req-3") ==
+        nlohmann::json::parse(R"({"action":"BYPASS","code":"1234","request_id":"req-3",)"
+                              R"("until_disarm":true,"zone":"kitchen_window"})"));
+  args.command = CtlCommand::kUnbypass;
+  args.until_disarm = false;
+  CHECK(MakeBypassRequest(args, std::nullopt, "req-4") ==
+        nlohmann::json::parse(
+            R"({"action":"UNBYPASS","request_id":"req-4","zone":"kitchen_window"})"));
+}
+
 TEST_CASE("homesecctl protocol: only the reply with our request id is taken") {
   const std::string ours =
       R"({"request_id":"req-1","accepted":false,"reason":"zones_open",)"

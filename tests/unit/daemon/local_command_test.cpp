@@ -88,6 +88,105 @@ TEST_CASE("local command: an oversized payload is refused unparsed, naming the s
   CHECK(parsed.refusal->request_id.empty());  // unparsed: its request id was never read
 }
 
+TEST_CASE("local command: BYPASS carries the zone, the code and until_disarm") {
+  const LocalCommandParse parsed = ParseLocalCommand(
+      R"({"action":"BYPASS","zone":"front_door","code":"1234","until_disarm":true,)"
+      R"("request_id":"r-b","time":"2026-11-29T04:12:31Z"})",
+      false);
+  REQUIRE(parsed.command.has_value());
+  CHECK(parsed.command->action == CommandAction::kBypass);
+  CHECK(parsed.command->zone == "front_door");
+  CHECK(parsed.command->code == std::optional<std::string>("1234"));
+  CHECK(parsed.command->until_disarm);
+  CHECK(parsed.command->request_id == "r-b");
+  CHECK(parsed.sent.has_value());
+  const LocalCommandParse lasting = ParseLocalCommand(
+      R"({"action":"bypass","zone":"front_door","code":"1234","request_id":"r-c"})", false);
+  REQUIRE(lasting.command.has_value());
+  CHECK(lasting.command->action == CommandAction::kBypass);
+  CHECK_FALSE(lasting.command->until_disarm);
+}
+
+TEST_CASE("local command: UNBYPASS carries the zone") {
+  const LocalCommandParse parsed = ParseLocalCommand(
+      R"({"action":"UNBYPASS","zone":"kitchen_window","code":"1234","request_id":"r-u"})", false);
+  REQUIRE(parsed.command.has_value());
+  CHECK(parsed.command->action == CommandAction::kUnbypass);
+  CHECK(parsed.command->zone == "kitchen_window");
+  CHECK(std::string(ToString(CommandAction::kUnbypass)) == "UNBYPASS");
+  CHECK(ParseCommandAction("unbypass") == CommandAction::kUnbypass);
+}
+
+TEST_CASE("local command: BYPASS and UNBYPASS without a zone are refused as invalid_request") {
+  for (const char* payload :
+       {R"({"action":"BYPASS","code":"1234","request_id":"r-1"})",
+        R"({"action":"UNBYPASS","zone":null,"code":"1234","request_id":"r-1"})"}) {
+    CAPTURE(payload);
+    const LocalCommandParse parsed = ParseLocalCommand(payload, false);
+    REQUIRE(parsed.refusal.has_value());
+    CHECK(parsed.refusal->reason == "invalid_request");
+    CHECK(parsed.refusal->message.starts_with("\"zone\" is required for "));
+    CHECK(parsed.refusal->request_id == "r-1");
+  }
+}
+
+TEST_CASE("local command: a zone that is not a short zone id is refused unechoed") {
+  const std::string long_zone(kMaxZoneIdBytes + 1, 'z');
+  for (const std::string& zone :
+       {std::string(R"(7)"), std::string(R"("")"), std::string(R"("front door")"),
+        std::string(R"("zone/+/#")"), std::string(R"("é")"), std::string(R"(["a"])"),
+        "\"" + long_zone + "\""}) {
+    CAPTURE(zone);
+    const LocalCommandParse parsed = ParseLocalCommand(
+        R"({"action":"BYPASS","code":"1234","request_id":"r-z","zone":)" + zone + "}", false);
+    REQUIRE(parsed.refusal.has_value());
+    CHECK(parsed.refusal->reason == "invalid_request");
+    CHECK(parsed.refusal->action == CommandAction::kBypass);
+    CHECK(parsed.refusal->message == "\"zone\" must be a zone id: 1 to " +
+                                         std::to_string(kMaxZoneIdBytes) +
+                                         " letters, digits, '_' or '-'");
+  }
+  const LocalCommandParse longest =
+      ParseLocalCommand(R"({"action":"BYPASS","code":"1","request_id":"r","zone":")" +
+                            std::string(kMaxZoneIdBytes, 'z') + "\"}",
+                        false);
+  CHECK(longest.command.has_value());
+}
+
+TEST_CASE("local command: zone and until_disarm on another action are refused") {
+  auto refusal = [](const std::string& payload) {
+    const LocalCommandParse parsed = ParseLocalCommand(payload, false);
+    REQUIRE(parsed.refusal.has_value());
+    CHECK(parsed.refusal->reason == "invalid_request");
+    return parsed.refusal->message;
+  };
+  CHECK(refusal(R"({"action":"DISARM","code":"1","request_id":"r","zone":"front_door"})") ==
+        "\"zone\" applies only to BYPASS and UNBYPASS");
+  CHECK(refusal(R"({"action":"UNBYPASS","code":"1","request_id":"r","zone":"a",)"
+                R"("until_disarm":true})") == "\"until_disarm\" applies only to BYPASS");
+  CHECK(refusal(R"({"action":"BYPASS","code":"1","request_id":"r","zone":"a",)"
+                R"("until_disarm":"yes"})") == "\"until_disarm\" must be true or false");
+}
+
+TEST_CASE("local command: plain BYPASS is refused, naming the JSON form") {
+  for (const char* plain : {"BYPASS", " unbypass "}) {
+    CAPTURE(plain);
+    const LocalCommandParse parsed = ParseLocalCommand(plain, false);
+    REQUIRE(parsed.refusal.has_value());
+    CHECK(parsed.refusal->reason == "invalid_request");
+    CHECK(parsed.refusal->message.find("needs a zone: send JSON") != std::string::npos);
+  }
+}
+
+TEST_CASE("local command: a BYPASS with a code needs a request id like any coded command") {
+  const LocalCommandParse parsed =
+      ParseLocalCommand(R"({"action":"BYPASS","zone":"front_door","code":"1234"})", false);
+  REQUIRE(parsed.refusal.has_value());
+  CHECK(parsed.refusal->message.find("needs a \"request_id\"") != std::string::npos);
+  // Without a code (code_required_to_bypass false) none is needed.
+  CHECK(ParseLocalCommand(R"({"action":"BYPASS","zone":"front_door"})", false).command);
+}
+
 TEST_CASE("local command: the result JSON names open zones and the reason") {
   CommandResult result;
   result.request_id = "r1";
