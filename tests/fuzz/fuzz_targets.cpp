@@ -20,6 +20,7 @@ const std::vector<FuzzTarget>& AllTargets() {
       {"local_time", FuzzLocalTime},
       {"pin_hash", FuzzPinHash},
       {"json_text", FuzzJsonText},
+      {"local_retained", FuzzLocalRetained},
   };
   return targets;
 }

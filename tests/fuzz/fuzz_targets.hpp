@@ -44,6 +44,8 @@ void FuzzLocalTime(const std::uint8_t* data, std::size_t size);
 void FuzzPinHash(const std::uint8_t* data, std::size_t size);
 // JSON within limits (ParseJsonWithin) and the UTF-8 text helpers.
 void FuzzJsonText(const std::uint8_t* data, std::size_t size);
+// Retained local topics read back at connect ("<topic>\n<payload>"): IsOwnDiscovery.
+void FuzzLocalRetained(const std::uint8_t* data, std::size_t size);
 
 struct FuzzTarget {
   std::string_view name;  // tests/fuzz/targets/<name>.cpp, seeds/<name>/, tests/data/fuzz/<name>/
