@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "rules/time.hpp"
 #include "tests/integration/hub_fixture.hpp"
 #include "tests/unit/daemon/ha_schema.hpp"
 
@@ -530,6 +531,28 @@ TEST_CASE("home assistant: battery, link quality, bridge, platform and troubles 
   CHECK(home.ha.WaitState("binary_sensor", home.Zone("bridge"), "off"));
   home.hub.district.Kill();
   CHECK(home.ha.WaitState("binary_sensor", home.Zone("uplink"), "off", 20s));
+}
+
+TEST_CASE("home assistant: the vacant-house watch sensor follows the registered watch") {
+  HaHome home;
+  REQUIRE(home.Start());
+  REQUIRE(home.hub.AllClosed());
+  CHECK(home.ha.WaitState("sensor", home.Zone("watch"), "none"));
+  const std::string expected_return =
+      FormatRfc3339(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()) +
+                    std::chrono::hours(72));
+  const std::size_t from = home.ha.Notices();
+  home.hub.Command({{"action", "WATCH_START"},
+                    {"code", kPin},
+                    {"request_id", "ha-watch"},
+                    {"watch", {{"expected_return", expected_return}, {"contact_phone", "110"}}}});
+  REQUIRE(home.hub.WaitResult("ha-watch").has_value());
+  CHECK(home.ha.WaitState("sensor", home.Zone("watch"), "active"));
+  const json watch = home.ha.Attributes("sensor", home.Zone("watch"));
+  CHECK(watch["expected_return"] == expected_return);
+  CHECK(watch["watch_id"].is_string());
+  CHECK(home.ha.WaitNotice("watch", from).has_value());
+  CHECK(home.ha.State("alarm_control_panel", kHubId) == "armed_vacation");
 }
 
 TEST_CASE("home assistant: the panel's attributes say who armed, what is open, and the watch") {

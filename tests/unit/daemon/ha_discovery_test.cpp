@@ -147,3 +147,75 @@ TEST_CASE("discovery: the device class follows the zone's meaning") {
 }
 
 }  // namespace homesec
+
+namespace homesec {
+
+TEST_CASE("discovery: a refused arm is a failed_to_arm notice with the open zones") {
+  CommandResult result;
+  result.action = CommandAction::kArmAway;
+  result.source = "mqtt:homeassistant";
+  result.reason = "zones_open";
+  result.open_zones = {"kitchen_window"};
+  const auto notice = NoticeForResult(result);
+  REQUIRE(notice.has_value());
+  CHECK((*notice)["event_type"] == "failed_to_arm");
+  CHECK((*notice)["open_zones"] == nlohmann::json::array({"kitchen_window"}));
+  result.reason = "invalid_code";
+  CHECK((*NoticeForResult(result))["event_type"] == "invalid_code");
+  result.reason = "locked_out";
+  CHECK((*NoticeForResult(result))["event_type"] == "locked_out");
+  result.reason = "not_allowed";
+  CHECK((*NoticeForResult(result))["event_type"] == "command_refused");
+  result.accepted = true;
+  result.reason = "ok";
+  CHECK_FALSE(NoticeForResult(result).has_value());
+}
+
+TEST_CASE("discovery: every notice's event type is one the event entity declares") {
+  const std::vector<std::string>& types = NoticeTypes();
+  const auto declared = [&](const std::optional<nlohmann::json>& notice) {
+    return !notice || std::find(types.begin(), types.end(),
+                                (*notice)["event_type"].get<std::string>()) != types.end();
+  };
+  for (const char* reason : {"zones_open", "invalid_code", "locked_out", "not_allowed", "other"}) {
+    CommandResult result;
+    result.reason = reason;
+    CHECK(declared(NoticeForResult(result)));
+  }
+  for (int category = 0; category <= static_cast<int>(EventCategory::kTest); ++category) {
+    for (const char* type : {"armed", "disarmed", "alarm_cancel", "code_lockout", "burglary"}) {
+      Event event;
+      event.category = static_cast<EventCategory>(category);
+      event.type = type;
+      CHECK(declared(NoticeForEvent(event)));
+    }
+  }
+}
+
+TEST_CASE("discovery: a silent event is never a notice") {
+  Event duress;
+  duress.category = EventCategory::kAlarm;
+  duress.type = "duress";
+  duress.silent = true;
+  CHECK_FALSE(NoticeForEvent(duress).has_value());
+  duress.silent = false;
+  CHECK((*NoticeForEvent(duress))["event_type"] == "alarm");
+}
+
+TEST_CASE("discovery: only a config whose unique_id is this hub's is homesecd's own") {
+  const AppConfig config = TwoZones();
+  for (const MqttOut& out : DiscoveryMessages(config)) {
+    CHECK(IsOwnDiscovery(config, out.topic, out.payload));
+  }
+  const std::string topic = "homeassistant/binary_sensor/h1_old_zone/config";
+  CHECK(IsOwnDiscovery(config, topic, R"({"uniq_id":"homesec_h1_old_zone"})"));
+  CHECK_FALSE(IsOwnDiscovery(config, topic, R"({"unique_id":"homesec_h2_old_zone"})"));
+  CHECK_FALSE(IsOwnDiscovery(config, topic, R"({"unique_id":"homesec_h10_zone"})"));
+  CHECK_FALSE(IsOwnDiscovery(config, topic, R"({"unique_id":12})"));
+  CHECK_FALSE(IsOwnDiscovery(config, topic, "not json"));
+  CHECK_FALSE(IsOwnDiscovery(config, topic, ""));
+  CHECK_FALSE(
+      IsOwnDiscovery(config, "zigbee2mqtt/x/config", R"({"unique_id":"homesec_h1_old_zone"})"));
+}
+
+}  // namespace homesec
