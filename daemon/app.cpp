@@ -65,7 +65,7 @@ bool App::Init() {
   ConfigResult loaded = LoadConfigFile(config_path_);
   if (!loaded.config) {
     for (const ConfigError& error : loaded.errors)
-      LogMessage(LogLevel::kError, kTag, ToString(error));
+      LogMessage(LogLevel::kError, kTag, config_path_ + ": " + ToString(error));
     return false;
   }
   config_ = std::move(loaded.config);
@@ -397,7 +397,7 @@ void App::Reload() {
                "reload refused, keeping the running config (" +
                    std::to_string(loaded.errors.size()) + " errors):");
     for (const ConfigError& error : loaded.errors)
-      LogMessage(LogLevel::kError, kTag, ToString(error));
+      LogMessage(LogLevel::kError, kTag, config_path_ + ": " + ToString(error));
     sd_notify(0, "READY=1");
     return;
   }

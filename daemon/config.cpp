@@ -106,16 +106,63 @@ ConfigResult ParseConfig(const nlohmann::json& json) {
   return ConfigResult{std::move(config), {}};
 }
 
-ConfigResult ParseConfigText(std::string_view text, const std::string& origin) {
+ConfigResult ParseConfigText(std::string_view text) {
   std::string error;
   const std::optional<nlohmann::json> json = ParseJsonWithin(text, kConfigLimits, &error);
   if (!json) {
     return ConfigResult{std::nullopt,
-                        {ConfigError{"", origin + ": " + error,
+                        {ConfigError{"", error,
                                      "check for a missing comma or quote, or a trailing comma, "
                                      "just before that point"}}};
   }
   return ParseConfig(*json);
+}
+
+std::string ConfigSummary(const AppConfig& config) {
+  const auto broker = [](const BrokerConfig& b) {
+    return b.host + ":" + std::to_string(b.port) + (b.tls ? " (TLS)" : "") +
+           (b.username.empty() ? "" : " as " + b.username);
+  };
+  std::map<std::string, int> types;
+  for (const ZoneConfig& zone : config.panel.zones) ++types[std::string(ToString(zone.type))];
+  std::string zones;
+  for (const auto& [type, count] : types) {
+    zones += (zones.empty() ? "" : ", ") + std::to_string(count) + " " + type;
+  }
+  int zigbee = 0;
+  int gpio = 0;
+  for (const DeviceConfig& device : config.devices) {
+    (std::holds_alternative<ZigbeeDeviceConfig>(device.source) ? zigbee : gpio) += 1;
+  }
+  std::string outputs;
+  for (const OutputConfig& output : config.outputs) {
+    outputs += (outputs.empty() ? "" : ", ") + output.id + " (" + output.kind + ")";
+  }
+  std::string out;
+  out += "  hub:          " + config.hub.id +
+         (config.hub.name.empty() ? "" : " \"" + config.hub.name + "\"") +
+         (config.hub.district.empty() ? "" : ", district " + config.hub.district) + "\n";
+  out += "  home broker:  " + broker(config.local_mqtt.broker) + ", topics " +
+         config.local_mqtt.topic_prefix + "/..., Zigbee2MQTT at " +
+         config.local_mqtt.zigbee2mqtt_base + ", Home Assistant discovery " +
+         (config.local_mqtt.discovery ? "on" : "off") + "\n";
+  out += "  uplink:       " +
+         (config.uplink.enabled ? broker(config.uplink.broker) + ", heartbeat every " +
+                                      std::to_string(config.uplink.heartbeat.count()) + " s"
+                                : std::string("off (no district platform)")) +
+         "\n";
+  out += "  zones:        " + std::to_string(config.panel.zones.size()) +
+         (zones.empty() ? "" : " (" + zones + ")") + "\n";
+  out += "  devices:      " + std::to_string(config.devices.size()) + " (" +
+         std::to_string(zigbee) + " Zigbee, " + std::to_string(gpio) + " GPIO)\n";
+  out += "  outputs:      " + (outputs.empty() ? std::string("none") : outputs) + "\n";
+  out += "  codes:        " +
+         std::string(config.panel.codes.code_required_to_arm ? "a code to arm" : "no code to arm") +
+         ", " +
+         (config.panel.codes.code_required_to_bypass ? "a code to bypass" : "no code to bypass") +
+         "\n";
+  out += "  storage:      " + config.storage.path + "\n";
+  return out;
 }
 
 ConfigResult LoadConfigFile(const std::string& path) {
@@ -130,7 +177,7 @@ ConfigResult LoadConfigFile(const std::string& path) {
   std::string text(kConfigLimits.max_bytes + 1, '\0');
   file.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(file.gcount()));
-  return ParseConfigText(text, path);
+  return ParseConfigText(text);
 }
 
 }  // namespace homesec

@@ -105,9 +105,12 @@ struct ConfigResult {
 };
 
 ConfigResult ParseConfig(const nlohmann::json& json);
-// Parses config text (size and depth limited); invalid JSON is an error with path "" naming
-// `origin` (the file name).
-ConfigResult ParseConfigText(std::string_view text, const std::string& origin);
+// Parses config text (size and depth limited); invalid JSON is an error with path "" (the
+// caller names the file).
+ConfigResult ParseConfigText(std::string_view text);
+// What a config sets up, one screen: hub, brokers, zones by type, devices, outputs, users' code
+// policy ("config OK" from --check-config).
+std::string ConfigSummary(const AppConfig& config);
 // Reads and parses a file; unreadable file or invalid JSON is an error with path "".
 ConfigResult LoadConfigFile(const std::string& path);
 

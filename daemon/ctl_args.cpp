@@ -66,6 +66,9 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
   consumed = 1;
   const std::string& verb = words[0];
   if (verb == "status") return CtlCommand::kStatus;
+  if (verb == "zones") return CtlCommand::kZones;
+  if (verb == "devices") return CtlCommand::kDevices;
+  if (verb == "troubles") return CtlCommand::kTroubles;
   if (verb == "arm") return CtlCommand::kArm;
   if (verb == "disarm") return CtlCommand::kDisarm;
   if (verb == "events") return CtlCommand::kEvents;
@@ -94,7 +97,8 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
     return std::nullopt;
   }
   error = "unknown command '" + verb +
-          "' (status, arm, disarm, bypass, unbypass, events, user or watch)";
+          "' (status, zones, devices, troubles, arm, disarm, bypass, unbypass, events, user or "
+          "watch)";
   return std::nullopt;
 }
 
@@ -310,6 +314,9 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
     case CtlCommand::kWatchShow:
     case CtlCommand::kWatchCancel:
     case CtlCommand::kStatus:
+    case CtlCommand::kZones:
+    case CtlCommand::kDevices:
+    case CtlCommand::kTroubles:
     case CtlCommand::kDisarm:
     case CtlCommand::kUserList:
     case CtlCommand::kHelp:
@@ -322,7 +329,11 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
 std::string CtlUsage() {
   return R"(usage: homesecctl [--config PATH] [--json] COMMAND
 
-  status                             the panel's state and every zone (from homesecd)
+  status                             the panel's state, troubles and every zone (from homesecd)
+  zones                              every zone: type, device, state in words, flags
+  devices                            every device: online, battery, link quality, last seen,
+                                     the zones it feeds (and those that feed none)
+  troubles                           the active troubles, the Zigbee bridge and the platform
   arm home|night|away|vacation [--force] [--pin-stdin]
                                      arm; --force bypasses open zones
   disarm [--pin-stdin]               disarm

@@ -15,6 +15,9 @@ namespace homesec {
 enum class CtlCommand {
   kHelp,
   kStatus,
+  kZones,
+  kDevices,
+  kTroubles,
   kArm,
   kDisarm,
   kEvents,

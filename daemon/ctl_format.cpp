@@ -1,6 +1,8 @@
 // homesecctl's tables and JSON; see ctl_format.hpp.
 #include "daemon/ctl_format.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 
 namespace homesec {
@@ -95,6 +97,52 @@ std::string FormatEvents(const std::vector<Event>& events) {
                      rows);
 }
 
+std::string ZoneStateWords(const ZoneView& zone) {
+  if (!zone.known) return "unknown";
+  if (zone.property == "lock_state") return zone.lock_state.empty() ? "unknown" : zone.lock_state;
+  struct Words {
+    const char* property;
+    const char* active;
+    const char* quiet;
+  };
+  static constexpr Words kWords[] = {
+      {"water_leak", "wet", "dry"},     {"smoke", "smoke", "clear"},
+      {"gas", "gas", "clear"},          {"co", "CO", "clear"},
+      {"occupancy", "motion", "clear"}, {"vibration", "vibration", "still"},
+      {"tamper", "tampered", "intact"}, {"panic", "pressed", "released"},
+  };
+  const bool active = zone.open.value_or(false);
+  for (const Words& words : kWords) {
+    if (zone.property == words.property) return active ? words.active : words.quiet;
+  }
+  return active ? "open" : "closed";  // contact, latch, door
+}
+
+std::string ZoneFlags(const ZoneView& zone) {
+  std::vector<std::string> flags;
+  if (zone.alarm) flags.push_back("ALARM");
+  if (zone.bypassed) flags.push_back("bypassed");
+  if (zone.trouble) flags.push_back("trouble");
+  if (!zone.available) flags.push_back("offline");
+  if (zone.battery_low) flags.push_back("battery low");
+  std::string out;
+  for (const std::string& flag : flags) out += (out.empty() ? "" : ", ") + flag;
+  return OrDash(out);
+}
+
+namespace {
+
+std::string OnlineWord(const std::optional<bool>& online) {
+  return online ? (*online ? "online" : "OFFLINE") : "unknown";
+}
+
+std::string TroubleLine(const ActiveTrouble& trouble) {
+  std::string where = trouble.zone.empty() ? trouble.device : "zone " + trouble.zone;
+  return trouble.type + (where.empty() ? "" : " (" + where + ")");
+}
+
+}  // namespace
+
 std::string FormatStatus(const PanelStatus& status) {
   std::string out = "state:     " + status.state.value_or("unknown (never published)") + "\n";
   out += "homesecd:  " +
@@ -102,26 +150,112 @@ std::string FormatStatus(const PanelStatus& status) {
                      : status.availability == "offline" ? "OFFLINE"
                                                         : "unknown") +
          "\n";
+  if (status.hub.published) {
+    out += "troubles:  " + (status.hub.troubles.empty()
+                                ? std::string("none")
+                                : std::to_string(status.hub.troubles.size()) + ": ");
+    for (std::size_t i = 0; i < status.hub.troubles.size(); ++i) {
+      out += (i == 0 ? "" : ", ") + TroubleLine(status.hub.troubles[i]);
+    }
+    out += "\n";
+  }
   if (status.zones.empty()) return out;
   std::vector<std::vector<std::string>> rows;
   for (const ZoneView& zone : status.zones) {
-    rows.push_back({zone.id, OrDash(zone.name), zone.status,
-                    zone.open ? (*zone.open ? "open" : "closed") : "-"});
+    rows.push_back({zone.id, OrDash(zone.name), ZoneStateWords(zone), ZoneFlags(zone)});
   }
-  return out + "\n" + FormatTable({"ZONE", "NAME", "STATUS", "CONTACT"}, rows);
+  return out + "\n" + FormatTable({"ZONE", "NAME", "STATE", "FLAGS"}, rows);
+}
+
+std::string FormatZones(const PanelStatus& status) {
+  if (status.zones.empty()) return "no zones\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const ZoneView& zone : status.zones) {
+    rows.push_back({zone.id, OrDash(zone.name), OrDash(zone.type), OrDash(zone.device),
+                    ZoneStateWords(zone), zone.status, ZoneFlags(zone)});
+  }
+  return FormatTable({"ZONE", "NAME", "TYPE", "DEVICE", "STATE", "STATUS", "FLAGS"}, rows);
+}
+
+std::string FormatTroubles(const PanelStatus& status) {
+  std::string out = "zigbee bridge:      " + OnlineWord(status.hub.bridge_online) + "\n" +
+                    "district platform:  " + OnlineWord(status.hub.uplink_online) + "\n\n";
+  if (!status.hub.published) return out + "troubles unknown: homesecd has not published them\n";
+  if (status.hub.troubles.empty()) return out + "no active troubles\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const ActiveTrouble& trouble : status.hub.troubles) {
+    rows.push_back({trouble.type, OrDash(trouble.zone), OrDash(trouble.device)});
+  }
+  return out + FormatTable({"TROUBLE", "ZONE", "DEVICE"}, rows);
+}
+
+std::string FormatDevices(const PanelStatus& status) {
+  if (status.devices.empty()) return "no devices\n";
+  const auto number = [](const std::optional<double>& value, const char* unit) {
+    if (!value) return std::string("-");
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f%s", *value, unit);
+    return std::string(text);
+  };
+  std::vector<std::vector<std::string>> rows;
+  for (const DeviceView& device : status.devices) {
+    std::string zones;
+    for (const std::string& zone : device.zones) zones += (zones.empty() ? "" : ", ") + zone;
+    std::string online = "-";
+    if (device.published) online = device.available ? (*device.available ? "yes" : "NO") : "?";
+    std::string battery = number(device.battery, "%");
+    if (device.battery_low == true) battery += " LOW";
+    rows.push_back({device.id, OrDash(device.source), online, battery,
+                    number(device.linkquality, ""), OrDash(device.last_seen),
+                    zones.empty() ? "NONE (bound to no zone)" : zones});
+  }
+  return FormatTable({"DEVICE", "SOURCE", "ONLINE", "BATTERY", "LQI", "LAST SEEN", "ZONES"}, rows);
 }
 
 nlohmann::json StatusToJson(const PanelStatus& status) {
+  const auto optional = [](const auto& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json();
+  };
   nlohmann::json zones = nlohmann::json::array();
   for (const ZoneView& zone : status.zones) {
     zones.push_back({{"id", zone.id},
                      {"name", zone.name},
+                     {"type", zone.type},
+                     {"device", zone.device},
                      {"status", zone.status},
-                     {"open", zone.open ? nlohmann::json(*zone.open) : nlohmann::json()}});
+                     {"state", ZoneStateWords(zone)},
+                     {"open", optional(zone.open)},
+                     {"known", zone.known},
+                     {"available", zone.available},
+                     {"bypassed", zone.bypassed},
+                     {"alarm", zone.alarm},
+                     {"trouble", zone.trouble},
+                     {"battery_low", zone.battery_low}});
   }
-  return nlohmann::json{{"state", status.state ? nlohmann::json(*status.state) : nlohmann::json()},
+  nlohmann::json devices = nlohmann::json::array();
+  for (const DeviceView& device : status.devices) {
+    devices.push_back({{"id", device.id},
+                       {"source", device.source},
+                       {"zones", device.zones},
+                       {"available", optional(device.available)},
+                       {"battery", optional(device.battery)},
+                       {"battery_low", optional(device.battery_low)},
+                       {"linkquality", optional(device.linkquality)},
+                       {"last_seen", device.last_seen.empty() ? nlohmann::json()
+                                                              : nlohmann::json(device.last_seen)}});
+  }
+  nlohmann::json troubles = nlohmann::json::array();
+  for (const ActiveTrouble& trouble : status.hub.troubles) {
+    troubles.push_back(
+        {{"type", trouble.type}, {"zone", trouble.zone}, {"device", trouble.device}});
+  }
+  return nlohmann::json{{"state", optional(status.state)},
                         {"available", status.availability == "online"},
-                        {"zones", zones}};
+                        {"zones", zones},
+                        {"devices", devices},
+                        {"bridge_online", optional(status.hub.bridge_online)},
+                        {"uplink_online", optional(status.hub.uplink_online)},
+                        {"troubles", status.hub.published ? troubles : nlohmann::json()}};
 }
 
 std::string FormatWatch(const nlohmann::json& registration) {

@@ -30,8 +30,21 @@ std::vector<Event> LocalEvents(const std::vector<Event>& events, const SilentHis
 // Local time is the resident's; the column says which zone is meant.
 std::string FormatEvents(const std::vector<Event>& events);
 
+// A zone's state in words that fit what it senses: open/closed, wet/dry, smoke/clear, motion,
+// the lock's state ... "unknown" until homesecd knows it.
+std::string ZoneStateWords(const ZoneView& zone);
+// ALARM, bypassed, trouble, offline, battery low; "-" for none.
+std::string ZoneFlags(const ZoneView& zone);
+
 std::string FormatStatus(const PanelStatus& status);
-// {"state", "available", "zones": [{"id", "name", "status", "open"}]}
+// `homesecctl zones`: every zone with its type, device, state, status and flags.
+std::string FormatZones(const PanelStatus& status);
+// `homesecctl troubles`: the bridge, the platform link, and the active troubles.
+std::string FormatTroubles(const PanelStatus& status);
+// `homesecctl devices`: every configured device, its diagnostics and the zones it feeds.
+std::string FormatDevices(const PanelStatus& status);
+// {"state", "available", "zones": [...], "devices": [...], "bridge_online", "uplink_online",
+//  "troubles"}: everything the tables show.
 nlohmann::json StatusToJson(const PanelStatus& status);
 
 // The retained watch registration for people: one "field  value" line each, times as given

@@ -87,10 +87,80 @@ std::optional<CommandResult> ParseCommandReply(std::string_view payload,
 PanelStatus InitialStatus(const AppConfig& config) {
   PanelStatus status;
   for (const ZoneConfig& zone : config.panel.zones) {
-    status.zones.push_back(ZoneView{zone.id, zone.name, "unknown", std::nullopt});
+    ZoneView view{zone.id, zone.name, "unknown", std::nullopt};
+    view.type = std::string(ToString(zone.type));
+    view.property = zone.property.empty() ? DefaultProperty(zone.type) : zone.property;
+    view.device = zone.device;
+    status.zones.push_back(view);
+  }
+  for (const DeviceConfig& device : config.devices) {
+    DeviceView view;
+    view.id = device.id;
+    if (const auto* zigbee = std::get_if<ZigbeeDeviceConfig>(&device.source)) {
+      view.friendly_name = zigbee->friendly_name;
+      view.source = "zigbee " + zigbee->friendly_name;
+    } else if (const auto* line = std::get_if<GpioLineConfig>(&device.source)) {
+      const std::string number = std::holds_alternative<int>(line->line)
+                                     ? std::to_string(std::get<int>(line->line))
+                                     : std::get<std::string>(line->line);
+      view.source = "gpio " + line->chip + " line " + number;
+    }
+    for (const ZoneConfig& zone : config.panel.zones) {
+      if (zone.device == device.id) view.zones.push_back(zone.id);
+    }
+    status.devices.push_back(view);
   }
   return status;
 }
+
+namespace {
+
+std::optional<bool> OptionalBool(const nlohmann::json& json, const char* key) {
+  const auto it = json.find(key);
+  if (it == json.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
+}
+
+std::optional<double> OptionalNumber(const nlohmann::json& json, const char* key) {
+  const auto it = json.find(key);
+  if (it == json.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+// The last topic level after `parent`, when it is one printable level.
+std::optional<std::string> ChildOf(const std::string& parent, const std::string& topic) {
+  if (!topic.starts_with(parent) || topic.size() == parent.size()) return std::nullopt;
+  std::string id = topic.substr(parent.size());
+  if (id.find('/') != std::string::npos || PrintableText(id, 100) != id) return std::nullopt;
+  return id;
+}
+
+void ApplyHub(const nlohmann::json& json, HubView& hub) {
+  hub.published = true;
+  hub.bridge_online = OptionalBool(json, "bridge_online");
+  hub.uplink_online = OptionalBool(json, "uplink_online");
+  hub.troubles.clear();
+  if (const auto list = json.find("troubles"); list != json.end() && list->is_array()) {
+    for (const nlohmann::json& entry : *list) {
+      if (!entry.is_object()) continue;
+      hub.troubles.push_back({PrintableText(StringField(entry, "type"), 60),
+                              PrintableText(StringField(entry, "zone"), 100),
+                              PrintableText(StringField(entry, "device"), 100)});
+      if (hub.troubles.size() >= 1000) break;
+    }
+  }
+}
+
+void ApplyDevice(const nlohmann::json& json, DeviceView& device) {
+  device.published = true;
+  device.available = OptionalBool(json, "available");
+  device.battery = OptionalNumber(json, "battery");
+  device.battery_low = OptionalBool(json, "battery_low");
+  device.linkquality = OptionalNumber(json, "linkquality");
+  device.last_seen = PrintableText(StringField(json, "last_seen"), 40);
+}
+
+}  // namespace
 
 bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topic,
                         std::string_view payload, PanelStatus& status) {
@@ -104,10 +174,21 @@ bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topi
     status.availability = PrintableText(payload, 40);
     return true;
   }
-  const std::string zone_prefix = topic_prefix + "/zone/";
-  if (!topic.starts_with(zone_prefix) || topic.size() == zone_prefix.size()) return false;
-  const std::string id = topic.substr(zone_prefix.size());
-  if (id.find('/') != std::string::npos || PrintableText(id, 100) != id) return false;
+  if (topic == topic_prefix + "/hub") {
+    const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
+    if (json.is_object()) ApplyHub(json, status.hub);
+    return true;
+  }
+  if (const auto device = ChildOf(topic_prefix + "/device/", topic)) {
+    const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
+    for (DeviceView& view : status.devices) {
+      if (view.id == *device && json.is_object()) ApplyDevice(json, view);
+    }
+    return true;
+  }
+  const std::optional<std::string> zone = ChildOf(topic_prefix + "/zone/", topic);
+  if (!zone) return false;
+  const std::string& id = *zone;
   ZoneView* view = nullptr;
   for (ZoneView& zone : status.zones) {
     if (zone.id == id) view = &zone;
@@ -124,6 +205,14 @@ bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topi
     if (const auto open = json.find("open"); open != json.end() && open->is_boolean()) {
       view->open = open->get<bool>();
     }
+    // A daemon before "known" was published: known unless it said unknown.
+    view->known = OptionalBool(json, "known").value_or(view->status != "unknown");
+    view->available = OptionalBool(json, "available").value_or(true);
+    view->bypassed = OptionalBool(json, "bypassed").value_or(view->status == "bypassed");
+    view->alarm = OptionalBool(json, "alarm").value_or(view->status == "alarm");
+    view->trouble = OptionalBool(json, "trouble").value_or(view->status == "trouble");
+    view->battery_low = OptionalBool(json, "battery_low").value_or(false);
+    view->lock_state = PrintableText(StringField(json, "lock_state"), 40);
   }
   return true;
 }

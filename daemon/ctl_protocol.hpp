@@ -42,17 +42,54 @@ struct ZoneView {
   std::string name;          // from the config, may be empty
   std::string status;        // "closed", "open", "bypassed", "alarm", "trouble", "unknown"
   std::optional<bool> open;  // nullopt: homesecd has published nothing for the zone
+  // From the config (empty for a zone only the broker knows): what the zone's state means.
+  std::string type{};
+  std::string property{};  // the zone's property, its type's usual one when the config names none
+  std::string device{};
+  // The zone topic's facts (docs/protocol.md §3.6).
+  bool known = false;
+  bool available = true;
+  bool bypassed = false;
+  bool alarm = false;
+  bool trouble = false;
+  bool battery_low = false;
+  std::string lock_state{};
+};
+
+// A configured device and its diagnostics (<prefix>/device/<id>, Zigbee only).
+struct DeviceView {
+  std::string id;
+  std::string source;  // "zigbee <friendly name>" or "gpio <chip> line <n>"
+  std::string friendly_name;
+  std::vector<std::string> zones;  // the zones it feeds
+  bool published = false;          // homesecd published its diagnostics
+  std::optional<bool> available;
+  std::optional<double> battery;
+  std::optional<bool> battery_low;
+  std::optional<double> linkquality;
+  std::string last_seen;  // RFC 3339, empty when never
+};
+
+// The hub's diagnostics (<prefix>/hub).
+struct HubView {
+  bool published = false;
+  std::optional<bool> bridge_online;
+  std::optional<bool> uplink_online;
+  std::vector<ActiveTrouble> troubles;
 };
 
 struct PanelStatus {
   std::optional<std::string> state;  // Home Assistant state string; nullopt = never published
   std::string availability;          // "online", "offline" or "" (never published)
   std::vector<ZoneView> zones;       // config order, then zones only the broker knows
+  std::vector<DeviceView> devices;   // config order
+  HubView hub;
 };
 
-// The status before any message: every configured zone, unknown.
+// The status before any message: every configured zone, unknown, and every configured device.
 PanelStatus InitialStatus(const AppConfig& config);
-// Folds one retained message into `status`; false when the topic is not a status topic.
+// Folds one retained message (state, availability, a zone, a device, the hub) into `status`;
+// false when the topic is not a status topic.
 bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topic,
                         std::string_view payload, PanelStatus& status);
 

@@ -357,11 +357,25 @@ bool IsOwnDiscovery(const AppConfig& config, std::string_view topic, std::string
   std::string error;
   const std::optional<json> parsed = ParseJsonWithin(payload, kOwnDocumentLimits, &error);
   if (!parsed || !parsed->is_object()) return false;
-  // Home Assistant accepts the abbreviation too.
-  const auto id =
-      parsed->contains("unique_id") ? parsed->find("unique_id") : parsed->find("uniq_id");
+  // Home Assistant accepts the abbreviations too.
+  const auto field = [](const json& object, const char* name, const char* abbreviation) {
+    const auto it = object.find(name);
+    return it != object.end() ? it : object.find(abbreviation);
+  };
+  const auto id = field(*parsed, "unique_id", "uniq_id");
   if (id == parsed->end() || !id->is_string()) return false;
-  return id->get<std::string>().starts_with(HubIdentifier(config) + "_");
+  const std::string hub = HubIdentifier(config);
+  if (!id->get<std::string>().starts_with(hub + "_")) return false;
+  // Hub ids may hold '_', so the unique_id's prefix alone could be another hub's ("h1" and
+  // "h1_x"): the device must be this hub, or a device behind it.
+  const auto device = field(*parsed, "device", "dev");
+  if (device == parsed->end() || !device->is_object()) return false;
+  const auto via = field(*device, "via_device", "via_dev");
+  if (via != device->end() && via->is_string() && via->get<std::string>() == hub) return true;
+  const auto ids = field(*device, "identifiers", "ids");
+  if (ids == device->end()) return false;
+  if (ids->is_string()) return ids->get<std::string>() == hub;
+  return ids->is_array() && std::find(ids->begin(), ids->end(), json(hub)) != ids->end();
 }
 
 const std::vector<std::string>& NoticeTypes() {

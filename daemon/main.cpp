@@ -50,7 +50,7 @@ int CheckConfig(const std::string& path) {
                   inventory_path.c_str());
     }
   }
-  std::printf("config OK\n");
+  std::printf("config OK: %s\n%s", path.c_str(), homesec::ConfigSummary(*result.config).c_str());
   return 0;
 }
 

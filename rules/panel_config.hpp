@@ -106,6 +106,9 @@ struct PanelConfig {
 // numbers, ...). Returns one message per problem; empty when valid.
 std::vector<std::string> Validate(const PanelConfig& config);
 
+// The property a zone of `type` watches when the config names none (panel_zones.cpp).
+std::string DefaultProperty(ZoneType type);
+
 // Why a zone of this type may never be bypassed by hand (panel_bypass.cpp), or empty when it
 // may: burglary zones and held doors may, 24-hour zones and locks never.
 std::string BypassRefusal(ZoneType type);

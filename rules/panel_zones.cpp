@@ -7,7 +7,6 @@
 #include "rules/panel_engine.hpp"
 
 namespace homesec {
-namespace {
 
 std::string DefaultProperty(ZoneType type) {
   switch (type) {
@@ -27,8 +26,6 @@ std::string DefaultProperty(ZoneType type) {
       return "contact";
   }
 }
-
-}  // namespace
 
 bool ZoneListensTo(const ZoneConfig& zone, const std::string& property) {
   return property == (zone.property.empty() ? DefaultProperty(zone.type) : zone.property);

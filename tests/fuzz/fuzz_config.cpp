@@ -15,7 +15,7 @@
 namespace homesec::fuzz {
 
 void FuzzConfig(const std::uint8_t* data, std::size_t size) {
-  const ConfigResult result = ParseConfigText(AsText(data, size), "fuzz.json");
+  const ConfigResult result = ParseConfigText(AsText(data, size));
   Require(result.config.has_value() != !result.errors.empty(),
           "a config either loads or lists its errors");
   for (const ConfigError& error : result.errors) Consume(ToString(error));  // --check-config

@@ -24,6 +24,7 @@ inline constexpr int kExitRefused = 1;
 inline constexpr int kExitUsage = 2;  // also config and database errors
 inline constexpr int kExitUnreachable = 3;
 
+// status, zones, devices and troubles: the retained topics, in the table each asks for.
 int RunStatus(const CtlArgs& args, const AppConfig& config);
 int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config);
 // bypass / unbypass ZONE: a BYPASS / UNBYPASS command, with the PIN when the installation asks

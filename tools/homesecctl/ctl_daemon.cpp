@@ -59,7 +59,9 @@ int RunStatus(const CtlArgs& args, const AppConfig& config) {
   PanelStatus status = InitialStatus(config);
   std::string where;
   const int read = ReadRetained(
-      config, {prefix + "/state", prefix + "/availability", prefix + "/zone/+"},
+      config,
+      {prefix + "/state", prefix + "/availability", prefix + "/zone/+", prefix + "/device/+",
+       prefix + "/hub"},
       [&](const std::string& topic, std::string_view payload) {
         ApplyStatusMessage(prefix, topic, payload, status);
       },
@@ -67,6 +69,12 @@ int RunStatus(const CtlArgs& args, const AppConfig& config) {
   if (read != kExitOk) return read;
   if (args.json) {
     std::cout << StatusToJson(status).dump(2) << "\n";
+  } else if (args.command == CtlCommand::kZones) {
+    std::cout << FormatZones(status);
+  } else if (args.command == CtlCommand::kDevices) {
+    std::cout << FormatDevices(status);
+  } else if (args.command == CtlCommand::kTroubles) {
+    std::cout << FormatTroubles(status);
   } else {
     std::cout << FormatStatus(status);
   }

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
 
   switch (args.command) {
     case CtlCommand::kStatus:
+    case CtlCommand::kZones:
+    case CtlCommand::kDevices:
+    case CtlCommand::kTroubles:
       return ctl::RunStatus(args, *config.config);
     case CtlCommand::kArm:
     case CtlCommand::kDisarm:

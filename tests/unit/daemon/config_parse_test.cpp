@@ -282,6 +282,26 @@ TEST_CASE("config: the example etc/homesec.json is valid") {
   REQUIRE(result.config.has_value());
   CHECK_FALSE(result.config->panel.zones.empty());
   CHECK_FALSE(result.config->outputs.empty());
+  // Its normally-closed latches and lid switch are wired fail-safe (docs/gpio.md): pulled up,
+  // active high, so an open window or a cut wire reads open.
+  int fail_safe = 0;
+  for (const nlohmann::json& device : json["devices"]) {
+    if (!device.contains("gpio")) continue;
+    const std::string role = device["gpio"].value("role", "contact");
+    if (role != "latch" && role != "tamper") continue;
+    INFO(device.dump());
+    CHECK(device["gpio"]["active_low"] == false);
+    CHECK(device["gpio"]["bias"] == "pull_up");
+    ++fail_safe;
+  }
+  CHECK(fail_safe >= 3);
+  // What --check-config prints after "config OK".
+  const std::string summary = ConfigSummary(*result.config);
+  INFO(summary);
+  CHECK(summary.find("hub:          shinan-xianyou-0042") != std::string::npos);
+  CHECK(summary.find("3 perimeter") != std::string::npos);
+  CHECK(summary.find("GPIO)") != std::string::npos);
+  CHECK(summary.find("hall_siren (siren)") != std::string::npos);
 }
 
 }  // namespace

@@ -208,9 +208,17 @@ TEST_CASE("discovery: only a config whose unique_id is this hub's is homesecd's 
     CHECK(IsOwnDiscovery(config, out.topic, out.payload));
   }
   const std::string topic = "homeassistant/binary_sensor/h1_old_zone/config";
-  CHECK(IsOwnDiscovery(config, topic, R"({"uniq_id":"homesec_h1_old_zone"})"));
-  CHECK_FALSE(IsOwnDiscovery(config, topic, R"({"unique_id":"homesec_h2_old_zone"})"));
+  CHECK(IsOwnDiscovery(config, topic,
+                       R"({"uniq_id":"homesec_h1_old_zone","dev":{"ids":["homesec_h1"]}})"));
+  CHECK(IsOwnDiscovery(config, topic,
+                       R"({"unique_id":"homesec_h1_old","device":{"via_device":"homesec_h1"}})"));
+  CHECK_FALSE(IsOwnDiscovery(config, topic, R"({"unique_id":"homesec_h1_old_zone"})"));
+  CHECK_FALSE(IsOwnDiscovery(config, topic,
+                             R"({"unique_id":"homesec_h2_old_zone","dev":{"ids":"homesec_h2"}})"));
   CHECK_FALSE(IsOwnDiscovery(config, topic, R"({"unique_id":"homesec_h10_zone"})"));
+  // Hub "h1_x" on the same broker: its unique ids start like h1's, its device is not h1.
+  CHECK_FALSE(IsOwnDiscovery(
+      config, topic, R"({"unique_id":"homesec_h1_x_zone","dev":{"ids":["homesec_h1_x"]}})"));
   CHECK_FALSE(IsOwnDiscovery(config, topic, R"({"unique_id":12})"));
   CHECK_FALSE(IsOwnDiscovery(config, topic, "not json"));
   CHECK_FALSE(IsOwnDiscovery(config, topic, ""));

@@ -134,16 +134,91 @@ TEST_CASE("homesecctl output: status shows the state, whether homesecd is online
   PanelStatus status;
   status.state = "disarmed";
   status.availability = "offline";
-  status.zones.push_back(ZoneView{"front_door", "Front door", "closed", false});
+  ZoneView door{"front_door", "Front door", "closed", false};
+  door.property = "contact";
+  door.known = true;
+  status.zones.push_back(door);
   CHECK(FormatStatus(status) ==
         "state:     disarmed\n"
         "homesecd:  OFFLINE\n"
         "\n"
-        "ZONE        NAME        STATUS  CONTACT\n"
-        "front_door  Front door  closed  closed\n");
+        "ZONE        NAME        STATE   FLAGS\n"
+        "front_door  Front door  closed  -\n");
   const nlohmann::json json = StatusToJson(status);
   CHECK(json["available"] == false);
   CHECK(json["zones"][0]["open"] == false);
+  CHECK(json["zones"][0]["state"] == "closed");
+}
+
+TEST_CASE("homesecctl output: a zone's state is said in words that fit what it senses") {
+  ZoneView zone{"z", "", "closed", false};
+  zone.known = true;
+  const auto words = [&](const char* property, bool active) {
+    zone.property = property;
+    zone.open = active;
+    return ZoneStateWords(zone);
+  };
+  CHECK(words("contact", true) == "open");
+  CHECK(words("latch", false) == "closed");
+  CHECK(words("water_leak", true) == "wet");
+  CHECK(words("water_leak", false) == "dry");
+  CHECK(words("smoke", true) == "smoke");
+  CHECK(words("smoke", false) == "clear");
+  CHECK(words("occupancy", true) == "motion");
+  zone.lock_state = "unlocked";
+  CHECK(words("lock_state", false) == "unlocked");
+  // Unknown is never "closed", whatever the zone senses.
+  zone.known = false;
+  CHECK(words("contact", false) == "unknown");
+  CHECK(words("water_leak", false) == "unknown");
+  CHECK(words("lock_state", false) == "unknown");
+  zone.known = true;
+  zone.alarm = true;
+  zone.bypassed = true;
+  zone.available = false;
+  zone.battery_low = true;
+  CHECK(ZoneFlags(zone) == "ALARM, bypassed, offline, battery low");
+}
+
+TEST_CASE("homesecctl status: troubles, bridge and devices come from the hub and device topics") {
+  AppConfig config;
+  ZoneConfig door;
+  door.id = "front_door";
+  door.device = "front_door";
+  door.type = ZoneType::kEntryExit;
+  config.panel.zones = {door};
+  DeviceConfig sensor;
+  sensor.id = "front_door";
+  sensor.source = ZigbeeDeviceConfig{"front_door"};
+  DeviceConfig spare;
+  spare.id = "spare";
+  spare.source = ZigbeeDeviceConfig{"spare"};
+  config.devices = {sensor, spare};
+  PanelStatus status = InitialStatus(config);
+  CHECK(status.zones[0].property == "contact");
+  CHECK(ApplyStatusMessage(kPrefix, kPrefix + "/hub",
+                           R"({"bridge_online":true,"uplink_online":false,)"
+                           R"("troubles":[{"type":"battery_low","device":"front_door"}]})",
+                           status));
+  CHECK(ApplyStatusMessage(kPrefix, kPrefix + "/device/front_door",
+                           R"({"available":true,"battery":7,"battery_low":true,"linkquality":96,)"
+                           R"("last_seen":"2026-12-02T06:00:00.000Z"})",
+                           status));
+  CHECK(ApplyStatusMessage(kPrefix, kPrefix + "/zone/front_door",
+                           R"({"status":"closed","open":false,"known":true,"battery_low":true})",
+                           status));
+  const std::string troubles = FormatTroubles(status);
+  CHECK(troubles.find("zigbee bridge:      online") != std::string::npos);
+  CHECK(troubles.find("district platform:  OFFLINE") != std::string::npos);
+  CHECK(troubles.find("battery_low  -     front_door") != std::string::npos);
+  CHECK(FormatStatus(status).find("troubles:  1: battery_low (front_door)") != std::string::npos);
+  const std::string devices = FormatDevices(status);
+  INFO(devices);
+  CHECK(devices.find("front_door  zigbee front_door  yes     7% LOW   96") != std::string::npos);
+  // A paired and configured device no zone uses is called out.
+  CHECK(devices.find("NONE (bound to no zone)") != std::string::npos);
+  CHECK(FormatZones(status).find("entry_exit") != std::string::npos);
+  CHECK(StatusToJson(status)["troubles"][0]["type"] == "battery_low");
 }
 
 TEST_CASE("homesecctl output: a refusal names the open zones and how to override") {

@@ -108,14 +108,14 @@ TEST_CASE("hostile input: an ack id whose seq is not written as the hub writes i
 }
 
 TEST_CASE("hostile input: a config number out of range is a config error, not an exception") {
-  const ConfigResult result = ParseConfigText(R"({"uplink": {"heartbeat_s": 1e999}})", "x.json");
+  const ConfigResult result = ParseConfigText(R"({"uplink": {"heartbeat_s": 1e999}})");
   CHECK_FALSE(result.config.has_value());
   REQUIRE_FALSE(result.errors.empty());
-  CHECK(result.errors.front().message.find("x.json") != std::string::npos);
+  CHECK(result.errors.front().message.find("1e999") != std::string::npos);
 }
 
 TEST_CASE("hostile input: a deeply nested config is refused with a reason") {
-  const ConfigResult result = ParseConfigText(std::string(100000, '['), "deep.json");
+  const ConfigResult result = ParseConfigText(std::string(100000, '['));
   CHECK_FALSE(result.config.has_value());
   REQUIRE_FALSE(result.errors.empty());
   CHECK(result.errors.front().message.find("nested deeper") != std::string::npos);
