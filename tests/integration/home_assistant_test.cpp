@@ -247,6 +247,14 @@ struct HaHome {
         1, true);
   }
   static std::string Zone(const std::string& zone) { return std::string(kHubId) + "_" + zone; }
+  // A smart lock cylinder on Zigbee, and its lock zone.
+  void AddLock() {
+    hub.config["devices"].push_back({{"id", "front_lock"}, {"zigbee", "front_lock"}});
+    hub.config["zones"].push_back({{"id", "front_lock"},
+                                   {"type", "lock"},
+                                   {"device", "front_lock"},
+                                   {"property", "lock_state"}});
+  }
 
   HubFixture hub;
   HomeAssistant ha;
@@ -256,11 +264,7 @@ struct HaHome {
 
 TEST_CASE("home assistant: every retained discovery config is valid against its schema") {
   HaHome home;
-  home.hub.config["devices"].push_back({{"id", "front_lock"}, {"zigbee", "front_lock"}});
-  home.hub.config["zones"].push_back({{"id", "front_lock"},
-                                      {"type", "lock"},
-                                      {"device", "front_lock"},
-                                      {"property", "lock_state"}});
+  home.AddLock();
   REQUIRE(home.Start());
   home.PublishInventory();
   REQUIRE(home.ha.WaitConfig("sensor", home.Zone("front_door_battery")));
@@ -301,11 +305,7 @@ TEST_CASE("home assistant: every retained discovery config is valid against its 
 // Defect 1: a lock zone's entity said "Locked" while the lock was unlocked.
 TEST_CASE("home assistant: a lock zone shows the cylinder's state, and unsafe only when attacked") {
   HaHome home;
-  home.hub.config["devices"].push_back({{"id", "front_lock"}, {"zigbee", "front_lock"}});
-  home.hub.config["zones"].push_back({{"id", "front_lock"},
-                                      {"type", "lock"},
-                                      {"device", "front_lock"},
-                                      {"property", "lock_state"}});
+  home.AddLock();
   REQUIRE(home.Start());
   CHECK(home.ha.Config("binary_sensor", home.Zone("front_lock"))["device_class"] == "safety");
   home.hub.Zigbee("front_lock", {{"state", "UNLOCK"}, {"lock_state", "unlocked"}});

@@ -86,20 +86,29 @@ int RunStatus(const CtlArgs& args, const AppConfig& config) {
   return kExitOk;
 }
 
+namespace {
+
+// The PIN when the command needs one (or when one is piped in anyway); false after saying why
+// it could not be read.
+bool PinIfAsked(bool needed, const CtlArgs& args, std::optional<std::string>& code) {
+  if (!needed && !args.pin_stdin) return true;
+  std::string error;
+  code = ReadPin("PIN: ", args.pin_stdin, /*confirm=*/false, &error);
+  if (!code) std::cerr << "homesecctl: " << error << "\n";
+  return code.has_value();
+}
+
+}  // namespace
+
 int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config) {
   const CommandAction action =
       args.command == CtlCommand::kDisarm ? CommandAction::kDisarm : args.arm_action;
   // Disarming always needs a PIN; arming only when the installation says so (or when a PIN is
   // being piped in anyway).
   std::optional<std::string> code;
-  if (action == CommandAction::kDisarm || config.panel.codes.code_required_to_arm ||
-      args.pin_stdin) {
-    std::string error;
-    code = ReadPin("PIN: ", args.pin_stdin, /*confirm=*/false, &error);
-    if (!code) {
-      std::cerr << "homesecctl: " << error << "\n";
-      return kExitUsage;
-    }
+  if (!PinIfAsked(action == CommandAction::kDisarm || config.panel.codes.code_required_to_arm, args,
+                  code)) {
+    return kExitUsage;
   }
   return SendCommand(args, config, [&](const std::string& request_id) {
     return MakeCommandRequest(action, code, args.force, request_id);
@@ -109,14 +118,7 @@ int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config) {
 int RunBypass(const CtlArgs& args, const AppConfig& config) {
   // As for arming: the PIN when the installation asks for one, or when one is piped in anyway.
   std::optional<std::string> code;
-  if (config.panel.codes.code_required_to_bypass || args.pin_stdin) {
-    std::string error;
-    code = ReadPin("PIN: ", args.pin_stdin, /*confirm=*/false, &error);
-    if (!code) {
-      std::cerr << "homesecctl: " << error << "\n";
-      return kExitUsage;
-    }
-  }
+  if (!PinIfAsked(config.panel.codes.code_required_to_bypass, args, code)) return kExitUsage;
   return SendCommand(args, config, [&](const std::string& request_id) {
     return MakeBypassRequest(args, code, request_id);
   });

@@ -3,6 +3,8 @@
 // it mirrors; where this one is stricter the schema file says so (its source.types).
 #include "tests/unit/daemon/ha_schema_values.hpp"
 
+#include "daemon/config_reader.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -71,21 +73,6 @@ bool IsHttpUrl(const std::string& text) {
 
 bool IsString(const json& value) {
   return value.is_string();
-}
-
-std::size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 std::vector<std::string> Split(const std::string& text, char separator) {
