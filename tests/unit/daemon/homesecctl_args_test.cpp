@@ -162,7 +162,8 @@ TEST_CASE("homesecctl args: bypass without one valid zone id is a usage error") 
 
 TEST_CASE("homesecctl args: unknown commands and options are named") {
   CHECK(ErrorOf({"explode"}) ==
-        "unknown command 'explode' (status, arm, disarm, bypass, unbypass, events, user or watch)");
+        "unknown command 'explode' (status, arm, disarm, bypass, unbypass, pair, events, user or "
+        "watch)");
   CHECK(ErrorOf({"status", "--verbose"}) == "unknown option --verbose");
   CHECK(ErrorOf({"status", "--json=yes"}) == "--json takes no value");
   CHECK(ErrorOf({"status", "--last", "3"}) == "--last does not apply to this command");
