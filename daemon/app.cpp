@@ -165,6 +165,7 @@ void App::CreateAdapters() {
     return panel_->silent_history();
   };
   local_hooks.troubles = [this] { return panel_->troubles(); };
+  local_hooks.on_pairing_refused = [this](const PairingRefused& refused) { Dispatch(refused); };
   local_ = std::make_unique<LocalInterface>(*loop_, *config_, std::move(local_hooks));
   // What the retained topics say until the panel says more (after a reload it may not).
   local_->Apply(StateChanged{panel_->mode(), panel_->armed_mode(), Seconds(0)});

@@ -19,7 +19,9 @@ const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
     {"--pin-stdin",
      {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd, CtlCommand::kWatchStart,
       CtlCommand::kWatchExtend, CtlCommand::kWatchCancel, CtlCommand::kBypass,
-      CtlCommand::kUnbypass}},
+      CtlCommand::kUnbypass, CtlCommand::kPair}},
+    {"--seconds", {CtlCommand::kPair}},
+    {"--device", {CtlCommand::kPair}},
     {"--last", {CtlCommand::kEvents}},
     {"--role", {CtlCommand::kUserAdd}},
     {"--from", {CtlCommand::kUserAdd}},
@@ -36,10 +38,10 @@ const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
     {"--rearm-after", {CtlCommand::kWatchStart}},
 };
 const std::set<std::string> kValueOptions{
-    "--config",          "--last",       "--role",           "--from",
-    "--until",           "--return",     "--depart",         "--phone",
-    "--notes",           "--keyholder",  "--keyholder-from", "--keyholder-until",
-    "--keyholder-hours", "--rearm-after"};
+    "--config",          "--last",        "--role",           "--from",
+    "--until",           "--return",      "--depart",         "--phone",
+    "--notes",           "--keyholder",   "--keyholder-from", "--keyholder-until",
+    "--keyholder-hours", "--rearm-after", "--seconds",        "--device"};
 const std::set<std::string> kFlagOptions{"--json",    "--pin-stdin",    "--force",
                                          "--replace", "--until-disarm", "--help"};
 
@@ -74,6 +76,7 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
   if (verb == "events") return CtlCommand::kEvents;
   if (verb == "bypass") return CtlCommand::kBypass;
   if (verb == "unbypass") return CtlCommand::kUnbypass;
+  if (verb == "pair") return CtlCommand::kPair;
   if (verb == "help") return CtlCommand::kHelp;
   if (verb == "user") {
     consumed = 2;
@@ -97,8 +100,8 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
     return std::nullopt;
   }
   error = "unknown command '" + verb +
-          "' (status, zones, devices, troubles, arm, disarm, bypass, unbypass, events, user or "
-          "watch)";
+          "' (status, zones, devices, troubles, arm, disarm, bypass, unbypass, pair, events, "
+          "user or watch)";
   return std::nullopt;
 }
 
@@ -200,6 +203,27 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
       if (!IsCommandZoneId(args.zone)) {
         return Fail(std::string(what) + ": invalid zone id '" + PrintableText(args.zone, 40) +
                     "' (letters, digits, '_' and '-', as in the config)");
+      }
+      break;
+    }
+    case CtlCommand::kPair: {
+      if (!operands.empty()) return Fail("pair: unexpected argument '" + operands[0] + "'");
+      if (const std::string* text = option("--seconds")) {
+        int s = 0;
+        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), s);
+        if (ec != std::errc() || end != text->data() + text->size() || s < 1 ||
+            s > kMaxPairTime.count()) {
+          return Fail("--seconds: expected 1 to " + std::to_string(kMaxPairTime.count()) +
+                      " (Zigbee2MQTT's limit), got '" + PrintableText(*text, 40) + "'");
+        }
+        args.pair_seconds = s;
+      }
+      if (const std::string* device = option("--device")) {
+        if (!IsPairDeviceName(*device)) {
+          return Fail("--device: expected a Zigbee friendly name (printable text, at most " +
+                      std::to_string(kMaxPairDeviceBytes) + " bytes, no '+' or '#')");
+        }
+        args.pair_device = *device;
       }
       break;
     }
@@ -342,6 +366,11 @@ std::string CtlUsage() {
                                      tamper, panic or lock zones) until unbypassed, or with
                                      --until-disarm until the next disarm
   unbypass ZONE [--pin-stdin]        end a zone's bypass
+  pair [--seconds N] [--device NAME] [--pin-stdin]
+                                     open the Zigbee network to new devices for N s (default
+                                     120, at most 254; needs a master PIN, disarmed only),
+                                     show what joins and whether a zone uses it; Ctrl-C
+                                     closes it early; --device: the friendly name expected
   events [--last N]                  the event log, newest last (default 20)
   user add NAME --role ROLE [--pin-stdin] [--replace] [--from TIME --until TIME]
                                      ROLE: master, user, arm_only, keyholder, duress;

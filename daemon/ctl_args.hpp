@@ -30,6 +30,7 @@ enum class CtlCommand {
   kWatchCancel,
   kBypass,
   kUnbypass,
+  kPair,
 };
 
 inline constexpr const char* kDefaultConfigPath = "/etc/homesec/homesec.json";
@@ -45,6 +46,9 @@ struct CtlArgs {
   // bypass / unbypass
   std::string zone;
   bool until_disarm = false;
+  // pair: how long the Zigbee network stays open (1..254 s) and the device expected to join
+  int pair_seconds = 120;
+  std::string pair_device;
   // events
   std::size_t last = 20;
   // user add / remove

@@ -54,4 +54,10 @@ std::string FormatWatch(const nlohmann::json& registration);
 // "accepted: armed_away by alice" / "refused (zones_open): ... open zones: a, b".
 std::string FormatCommandResult(const CommandResult& result);
 
+// One message of <prefix>/pairing (daemon/pairing_relay.hpp) as the lines homesecctl pair
+// prints: "joined 0x00158d0001a2b3c4", "interview successful: Aqara MCCGQ11LM (...)", "not used
+// by any zone", and for "closed" the summary of what joined. Empty for a message it does not
+// know. Every text from the message is made printable.
+std::string FormatPairingMessage(const nlohmann::json& message);
+
 }  // namespace homesec

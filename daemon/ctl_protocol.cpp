@@ -32,6 +32,19 @@ nlohmann::json MakeBypassRequest(const CtlArgs& args, const std::optional<std::s
   return request;
 }
 
+nlohmann::json MakePairRequest(const CtlArgs& args, const std::string& code, bool stop,
+                               const std::string& request_id) {
+  nlohmann::json request{
+      {"action", std::string(ToString(stop ? CommandAction::kPairStop : CommandAction::kPair))},
+      {"request_id", request_id}};
+  if (!stop) {
+    request["seconds"] = args.pair_seconds;
+    if (!args.pair_device.empty()) request["device"] = args.pair_device;
+  }
+  if (!code.empty()) request["code"] = code;
+  return request;
+}
+
 nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,
                                 const std::string& keyholder_pin, const std::string& request_id) {
   CommandAction action = CommandAction::kWatchCancel;

@@ -27,6 +27,11 @@ nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std:
 nlohmann::json MakeBypassRequest(const CtlArgs& args, const std::optional<std::string>& code,
                                  const std::string& request_id);
 
+// {"action": "PAIR", "seconds": N, "device"?: "...", "code": "...", "request_id": "..."} for
+// `homesecctl pair`, or with `stop` {"action": "PAIR_STOP", "code", "request_id"} (Ctrl-C).
+nlohmann::json MakePairRequest(const CtlArgs& args, const std::string& code, bool stop,
+                               const std::string& request_id);
+
 // WATCH_START / WATCH_EXTEND / WATCH_CANCEL with the resident's code and, for WATCH_START with a
 // keyholder, the keyholder's PIN inside "watch" (docs/vacant-house-watch.md).
 nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,

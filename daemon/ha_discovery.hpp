@@ -48,6 +48,8 @@ struct LocalTopics {
   // Refusals and notable events for Home Assistant's event entity (not retained).
   std::string Notice() const { return prefix + "/notice"; }
   std::string Watch() const { return prefix + "/watch"; }
+  // Zigbee pairing progress while the network is open to joins (not retained).
+  std::string Pairing() const { return prefix + "/pairing"; }
 };
 LocalTopics MakeLocalTopics(const AppConfig& config);
 

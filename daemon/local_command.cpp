@@ -186,6 +186,28 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
     }
     command.until_disarm = it->get<bool>();
   }
+  const bool pair = *action == CommandAction::kPair;
+  if (pair) command.pair_time = kDefaultPairTime;
+  if (const auto it = json.find("seconds"); it != json.end() && !it->is_null()) {
+    if (!pair) return Refuse("\"seconds\" applies only to PAIR", request_id, action);
+    const long long max = kMaxPairTime.count();
+    if (!it->is_number_integer() || it->get<long long>() < 1 || it->get<long long>() > max) {
+      return Refuse("\"seconds\" must be whole seconds from 1 to " + std::to_string(max) +
+                        " (Zigbee2MQTT's limit)",
+                    request_id, action);
+    }
+    command.pair_time = Seconds(it->get<long long>());
+  }
+  if (const auto it = json.find("device"); it != json.end() && !it->is_null()) {
+    if (!pair) return Refuse("\"device\" applies only to PAIR", request_id, action);
+    if (!it->is_string() || !IsPairDeviceName(it->get<std::string>())) {
+      return Refuse("\"device\" must be a Zigbee friendly name: 1 to " +
+                        std::to_string(kMaxPairDeviceBytes) +
+                        " bytes of printable UTF-8 text, no MQTT wildcards",
+                    request_id, action);
+    }
+    command.pair_device = it->get<std::string>();
+  }
   std::optional<WallTime> sent;
   if (const auto it = json.find("time"); it != json.end() && !it->is_null()) {
     WallTime t{};
@@ -204,6 +226,14 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
 }
 
 }  // namespace
+
+bool IsPairDeviceName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxPairDeviceBytes || !IsValidUtf8(name)) return false;
+  // Printable as it is (it is echoed in the summary) and usable as a topic level ('/' is
+  // allowed: Zigbee2MQTT friendly names may hold it), never a wildcard.
+  if (PrintableText(name, kMaxPairDeviceBytes) != name) return false;
+  return name.find_first_of("+#") == std::string_view::npos;
+}
 
 bool IsCommandZoneId(std::string_view zone) {
   if (zone.empty() || zone.size() > kMaxZoneIdBytes) return false;
@@ -251,6 +281,7 @@ LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained) {
   Command command;
   command.action = *action;
   command.source = "mqtt";
+  if (command.action == CommandAction::kPair) command.pair_time = kDefaultPairTime;
   return LocalCommandParse{command, std::nullopt, std::nullopt};
 }
 

@@ -1,10 +1,11 @@
 // Commands arriving on the local broker's <topic_prefix>/command topic (Home Assistant, scripts,
 // homesecctl): the plain Home Assistant payloads (ARM_AWAY, DISARM, ...) or JSON
-// {"action", "code", "force", "request_id", "time", "watch", "zone", "until_disarm"} ("watch":
-// the vacant-house watch details of WATCH_START / WATCH_EXTEND, see docs/vacant-house-watch.md;
-// "zone" and "until_disarm": the zone of BYPASS / UNBYPASS). Anything else becomes a
-// CommandResult that says exactly why it was refused (reason "invalid_request"), so a bad command
-// never vanishes.
+// {"action", "code", "force", "request_id", "time", "watch", "zone", "until_disarm", "seconds",
+// "device"} ("watch": the vacant-house watch details of WATCH_START / WATCH_EXTEND, see
+// docs/vacant-house-watch.md; "zone" and "until_disarm": the zone of BYPASS / UNBYPASS;
+// "seconds" and "device": how long PAIR opens the Zigbee network and the friendly name expected
+// to join, see docs/devices.md). Anything else becomes a CommandResult that says exactly why it
+// was refused (reason "invalid_request"), so a bad command never vanishes.
 #pragma once
 
 #include <optional>
@@ -26,6 +27,11 @@ inline constexpr std::size_t kMaxCommandBytes = 4096;
 // result, so anything else is refused before it reaches the panel.
 inline constexpr std::size_t kMaxZoneIdBytes = 128;
 bool IsCommandZoneId(std::string_view zone);
+
+// The "device" of PAIR: a Zigbee2MQTT friendly name (printable UTF-8, no MQTT wildcards; '/'
+// and spaces are allowed, as Zigbee2MQTT allows them), at most this long.
+inline constexpr std::size_t kMaxPairDeviceBytes = 128;
+bool IsPairDeviceName(std::string_view name);
 
 struct LocalCommandParse {
   std::optional<Command> command;        // set when the request is well-formed

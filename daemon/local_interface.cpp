@@ -117,7 +117,9 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
       topics_(MakeLocalTopics(config)),
       hooks_(std::move(hooks)),
       decoder_(MakeZigbeeDecoder(config)),
-      watched_(WatchedZigbee(config)) {
+      watched_(WatchedZigbee(config)),
+      pairing_(config.local_mqtt.zigbee2mqtt_base, topics_.Pairing(), config.devices,
+               config.panel.zones) {
   for (const OutputConfig& output : config.outputs) {
     if (output.driver == OutputDriver::kZigbeeKeypad) keypads_.insert(output.zigbee);
   }
@@ -132,6 +134,7 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
         decoder_.Decode(config.local_mqtt.zigbee2mqtt_base + "/bridge/devices", *saved, true);
     if (primed.devices) facts_ = FactsOf(*primed.devices);
   }
+  NoteAddresses();
   // The shared command topic, and one per configured account: the broker vouches for who
   // published on an account's topic, so each is its own lockout source (rules/codes.hpp).
   command_sources_[topics_.Command()] = "mqtt";
@@ -434,7 +437,33 @@ void LocalInterface::NoteInventory(const std::vector<PairedDevice>& devices) {
   std::map<std::string, DeviceFacts> facts = FactsOf(devices);
   if (facts == facts_) return;
   facts_ = std::move(facts);
+  NoteAddresses();
   PublishDiscovery();
+}
+
+void LocalInterface::NoteAddresses() {
+  std::map<std::string, std::string> ieee;
+  for (const auto& [device, facts] : facts_) {
+    if (!facts.ieee.empty()) ieee[device] = facts.ieee;
+  }
+  pairing_.SetKnownAddresses(std::move(ieee));
+}
+
+void LocalInterface::RelayPairing(const Z2mDecoded& decoded, bool retained) {
+  // Neither bridge/event nor a response is retained by Zigbee2MQTT: a retained one is someone's
+  // replay and never closes (or fills) a pairing window.
+  if (retained) return;
+  const WallTime now = ClockNow().wall;
+  for (const BridgeEvent& event : decoded.events) {
+    for (const MqttOut& out : pairing_.OnEvent(event, now)) Send(out, 1);
+  }
+  if (!decoded.response) return;
+  std::optional<std::string> refused;
+  for (const MqttOut& out : pairing_.OnResponse(*decoded.response, now, &refused)) Send(out, 1);
+  if (refused) {
+    LogMessage(LogLevel::kWarning, kTag, "zigbee2mqtt refused permit_join: " + *refused);
+    if (hooks_.on_pairing_refused) hooks_.on_pairing_refused(PairingRefused{*refused});
+  }
 }
 
 std::map<std::string, DeviceFacts> LocalInterface::FactsOf(
@@ -547,6 +576,7 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
       PublishHub();
     }
   }
+  RelayPairing(decoded, message.retained);
   NoteZigbeeState(decoded);
   NoteDevice(decoded, message.retained);
   if (hooks_.on_reading) {
@@ -801,6 +831,9 @@ void LocalInterface::Apply(const Action& action) {
     DriveSirens(*output);
   } else if (const auto* squawk = std::get_if<homesec::Squawk>(&action)) {
     Squawk(squawk->armed);
+  } else if (const auto* join = std::get_if<PermitJoinRequest>(&action)) {
+    // homesecd is the only client the broker lets write bridge/request/# (hub-local.acl).
+    for (const MqttOut& out : pairing_.Apply(*join, ClockNow().wall)) Send(out, 1);
   } else if (const auto* watch = std::get_if<WatchChanged>(&action)) {
     watch_published_ = false;
     watch_ = *watch;

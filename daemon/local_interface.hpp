@@ -20,6 +20,7 @@
 #include "daemon/ha_discovery.hpp"
 #include "daemon/local_command.hpp"
 #include "daemon/mqtt_client.hpp"
+#include "daemon/pairing_relay.hpp"
 #include "daemon/uplink.hpp"
 #include "rules/event_json.hpp"
 #include "rules/types.hpp"
@@ -34,6 +35,8 @@ struct LocalHooks {
   std::function<const SilentHistory&()> silent_history;
   // The troubles active now (Panel::troubles), for the hub's diagnostics.
   std::function<std::vector<ActiveTrouble>()> troubles;
+  // Zigbee2MQTT refused the panel's permit_join (the panel closes its pairing window).
+  std::function<void(const PairingRefused& refused)> on_pairing_refused;
 };
 
 // Where the last bridge/devices inventory is kept (next to the database), for --check-config.
@@ -83,6 +86,8 @@ class LocalInterface {
   void FlushDevices();
   void NoteDevice(const Z2mDecoded& decoded, bool retained);
   void NoteInventory(const std::vector<PairedDevice>& devices);
+  // The configured devices' IEEE addresses from the inventory, for the pairing relay.
+  void NoteAddresses();
   std::map<std::string, DeviceFacts> FactsOf(const std::vector<PairedDevice>& devices) const;
   void Notify(const std::optional<nlohmann::json>& notice);
   void HandleCommand(const MqttMessage& message, const std::string& source);
@@ -101,6 +106,8 @@ class LocalInterface {
   void DriveSiren(const OutputConfig& out, const SetOutput& output);
   void Send(const MqttOut& out, int qos = 0);
   void PublishWatch(const WatchChanged& watch);
+  // Zigbee pairing: bridge/event and bridge/response/permit_join for the pairing relay.
+  void RelayPairing(const Z2mDecoded& decoded, bool retained);
   std::string FriendlyName(const std::string& device_id) const;
   // Whether a panic_24h zone watches the device's "panic".
   bool PanicZoneOf(const std::string& device_id) const;
@@ -111,6 +118,7 @@ class LocalInterface {
   LocalHooks hooks_;
   Zigbee2MqttDecoder decoder_;
   std::vector<std::pair<std::string, std::string>> watched_;  // (DeviceId, property) of zones
+  PairingRelay pairing_;
   std::unique_ptr<MqttClient> client_;
   // What is retained, republished after a reconnect (a broker restart loses it).
   std::optional<StateChanged> state_;

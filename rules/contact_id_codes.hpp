@@ -54,4 +54,10 @@ inline constexpr int kWrongCode = 461;
 // Bypass.
 inline constexpr int kBypass = 570;
 
+// Programming: the Zigbee network opened to joins (homesecctl pair) and closed again. An
+// installer action, like a keypad's program mode, and a window in which a foreign device could
+// join: reported, so the platform's log shows when the home's radio network was open.
+inline constexpr int kProgramModeEntry = 627;
+inline constexpr int kProgramModeExit = 628;
+
 }  // namespace homesec::cid

@@ -120,6 +120,8 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
     engine.HandleStore(*health);
   } else if (const auto* ack = std::get_if<WatchAck>(&input)) {
     engine.HandleWatchAck(*ack);
+  } else if (const auto* refused = std::get_if<PairingRefused>(&input)) {
+    engine.HandlePairingRefused(*refused);
   } else {
     engine.HandleTick();
   }

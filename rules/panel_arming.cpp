@@ -62,6 +62,8 @@ void PanelEngine::Arm(const Command& command, Mode target, const std::string& us
 
 void PanelEngine::BeginArming(Mode target, const std::vector<const ZoneConfig*>& bypass,
                               const std::string& user, int user_number) {
+  // No device joins an armed panel: arming closes a pairing window still open.
+  ClosePairing("armed", user, "Zigbee pairing closed: the panel is arming");
   // A new armed period counts swinger alarms afresh (24-hour zones may have counted while
   // disarmed; a zone shut down then must not stay blind while armed).
   for (auto& [id, zone] : state_.zones) {

@@ -225,6 +225,10 @@ void PanelEngine::HandleCommand(const Command& command) {
     case CommandAction::kUnbypass:
       HandleBypassCommand(command);
       return;
+    case CommandAction::kPair:
+    case CommandAction::kPairStop:
+      HandlePairCommand(command);
+      return;
     default:
       ManualAlarm(*this, command);
       return;

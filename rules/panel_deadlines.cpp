@@ -25,6 +25,10 @@ void PanelEngine::HandleTick() {
       handled = true;
       LeakChimeOff();
     }
+    if (state_.pairing_deadline && *state_.pairing_deadline <= now_.mono) {
+      handled = true;
+      ClosePairing("timeout", "", "Zigbee pairing window ended");
+    }
     for (const ZoneConfig& zone : config_.zones) {
       const auto& deadline = state_.zones[zone.id].door_held_deadline;
       if (deadline && *deadline <= now_.mono) {
@@ -46,6 +50,7 @@ std::optional<MonoTime> NextDeadlineOf(const PanelState& state) {
   consider(state.entry_deadline);
   consider(state.siren_deadline);
   consider(state.leak_chime_deadline);
+  consider(state.pairing_deadline);
   for (const auto& [id, zone] : state.zones) consider(zone.door_held_deadline);
   for (const auto& [id, device] : state.devices) {
     consider(device.unavailable_deadline);

@@ -130,6 +130,16 @@ class PanelEngine {
   // Start and Reconfigure: bypasses of zones whose (new) type is never bypassed end.
   void EndUnbypassableBypasses();
 
+  // ---- Zigbee pairing (panel_pairing.cpp) ----
+  // PAIR: only while disarmed, with a master code, 1..kMaxPairTime s. PAIR_STOP: any valid code.
+  void HandlePairCommand(const Command& command);
+  // Zigbee2MQTT refused the permit_join request: the window closes (reason "refused").
+  void HandlePairingRefused(const PairingRefused& refused);
+  // Closes an open pairing window: records pairing_closed (628) and tells the shell
+  // (PermitJoinRequest with time 0). Nothing when no window is open.
+  void ClosePairing(const std::string& reason, const std::string& user, std::string text);
+  void AddAction(Action action) { out_.push_back(std::move(action)); }
+
   // ---- zones (panel_zones.cpp) ----
   void ZoneActivated(const ZoneConfig& zone);
   void ZoneNormal(const ZoneConfig& zone);

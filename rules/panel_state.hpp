@@ -95,6 +95,11 @@ struct PanelState {
   std::uint64_t next_seq = 1;
   // The registered vacant-house watch; reset once it has ended or been cancelled.
   std::optional<VacantWatch> watch;
+  // The Zigbee network is open to joins until this deadline (PAIR, panel_pairing.cpp). Not in
+  // the snapshot: after a restart Zigbee2MQTT's own timer closes its window, and a panel that
+  // came back must not believe a window is open that it can no longer vouch for.
+  std::optional<MonoTime> pairing_deadline;
+  std::string pairing_device;  // the friendly name expected, if any
 
   bool siren_on() const { return siren_deadline.has_value(); }
 };

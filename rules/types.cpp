@@ -55,7 +55,7 @@ constexpr Table<ZoneType, 11> kZoneTypes{{
     {ZoneType::kDoorHeld, "door_held"},
 }};
 
-constexpr Table<CommandAction, 16> kCommandActions{{
+constexpr Table<CommandAction, 18> kCommandActions{{
     {CommandAction::kArmHome, "ARM_HOME"},
     {CommandAction::kArmNight, "ARM_NIGHT"},
     {CommandAction::kArmAway, "ARM_AWAY"},
@@ -72,6 +72,8 @@ constexpr Table<CommandAction, 16> kCommandActions{{
     {CommandAction::kPatrolCheckIn, "PATROL_CHECK_IN"},
     {CommandAction::kBypass, "BYPASS"},
     {CommandAction::kUnbypass, "UNBYPASS"},
+    {CommandAction::kPair, "PAIR"},
+    {CommandAction::kPairStop, "PAIR_STOP"},
 }};
 
 constexpr Table<EventCategory, 12> kCategories{{

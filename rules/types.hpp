@@ -87,6 +87,8 @@ enum class CommandAction {
   kPatrolCheckIn,  // the platform's patrol visited the house (Command::note); platform only
   kBypass,         // bypass Command::zone by hand while disarmed (until UNBYPASS or disarm)
   kUnbypass,       // end a manual bypass of Command::zone
+  kPair,           // open the Zigbee network to joins for Command::pair_time (master code)
+  kPairStop,       // close it early
 };
 std::string_view ToString(CommandAction action);
 std::optional<CommandAction> ParseCommandAction(std::string_view text);  // "ARM_AWAY", "arm_away"
@@ -127,6 +129,22 @@ struct Command {
   // BYPASS: the bypass ends at the next disarm (as a forced arm's does) instead of lasting
   // until UNBYPASS.
   bool until_disarm = false;
+  // PAIR: how long the Zigbee network stays open to joins (1..kMaxPairTime) and, optionally,
+  // the friendly name of the device the installer expects to join (shown in the summary; it is
+  // not Zigbee2MQTT's "join through this router" parameter).
+  Seconds pair_time{0};
+  std::string pair_device;
+};
+
+// Zigbee2MQTT's permit_join accepts at most 254 s (0 closes, 255 would mean "forever" in the
+// Zigbee spec, which Zigbee2MQTT refuses); homesecctl pair asks for 120 s unless told.
+inline constexpr Seconds kMaxPairTime{254};
+inline constexpr Seconds kDefaultPairTime{120};
+
+// Zigbee2MQTT refused the panel's permit_join request (bridge/response/permit_join with
+// status "error"): the pairing window the panel opened is closed again, saying why.
+struct PairingRefused {
+  std::string error;
 };
 
 // The uplink (district broker) link state, reported by the shell.
@@ -151,7 +169,8 @@ struct WatchAck {
   std::string status;  // "registered", "received", ...
 };
 
-using Input = std::variant<Reading, Command, UplinkLink, Tick, WatchAck, StoreHealth>;
+using Input =
+    std::variant<Reading, Command, UplinkLink, Tick, WatchAck, StoreHealth, PairingRefused>;
 
 // ---- events ----------------------------------------------------------------------------------
 enum class EventCategory {
@@ -309,7 +328,21 @@ struct WatchChanged {
   bool cleared = false;
 };
 
+// Open (time > 0) or close (time 0) the Zigbee network to joins: the shell sends Zigbee2MQTT's
+// bridge/request/permit_join and relays what joins on <prefix>/pairing (docs/devices.md,
+// "Pairing"). The panel's own deadline closes the window too, so a bridge that never answered
+// leaves no window the panel thinks is open.
+struct PermitJoinRequest {
+  Seconds time{0};
+  std::string device;  // the friendly name the installer expects, or empty
+  std::string user;    // who opened or closed it
+  // Closing: "stopped" (PAIR_STOP), "timeout" (the window ended), "armed" (arming closed it),
+  // "refused" (Zigbee2MQTT refused the request). Opening: "opened".
+  std::string reason;
+  bool operator==(const PermitJoinRequest&) const = default;
+};
+
 using Action = std::variant<RecordEvent, SetOutput, CommandResult, StateChanged, ZoneChanged,
-                            Squawk, WatchChanged>;
+                            Squawk, WatchChanged, PermitJoinRequest>;
 
 }  // namespace homesec

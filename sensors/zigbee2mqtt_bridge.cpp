@@ -4,6 +4,7 @@
 // bridge/ (info, config, definitions, groups, extensions, logging, our own requests) is
 // counted as ignored.
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -63,6 +64,60 @@ PairedDevice ParseLegacyEntry(const json& entry) {
   device.supported = !device.model.empty();
   device.interview_completed = true;
   return device;
+}
+
+// An IEEE address as Zigbee2MQTT writes it ("0x00158d0001a2b3c4"), or empty for anything else:
+// it is shown to the installer and matched against the config.
+std::string IeeeAt(const json& object) {
+  const std::string text = StringAt(object, "ieee_address");
+  if (text.size() != 18 || !text.starts_with("0x")) return {};
+  for (std::size_t i = 2; i < text.size(); ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(text[i]))) return {};
+  }
+  return text;
+}
+
+BridgeEvent ParseBridgeEvent(const std::string& type, const json& data) {
+  BridgeEvent event;
+  event.type = type;
+  event.friendly_name = PrintableText(StringAt(data, "friendly_name"), 128);
+  event.ieee_address = IeeeAt(data);
+  if (type != "device_interview") return event;
+  event.status = PrintableText(StringAt(data, "status"), 16);
+  if (event.status != "successful") return event;
+  if (auto it = data.find("supported"); it != data.end() && it->is_boolean()) {
+    event.supported = it->get<bool>();
+  }
+  if (auto it = data.find("definition"); it != data.end() && it->is_object()) {
+    event.model = PrintableText(StringAt(*it, "model"), 64);
+    event.vendor = PrintableText(StringAt(*it, "vendor"), 64);
+    event.description = PrintableText(StringAt(*it, "description"), 128);
+  }
+  return event;
+}
+
+BridgeResponse ParseBridgeResponse(const std::string& request, const json& parsed) {
+  BridgeResponse response;
+  response.request = request;
+  response.ok = StringAt(parsed, "status") == "ok";
+  if (!response.ok) {
+    response.error = PrintableText(StringAt(parsed, "error"), 200);
+    if (response.error.empty()) response.error = "no status";
+  }
+  if (auto it = parsed.find("transaction"); it != parsed.end()) {
+    if (it->is_number_integer()) {
+      response.transaction = std::to_string(it->get<long long>());
+    } else if (it->is_string()) {
+      response.transaction = PrintableText(it->get<std::string>(), 64);
+    }
+  }
+  if (auto data = parsed.find("data"); data != parsed.end() && data->is_object()) {
+    if (auto time = data->find("time"); time != data->end() && time->is_number_integer()) {
+      const long long t = time->get<long long>();
+      if (t >= 0 && t <= 255) response.time = static_cast<int>(t);
+    }
+  }
+  return response;
 }
 
 std::string DefinitionText(const json& definition) {
@@ -133,6 +188,10 @@ void Zigbee2MqttDecoder::DecodeBridge(const std::string& subtopic, std::string_v
     const json& data = parsed.contains("data") ? parsed["data"] : kNone;
     const std::string name = StringAt(data, "friendly_name");
     const std::string ieee = StringAt(data, "ieee_address");
+    if (type == "device_joined" || type == "device_announce" || type == "device_leave" ||
+        type == "device_interview") {
+      out->events.push_back(ParseBridgeEvent(type, data));
+    }
     if (type == "device_joined") {
       out->notices.push_back({"device_joined", name, "device " + ieee + " joined the network"});
     } else if (type == "device_announce") {
@@ -193,6 +252,7 @@ void Zigbee2MqttDecoder::DecodeBridge(const std::string& subtopic, std::string_v
   std::string text = request + ": " + (status.empty() ? "no status" : status);
   if (status == "error") text += ": " + StringAt(parsed, "error");
   out->notices.push_back({"response", "", text});
+  out->response = ParseBridgeResponse(request, parsed);
 }
 
 void Zigbee2MqttDecoder::CheckExposes(Z2mDecoded* out) {

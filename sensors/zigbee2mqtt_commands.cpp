@@ -359,7 +359,9 @@ MqttOut SmokeSelfTest(const std::string& base, const std::string& friendly_name)
 
 MqttOut PermitJoin(const std::string& base, Seconds time, std::optional<int> transaction) {
   Json body;
-  body["time"] = std::clamp<long long>(time.count(), 0, 254);
+  const long long seconds = std::clamp<long long>(time.count(), 0, 254);
+  body["time"] = seconds;
+  body["value"] = seconds > 0;  // 1.x's switch; 2.x reads only "time"
   if (transaction) body["transaction"] = *transaction;
   return MqttOut{base + "/bridge/request/permit_join", DumpJson(body), false};
 }

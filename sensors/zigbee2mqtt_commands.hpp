@@ -128,7 +128,12 @@ MqttOut ReadProperty(const std::string& base, const std::string& friendly_name,
 // Smoke detector self-test (beep): {"selftest":""}.
 MqttOut SmokeSelfTest(const std::string& base, const std::string& friendly_name);
 
-// Bridge requests (2.x API). permit_join: {"time":0-254[,"transaction":N]}; 0 closes.
+// Bridge requests. permit_join: {"time":0-254,"value":true|false[,"transaction":N]}, time 0
+// (value false) closes. One form both APIs accept (lib/extension/bridge.ts): 2.x requires
+// "time" and ignores "value" ("Invalid payload" only when time is missing); 1.x requires
+// "value" (the same error without it) and reads "time" beside it. So homesec needs no
+// bridge/info version (which a 1.x bridge/info with its config_schema may not even fit in
+// the payload cap to tell). Zigbee2MQTT echoes the transaction in bridge/response/permit_join.
 MqttOut PermitJoin(const std::string& base, Seconds time,
                    std::optional<int> transaction = std::nullopt);
 MqttOut RenameDevice(const std::string& base, const std::string& from, const std::string& to);

@@ -57,6 +57,34 @@ struct BridgeNotice {
   std::string text;
 };
 
+// A device event on bridge/event, structured for the pairing relay (daemon/pairing_relay.hpp).
+// Zigbee2MQTT (lib/extension/bridge.ts) publishes {"type", "data": {"friendly_name",
+// "ieee_address"}} for device_joined, device_announce and device_leave, and device_interview
+// with data.status started | successful | failed; a successful one adds data.supported and
+// data.definition {model, vendor, description, exposes, ...} (null for an unsupported device).
+// Text from outside is cut and made printable here; nothing is echoed raw.
+struct BridgeEvent {
+  std::string type;  // "device_joined" | "device_announce" | "device_leave" | "device_interview"
+  std::string friendly_name;
+  std::string ieee_address;  // "0x" and 16 hex digits, or empty when the bridge sent other
+  std::string status;        // device_interview: "started" | "successful" | "failed"
+  std::string model;         // successful interviews of supported devices
+  std::string vendor;
+  std::string description;
+  std::optional<bool> supported;  // successful interviews
+};
+
+// bridge/response/<request>: {"data": {...}, "status": "ok" | "error", "error"?, "transaction"?}.
+struct BridgeResponse {
+  std::string request;  // "permit_join", "device/rename", ...
+  bool ok = false;
+  std::string error;  // status "error": Zigbee2MQTT's message (printable, cut)
+  // The request's transaction echoed back (a number or a string: the frontend uses strings),
+  // as text; nullopt when the response carries none.
+  std::optional<std::string> transaction;
+  std::optional<int> time;  // permit_join: data.time (2.x, and 1.x with a time)
+};
+
 // One entry of bridge/devices (or the legacy bridge/log "devices" list).
 struct PairedDevice {
   std::string friendly_name;
@@ -73,6 +101,8 @@ struct Z2mDecoded {
   std::vector<Reading> readings;  // normalised, only values that changed (or events)
   std::vector<KeypadAction> keypad;
   std::vector<BridgeNotice> notices;
+  std::vector<BridgeEvent> events;                   // bridge/event device events
+  std::optional<BridgeResponse> response;            // a bridge/response/<request>
   std::optional<std::vector<PairedDevice>> devices;  // set when an inventory arrived
   std::string error;                                 // non-empty: the whole message was rejected
   // A configured device's state message: its DeviceId and the keys it carried (at most

@@ -2,6 +2,9 @@
 // as LocalInterface::HandleZigbee does. Input: "<topic>\n<payload>", several separated by NUL.
 #include <string>
 
+#include "daemon/ctl_format.hpp"
+#include "daemon/pairing_relay.hpp"
+#include "rules/json_limits.hpp"
 #include "sensors/zigbee2mqtt_commands.hpp"
 #include "sensors/zigbee2mqtt_decoder.hpp"
 #include "tests/fuzz/fuzz_hub.hpp"
@@ -9,6 +12,32 @@
 
 namespace homesec::fuzz {
 namespace {
+
+// A pairing topic message as homesecctl pair reads it: valid JSON, and lines it can print.
+void ConsumePairing(const std::vector<MqttOut>& out) {
+  for (const MqttOut& message : out) {
+    std::string error;
+    const auto parsed = ParseJsonWithin(message.payload, JsonLimits{64 * 1024, 8}, &error);
+    Require(parsed.has_value() && parsed->is_object(), "a pairing message is a JSON object");
+    Require(!message.retain, "pairing messages are never retained");
+    Consume(FormatPairingMessage(*parsed));
+  }
+}
+
+// The pairing window open while the messages come (LocalInterface::RelayPairing): bridge/event
+// lines and the permit_join response; a refusal closes the panel's window.
+void Relay(const Z2mDecoded& decoded, bool retained, PairingRelay& relay, FuzzHub& hub) {
+  if (retained) return;
+  for (const BridgeEvent& event : decoded.events) {
+    Require(event.ieee_address.empty() || event.ieee_address.size() == 18,
+            "an IEEE address is 0x and 16 hex digits");
+    ConsumePairing(relay.OnEvent(event, FuzzNow().wall));
+  }
+  if (!decoded.response) return;
+  std::optional<std::string> refused;
+  ConsumePairing(relay.OnResponse(*decoded.response, FuzzNow().wall, &refused));
+  if (refused) hub.Handle(PairingRefused{*refused});
+}
 
 // What the shell does with one decoded message: readings to the panel, keypad requests as
 // commands (never from a retained replay), the inventory comparison, the log's text.
@@ -68,6 +97,26 @@ void FuzzZigbeeDecoder(const std::uint8_t* data, std::size_t size) {
   decoder.SetBatteryLowPercent(10);
   for (const std::string& subscription : decoder.Subscriptions()) Consume(subscription);
   FuzzHub hub;
+  // Pairing open (anna, master) while the messages come, so bridge/event and permit_join
+  // responses go the whole way: decoder, relay, homesecctl's lines, the panel's refusal.
+  std::vector<DeviceConfig> devices;
+  for (const auto& [id, name] : ZigbeeDevices()) {
+    DeviceConfig device;
+    device.id = id;
+    device.source = ZigbeeDeviceConfig{name};
+    devices.push_back(std::move(device));
+  }
+  PairingRelay relay(std::string(kZigbeeBase), "homesec/fuzz/pairing", devices,
+                     FuzzPanelConfig().zones);
+  Command pair;
+  pair.action = CommandAction::kPair;
+  pair.code = "1234";
+  pair.pair_time = Seconds(120);
+  pair.source = "homesecctl";
+  pair.request_id = "pair-1";
+  hub.Handle(pair);
+  ConsumePairing(
+      relay.Apply(PermitJoinRequest{Seconds(120), "hall door", "anna", "opened"}, FuzzNow().wall));
   // Up to kMaxMessages messages separated by NUL bytes (never part of a JSON payload), so that
   // the decoder's state is fuzzed too: an inventory, then states, availability, bridge events.
   constexpr int kMaxMessages = 8;
@@ -80,11 +129,13 @@ void FuzzZigbeeDecoder(const std::uint8_t* data, std::size_t size) {
     for (const bool retained : {false, true}) {
       const Z2mDecoded decoded = decoder.Decode(topic, payload, retained);
       Handle(decoded, retained, decoder, hub);
+      Relay(decoded, retained, relay, hub);
     }
     if (end == std::string_view::npos) break;
     rest = rest.substr(end + 1);
   }
   hub.Advance(Millis(150000));  // entry delays, door-held limits, availability grace run out
+  ConsumePairing(relay.Apply(PermitJoinRequest{Seconds(0), "", "", "timeout"}, FuzzNow().wall));
 }
 
 }  // namespace homesec::fuzz

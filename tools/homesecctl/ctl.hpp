@@ -30,6 +30,9 @@ int RunArmOrDisarm(const CtlArgs& args, const AppConfig& config);
 // bypass / unbypass ZONE: a BYPASS / UNBYPASS command, with the PIN when the installation asks
 // for one (codes.code_required_to_bypass) or one is piped in.
 int RunBypass(const CtlArgs& args, const AppConfig& config);
+// pair [--seconds N] [--device NAME]: PAIR with the master PIN, the live pairing lines, the
+// summary when the window closes; Ctrl-C sends PAIR_STOP (ctl_pair.cpp).
+int RunPair(const CtlArgs& args, const AppConfig& config);
 int RunEvents(const CtlArgs& args, const AppConfig& config);
 // watch start / extend / cancel (a command) and watch show (the retained .../watch).
 int RunWatchCommand(const CtlArgs& args, const AppConfig& config);

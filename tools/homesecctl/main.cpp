@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
     case CtlCommand::kBypass:
     case CtlCommand::kUnbypass:
       return ctl::RunBypass(args, *config.config);
+    case CtlCommand::kPair:
+      return ctl::RunPair(args, *config.config);
     case CtlCommand::kEvents:
       return ctl::RunEvents(args, *config.config);
     case CtlCommand::kUserAdd:

@@ -163,7 +163,7 @@ TEST_CASE("homesecctl args: bypass without one valid zone id is a usage error") 
 TEST_CASE("homesecctl args: unknown commands and options are named") {
   CHECK(ErrorOf({"explode"}) ==
         "unknown command 'explode' (status, zones, devices, troubles, arm, disarm, bypass, "
-        "unbypass, events, user or watch)");
+        "unbypass, pair, events, user or watch)");
   CHECK(Parse({"zones"}).command == CtlCommand::kZones);
   CHECK(Parse({"devices", "--json"}).command == CtlCommand::kDevices);
   CHECK(ErrorOf({"troubles", "x"}) == "unexpected argument 'x'");

@@ -125,9 +125,11 @@ const std::vector<OutExpect>& Table() {
       {81, Kind::kInvalid,
        [] { return KeypadSetMode(kBase, "living_room_keypad", Mode::kArming, 30s); },
        "exit_delay with a transaction"},
-      {100, Kind::kProduced, [] { return PermitJoin(kBase, 254s); }, "permit join 254 s"},
-      {101, Kind::kProduced, [] { return PermitJoin(kBase, 0s, 22); }, "close joining"},
-      {106, Kind::kInvalid, [] { return PermitJoin(kBase, 20s); }, "1.x permit_join body"},
+      // homesec sends {"time","value"}, which both 1.x and 2.x accept; the 2.x-only forms are
+      // valid but not what it sends.
+      {100, Kind::kNotSent, [] { return PermitJoin(kBase, 254s); }, "2.x-only permit join"},
+      {101, Kind::kNotSent, [] { return PermitJoin(kBase, 0s, 22); }, "2.x-only close"},
+      {106, Kind::kProduced, [] { return PermitJoin(kBase, 20s); }, "1.x and 2.x permit join"},
       {107, Kind::kProduced, [] { return RenameDevice(kBase, "bulb", "bulb_new_name"); }, "rename"},
   };
   return table;
@@ -189,10 +191,21 @@ TEST_CASE("zigbee2mqtt commands: a keypad reply never carries exit_delay or entr
   CHECK_FALSE(exit.at("arm_mode").contains("transaction"));
 }
 
-TEST_CASE("zigbee2mqtt commands: the 2.x permit_join body has no 1.x 'value' key") {
+TEST_CASE("zigbee2mqtt commands: permit_join carries time for 2.x and value for 1.x") {
   const json body = json::parse(PermitJoin(kBase, 20s).payload);
-  CHECK(body == json{{"time", 20}});
+  CHECK(body == json{{"time", 20}, {"value", true}});
   CHECK(json::parse(PermitJoin(kBase, 600s).payload).at("time") == 254);  // z2m maximum
+}
+
+TEST_CASE("zigbee2mqtt commands: closing permit_join is time 0 and value false") {
+  const MqttOut out = PermitJoin(kBase, 0s, 7);
+  CHECK(out.topic == "zigbee2mqtt/bridge/request/permit_join");
+  CHECK(json::parse(out.payload) == json{{"time", 0}, {"value", false}, {"transaction", 7}});
+  CHECK_FALSE(out.retain);
+}
+
+TEST_CASE("zigbee2mqtt commands: a negative permit_join time closes") {
+  CHECK(json::parse(PermitJoin(kBase, -5s).payload) == json{{"time", 0}, {"value", false}});
 }
 
 TEST_CASE("zigbee2mqtt commands: siren warning follows the panel's reason, level and strobe") {
