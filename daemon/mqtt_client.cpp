@@ -26,10 +26,18 @@ void InitLibraryOnce() {
   std::call_once(once, [] { mosquitto_lib_init(); });
 }
 
-std::string MosqError(int rc, bool tls) {
+// `handshake`: a TLS connection not established yet.
+std::string MosqError(int rc, bool tls, bool handshake = false) {
   if (rc == MOSQ_ERR_ERRNO) {
     // libmosquitto sets EPROTO for every failed SSL_read/SSL_write, a refused handshake included.
     if (tls && errno == EPROTO) return "TLS error (the connection failed in OpenSSL)";
+    // When the broker refuses the certificate, libmosquitto may meet the connection it has
+    // already closed on its next call instead (EBADF), or a peer that hung up: still the
+    // handshake that failed, which is what an installer must be told.
+    if (handshake && (errno == EBADF || errno == EPIPE || errno == ECONNRESET)) {
+      return std::string("TLS error (the connection was closed during the TLS handshake: ") +
+             std::strerror(errno) + ")";
+    }
     return std::string("system error: ") + std::strerror(errno);
   }
   return mosquitto_strerror(rc);
@@ -76,7 +84,8 @@ struct MqttTrampolines {
     // may be reused by the next open().
     if (self->registered_fd_ >= 0) self->loop_.Unwatch(self->registered_fd_);
     self->registered_fd_ = -1;
-    self->Lost(rc == 0 ? "disconnected" : MosqError(rc, self->options_.tls.has_value()));
+    self->Lost(rc == 0 ? "disconnected"
+                       : MosqError(rc, self->options_.tls.has_value(), self->Handshaking()));
   }
   static void Message(struct mosquitto*, void* obj, const struct mosquitto_message* m) {
     auto* self = static_cast<MqttClient*>(obj);
@@ -124,7 +133,7 @@ struct MqttTrampolines {
                  "loop: " + MosqError(rc, self->options_.tls.has_value()));
       return;
     }
-    self->Lost(MosqError(rc, self->options_.tls.has_value()));
+    self->Lost(MosqError(rc, self->options_.tls.has_value(), self->Handshaking()));
   }
 };
 

@@ -124,6 +124,8 @@ class MqttClient {
   struct mosquitto* mosq_ = nullptr;
   bool running_ = false;
   bool connected_ = false;
+  // A TLS connection whose session has not been announced yet (its handshake may be running).
+  bool Handshaking() const { return options_.tls.has_value() && !connected_; }
   int registered_fd_ = -1;
   bool registered_for_write_ = false;
   MonoTime attempt_started_{};
