@@ -1,5 +1,6 @@
 // homesecctl pair's output: the messages homesecd relays on <prefix>/pairing while the Zigbee
 // network is open (daemon/pairing_relay.hpp), as lines for the installer.
+#include <algorithm>
 #include <string>
 
 #include "daemon/ctl_format.hpp"
@@ -11,20 +12,11 @@ namespace {
 using nlohmann::json;
 
 std::string Text(const json& message, const char* key, std::size_t max = 128) {
-  const auto it = message.find(key);
-  return it != message.end() && it->is_string() ? PrintableText(it->get<std::string>(), max)
-                                                : std::string();
+  return PrintableText(StringField(message, key), max);
 }
 
-// Never throws on a message of the wrong shape (nlohmann's value() would).
 bool Flag(const json& message, const char* key, bool otherwise) {
-  const auto it = message.find(key);
-  return it != message.end() && it->is_boolean() ? it->get<bool>() : otherwise;
-}
-
-long long Number(const json& message, const char* key) {
-  const auto it = message.find(key);
-  return it != message.end() && it->is_number_integer() ? it->get<long long>() : 0;
+  return OptionalBool(message, key).value_or(otherwise);
 }
 
 // "0x00158d0001a2b3c4" or "0x00158d0001a2b3c4 (front_door)" when Zigbee2MQTT already has a
@@ -103,8 +95,9 @@ std::string FormatPairingMessage(const json& message) {
   if (!message.is_object()) return {};
   const std::string type = Text(message, "type", 32);
   if (type == "opened") {
-    const long long seconds = Number(message, "seconds");
-    std::string out = "Zigbee network open to joins for " + std::to_string(seconds) +
+    const double seconds = std::clamp(OptionalNumber(message, "seconds").value_or(0), 0.0, 1e6);
+    std::string out = "Zigbee network open to joins for " +
+                      std::to_string(static_cast<long long>(seconds)) +
                       " s: put the device in pairing mode";
     const std::string expected = Text(message, "device");
     if (!expected.empty()) out += " (expecting " + expected + ")";

@@ -1,16 +1,27 @@
 // homesecctl's messages on the local MQTT interface; see ctl_protocol.hpp.
 #include "daemon/ctl_protocol.hpp"
+
+#include "daemon/ha_discovery.hpp"
 #include "rules/text.hpp"
 
 namespace homesec {
-namespace {
 
 std::string StringField(const nlohmann::json& json, const char* key) {
   const auto it = json.find(key);
   return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-}  // namespace
+std::optional<bool> OptionalBool(const nlohmann::json& json, const char* key) {
+  const auto it = json.find(key);
+  if (it == json.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
+}
+
+std::optional<double> OptionalNumber(const nlohmann::json& json, const char* key) {
+  const auto it = json.find(key);
+  if (it == json.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
 
 nlohmann::json MakeCommandRequest(CommandAction action, const std::optional<std::string>& code,
                                   bool force, const std::string& request_id) {
@@ -128,23 +139,10 @@ PanelStatus InitialStatus(const AppConfig& config) {
 
 namespace {
 
-std::optional<bool> OptionalBool(const nlohmann::json& json, const char* key) {
-  const auto it = json.find(key);
-  if (it == json.end() || !it->is_boolean()) return std::nullopt;
-  return it->get<bool>();
-}
-
-std::optional<double> OptionalNumber(const nlohmann::json& json, const char* key) {
-  const auto it = json.find(key);
-  if (it == json.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
 // The last topic level after `parent`, when it is one printable level.
 std::optional<std::string> ChildOf(const std::string& parent, const std::string& topic) {
-  if (!topic.starts_with(parent) || topic.size() == parent.size()) return std::nullopt;
-  std::string id = topic.substr(parent.size());
-  if (id.find('/') != std::string::npos || PrintableText(id, 100) != id) return std::nullopt;
+  std::optional<std::string> id = ChildLevel(parent, topic);
+  if (!id || PrintableText(*id, 100) != *id) return std::nullopt;
   return id;
 }
 

@@ -91,6 +91,12 @@ struct PanelStatus {
   HubView hub;
 };
 
+// A field of a message from the broker, only when it has the type asked for (nlohmann's value()
+// throws on a wrong type; anything on the broker may have written it): "", nullopt otherwise.
+std::string StringField(const nlohmann::json& json, const char* key);
+std::optional<bool> OptionalBool(const nlohmann::json& json, const char* key);
+std::optional<double> OptionalNumber(const nlohmann::json& json, const char* key);
+
 // The status before any message: every configured zone, unknown, and every configured device.
 PanelStatus InitialStatus(const AppConfig& config);
 // Folds one retained message (state, availability, a zone, a device, the hub) into `status`;

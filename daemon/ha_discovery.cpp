@@ -83,6 +83,9 @@ json Diagnostic(json entity) {
 std::string OnOff(const std::string& expression) {
   return "{{ 'None' if " + expression + " is none else ('ON' if " + expression + " else 'OFF') }}";
 }
+std::string ValueOrNone(const std::string& expression) {
+  return "{{ 'None' if " + expression + " is none else " + expression + " }}";
+}
 
 const DeviceConfig* FindDevice(const AppConfig& config, const std::string& id) {
   for (const DeviceConfig& device : config.devices) {
@@ -206,10 +209,8 @@ void AddZone(std::vector<MqttOut>& out, const AppConfig& config, const LocalTopi
       json{{"topic", topics.Zone(zone.id)},
            {"value_template", "{{ 'online' if value_json.available else 'offline' }}"}});
   sensor["availability_mode"] = "all";
-  // The object id was <hub>_<zone> from the start: kept.
-  out.push_back(MqttOut{config.local_mqtt.discovery_prefix + "/binary_sensor/" + config.hub.id +
-                            "_" + zone.id + "/config",
-                        DumpJson(sensor), true});
+  // Its object id, <hub>_<zone>, is the one it had before there were other entities.
+  Add(out, config, "binary_sensor", zone.id, sensor);
 
   // A bypass switch where a resident may bypass without a code: Home Assistant's switch has no
   // code to send (with codes.code_required_to_bypass, bypass with homesecctl or a script that
@@ -250,8 +251,7 @@ void AddDeviceDiagnostics(std::vector<MqttOut>& out, const AppConfig& config,
 
   json link = Diagnostic(Entity(config, device.id + "_linkquality", "Link quality", ha_device));
   link["state_topic"] = state;
-  link["value_template"] =
-      "{{ 'None' if value_json.linkquality is none else value_json.linkquality }}";
+  link["value_template"] = ValueOrNone("value_json.linkquality");
   link["unit_of_measurement"] = "lqi";
   link["state_class"] = "measurement";
   link["icon"] = "mdi:signal";
@@ -261,7 +261,7 @@ void AddDeviceDiagnostics(std::vector<MqttOut>& out, const AppConfig& config,
   if (facts == nullptr || !facts->battery) return;
   json battery = Diagnostic(Entity(config, device.id + "_battery", "Battery", ha_device));
   battery["state_topic"] = state;
-  battery["value_template"] = "{{ 'None' if value_json.battery is none else value_json.battery }}";
+  battery["value_template"] = ValueOrNone("value_json.battery");
   battery["device_class"] = "battery";
   battery["unit_of_measurement"] = "%";
   battery["state_class"] = "measurement";
@@ -288,6 +288,13 @@ const char* const kCommandTemplate =
 LocalTopics MakeLocalTopics(const AppConfig& config) {
   return LocalTopics{config.local_mqtt.topic_prefix.empty() ? "homesec/" + config.hub.id
                                                             : config.local_mqtt.topic_prefix};
+}
+
+std::optional<std::string> ChildLevel(std::string_view parent, std::string_view topic) {
+  if (!topic.starts_with(parent) || topic.size() == parent.size()) return std::nullopt;
+  const std::string_view child = topic.substr(parent.size());
+  if (child.find('/') != std::string_view::npos) return std::nullopt;
+  return std::string(child);
 }
 
 std::string DeviceClassFor(const ZoneConfig& zone) {

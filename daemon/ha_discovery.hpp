@@ -52,6 +52,9 @@ struct LocalTopics {
   std::string Pairing() const { return prefix + "/pairing"; }
 };
 LocalTopics MakeLocalTopics(const AppConfig& config);
+// The one topic level right below `parent` (which ends in '/'): the zone of
+// "<prefix>/zone/<zone>"; nullopt for the parent itself or anything deeper.
+std::optional<std::string> ChildLevel(std::string_view parent, std::string_view topic);
 
 // The alarm panel's command_template: JSON with the action, the typed code, a request id and
 // the time, so that a captured command cannot be replayed.

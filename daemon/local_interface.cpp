@@ -73,16 +73,6 @@ void SaveInventory(const std::string& path, std::string_view payload) {
   if (!written || std::rename(temp.c_str(), path.c_str()) != 0) std::remove(temp.c_str());
 }
 
-std::optional<std::string> ReadInventory(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text(kMaxInventoryPayloadBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxInventoryPayloadBytes) return std::nullopt;
-  return text;
-}
-
 bool StartsWith(const std::string& text, const std::string& prefix) {
   return text.size() >= prefix.size() && text.compare(0, prefix.size(), prefix) == 0;
 }
@@ -129,7 +119,7 @@ LocalInterface::LocalInterface(EventLoop& loop, const AppConfig& config, LocalHo
   // The inventory saved last time: the devices' exposes (a siren's form, a battery) are known
   // from the start, so discovery makes every entity at once, and a stale one of homesecd's own
   // is told from a current one as soon as the broker replays it. The bridge's own comes on top.
-  if (const std::optional<std::string> saved = ReadInventory(InventoryPath(config))) {
+  if (const std::optional<std::string> saved = ReadSavedInventory(config)) {
     const Z2mDecoded primed =
         decoder_.Decode(config.local_mqtt.zigbee2mqtt_base + "/bridge/devices", *saved, true);
     if (primed.devices) facts_ = FactsOf(*primed.devices);
@@ -175,6 +165,7 @@ LocalInterface::~LocalInterface() {
   for (const auto& [id, timer] : siren_off_timers_) loop_.Cancel(timer);
   loop_.Cancel(unbound_timer_);
   loop_.Cancel(device_flush_timer_);
+  loop_.Cancel(views_timer_);
 }
 
 void LocalInterface::Start() {
@@ -194,6 +185,8 @@ void LocalInterface::Stop() {
   unbound_timer_ = 0;
   loop_.Cancel(device_flush_timer_);
   device_flush_timer_ = 0;
+  loop_.Cancel(views_timer_);
+  views_timer_ = 0;
   if (client_->connected()) client_->Publish(topics_.Availability(), "offline", 1, true);
   client_->Stop();
 }
@@ -231,28 +224,21 @@ void LocalInterface::OnConnect() {
   for (const auto& [id, diagnostics] : diagnostics_) PublishDevice(id);
 }
 
-bool LocalInterface::ClearIfStale(const MqttMessage& message) {
+void LocalInterface::ClearIfStale(const MqttMessage& message) {
   const std::string& topic = message.topic;
-  const auto last_level = [&](const std::string& parent) -> std::optional<std::string> {
-    if (!StartsWith(topic, parent)) return std::nullopt;
-    std::string rest = topic.substr(parent.size());
-    if (rest.empty() || rest.find('/') != std::string::npos) return std::nullopt;
-    return rest;
-  };
   const std::string discovery_base = config_.local_mqtt.discovery_prefix + "/";
   const bool discovery =
       StartsWith(topic, discovery_base) && topic.ends_with("/config") &&
       std::count(topic.begin() + static_cast<std::ptrdiff_t>(discovery_base.size()), topic.end(),
                  '/') == 2;
-  const std::optional<std::string> zone = last_level(topics_.prefix + "/zone/");
-  const std::optional<std::string> device = last_level(topics_.prefix + "/device/");
-  if (!discovery && !zone && !device) return false;
-  if (message.payload.empty()) return true;
+  const std::optional<std::string> zone = ChildLevel(topics_.Zone(""), topic);
+  const std::optional<std::string> device = ChildLevel(topics_.Device(""), topic);
+  if ((!discovery && !zone && !device) || message.payload.empty()) return;
   if (discovery) {
     if (!discovery_sent_.count(topic) && IsOwnDiscovery(config_, topic, message.payload)) {
       ClearRetained(topic);
     }
-    return true;
+    return;
   }
   bool configured = false;
   if (zone) {
@@ -262,7 +248,6 @@ bool LocalInterface::ClearIfStale(const MqttMessage& message) {
     configured = diagnostics_.count(*device) > 0;
   }
   if (!configured) ClearRetained(topic);
-  return true;
 }
 
 void LocalInterface::ClearRetained(const std::string& topic) {
@@ -356,9 +341,19 @@ void LocalInterface::PublishHub() {
   Send(MqttOut{topics_.Hub(), payload, true}, 1);
 }
 
+void LocalInterface::ViewsChanged() {
+  // Once per decision (an alarm changes state, zones and events at once) or per burst.
+  if (views_timer_ != 0) return;
+  views_timer_ = loop_.After(Millis{0}, [this] {
+    views_timer_ = 0;
+    PublishPanel();
+    PublishHub();
+  });
+}
+
 void LocalInterface::SetUplinkOnline(bool online) {
   uplink_online_ = online;
-  PublishHub();
+  ViewsChanged();
 }
 
 void LocalInterface::PublishDevice(const std::string& device_id) {
@@ -410,8 +405,9 @@ void LocalInterface::NoteDevice(const Z2mDecoded& decoded, bool retained) {
     }
     now.insert(reading.device);
   }
-  if (const auto it = diagnostics_.find(decoded.device); it != diagnostics_.end()) {
-    DeviceDiagnostics& d = it->second;
+  const auto spoke = diagnostics_.find(decoded.device);
+  if (spoke != diagnostics_.end()) {
+    DeviceDiagnostics& d = spoke->second;
     if (decoded.linkquality) d.linkquality = decoded.linkquality;
     if (!retained) {
       d.last_seen = ClockNow().wall;
@@ -423,9 +419,7 @@ void LocalInterface::NoteDevice(const Z2mDecoded& decoded, bool retained) {
   }
   for (const std::string& id : now) PublishDevice(id);
   // Link quality and last seen change with every message: said at most every kDeviceFlush.
-  const bool dirty = std::any_of(diagnostics_.begin(), diagnostics_.end(),
-                                 [](const auto& entry) { return entry.second.dirty; });
-  if (dirty && device_flush_timer_ == 0) {
+  if (spoke != diagnostics_.end() && device_flush_timer_ == 0) {
     device_flush_timer_ = loop_.After(kDeviceFlush, [this] {
       device_flush_timer_ = 0;
       FlushDevices();
@@ -573,7 +567,7 @@ void LocalInterface::HandleZigbee(const MqttMessage& message) {
     if (notice.kind == "bridge_online") SyncKeypads();
     if (notice.kind == "bridge_online" || notice.kind == "bridge_offline") {
       bridge_online_ = notice.kind == "bridge_online";
-      PublishHub();
+      ViewsChanged();
     }
   }
   RelayPairing(decoded, message.retained);
@@ -615,6 +609,16 @@ bool LocalInterface::PanicZoneOf(const std::string& device_id) const {
 
 std::string InventoryPath(const AppConfig& config) {
   return config.storage.path + "-zigbee-devices.json";
+}
+
+std::optional<std::string> ReadSavedInventory(const AppConfig& config) {
+  std::ifstream in(InventoryPath(config), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text(kMaxInventoryPayloadBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxInventoryPayloadBytes) return std::nullopt;  // not one the bridge sent
+  return text;
 }
 
 std::vector<std::string> CheckInventory(const AppConfig& config, std::string_view inventory) {
@@ -800,11 +804,11 @@ void LocalInterface::Apply(const Action& action) {
     if (state->delay_remaining.count() > 0) delay_ends_ = ClockNow().wall + state->delay_remaining;
     Send(MqttOut{topics_.State(), std::string(ToString(state->mode)), true}, 1);
     SyncKeypads();
-    PublishPanel();
+    ViewsChanged();
   } else if (const auto* zone = std::get_if<ZoneChanged>(&action)) {
     zones_[zone->zone] = *zone;
     Send(MqttOut{topics_.Zone(zone->zone), DumpJson(ZonePayload(*zone)), true}, 1);
-    PublishPanel();
+    ViewsChanged();
   } else if (const auto* result = std::get_if<CommandResult>(&action)) {
     PublishResult(*result);
   } else if (const auto* record = std::get_if<RecordEvent>(&action)) {
@@ -822,11 +826,8 @@ void LocalInterface::Apply(const Action& action) {
     if (event.category == EventCategory::kAlarm && triggered_by_.empty()) {
       triggered_by_ = event.zone;
     }
-    if (event.category == EventCategory::kTrouble ||
-        event.category == EventCategory::kTroubleRestore) {
-      PublishHub();
-    }
-    PublishPanel();
+    // The troubles list (hub) and the attributes (panel) follow.
+    ViewsChanged();
   } else if (const auto* output = std::get_if<SetOutput>(&action)) {
     DriveSirens(*output);
   } else if (const auto* squawk = std::get_if<homesec::Squawk>(&action)) {
@@ -839,7 +840,7 @@ void LocalInterface::Apply(const Action& action) {
     watch_ = *watch;
     PublishWatch(*watch);
     watch_published_ = true;
-    PublishPanel();
+    ViewsChanged();
   }
 }
 
@@ -868,7 +869,7 @@ void LocalInterface::PublishDispatch(const PlatformAck& ack) {
   notice["event_type"] = "dispatch";
   Notify(notice);
   last_dispatch_ = payload;
-  PublishPanel();
+  ViewsChanged();
 }
 
 }  // namespace homesec

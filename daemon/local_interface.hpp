@@ -41,6 +41,8 @@ struct LocalHooks {
 
 // Where the last bridge/devices inventory is kept (next to the database), for --check-config.
 std::string InventoryPath(const AppConfig& config);
+// Its text; nullopt when there is none, or it is larger than any the bridge may send.
+std::optional<std::string> ReadSavedInventory(const AppConfig& config);
 // What a config gets wrong against an inventory: zones watching a property their device does not
 // expose, configured devices not paired (one line each, "<friendly name>: ...").
 std::vector<std::string> CheckInventory(const AppConfig& config, std::string_view inventory);
@@ -74,14 +76,17 @@ class LocalInterface {
   void OnConnect();
   void OnMessage(const MqttMessage& message);
   // A retained topic of homesecd's own that the current config no longer makes (a removed
-  // zone or device, discovery turned off): cleared. True when the topic was one of those.
-  bool ClearIfStale(const MqttMessage& message);
+  // zone or device, discovery turned off): cleared.
+  void ClearIfStale(const MqttMessage& message);
   void ClearRetained(const std::string& topic);
   // Sends the discovery configs that differ from what this connection sent.
   void PublishDiscovery();
   // The Home Assistant views: panel attributes, hub diagnostics, one device's diagnostics.
   void PublishPanel();
   void PublishHub();
+  // The panel or hub document may have changed: both are published once the current decision
+  // is through (PublishPanel/PublishHub send only what differs from what they sent).
+  void ViewsChanged();
   void PublishDevice(const std::string& device_id);
   void FlushDevices();
   void NoteDevice(const Z2mDecoded& decoded, bool retained);
@@ -150,6 +155,7 @@ class LocalInterface {
   };
   std::map<std::string, DeviceDiagnostics> diagnostics_;  // DeviceId (Zigbee) ->
   EventLoop::TimerId device_flush_timer_ = 0;
+  EventLoop::TimerId views_timer_ = 0;
   std::optional<bool> bridge_online_;
   std::optional<bool> uplink_online_;
   std::string changed_by_;    // who armed or disarmed last

@@ -36,16 +36,8 @@ int CheckConfig(const std::string& path) {
   // property its device does not expose, a configured device not paired. Warnings: the inventory
   // may be old, and pairing may come later.
   const std::string inventory_path = homesec::InventoryPath(*result.config);
-  if (std::FILE* in = std::fopen(inventory_path.c_str(), "re")) {
-    std::string inventory;
-    char buffer[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, in)) > 0 &&
-           inventory.size() <= homesec::kMaxInventoryPayloadBytes) {
-      inventory.append(buffer, n);
-    }
-    std::fclose(in);
-    for (const std::string& finding : homesec::CheckInventory(*result.config, inventory)) {
+  if (const std::optional<std::string> inventory = homesec::ReadSavedInventory(*result.config)) {
+    for (const std::string& finding : homesec::CheckInventory(*result.config, *inventory)) {
       std::printf("warning: %s (Zigbee2MQTT's inventory as saved in %s)\n", finding.c_str(),
                   inventory_path.c_str());
     }

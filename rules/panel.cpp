@@ -15,11 +15,18 @@ namespace {
 
 using StatusList = std::vector<ZoneChanged>;
 
-void AppendZoneChanges(const StatusList& before, const StatusList& after,
+// The view of config.zones[i] as a ZoneChanged action (the list holds the views without ids).
+ZoneChanged Named(const PanelConfig& config, const StatusList& views, std::size_t i) {
+  ZoneChanged change = views[i];
+  change.zone = config.zones[i].id;
+  return change;
+}
+
+void AppendZoneChanges(const PanelConfig& config, const StatusList& before, const StatusList& after,
                        std::vector<Action>& out) {
   for (std::size_t i = 0; i < after.size(); ++i) {
     if (i < before.size() && before[i] == after[i]) continue;
-    out.push_back(after[i]);
+    out.push_back(Named(config, after, i));
   }
 }
 
@@ -79,9 +86,7 @@ std::vector<Action> Panel::Start(Now now) {
   }
   out.push_back(StateChanged{state_->mode, state_->armed_mode, engine.DelayRemaining()});
   statuses_ = Statuses();
-  for (std::size_t i = 0; i < statuses_.size(); ++i) {
-    out.push_back(statuses_[i]);
-  }
+  for (std::size_t i = 0; i < statuses_.size(); ++i) out.push_back(Named(config_, statuses_, i));
   if (state_->siren_deadline && *state_->siren_deadline > now.mono) {
     // The siren was sounding when the hub went down: it resumes for the time it had left.
     out.push_back(SetOutput{OutputKind::kSiren, OutputPattern::kSteady, state_->siren_reason,
@@ -96,7 +101,7 @@ std::vector<Action> Panel::Start(Now now) {
   const StatusList announced = statuses_;
   engine.EndUnbypassableBypasses();
   statuses_ = Statuses();
-  AppendZoneChanges(announced, statuses_, out);
+  AppendZoneChanges(config_, announced, statuses_, out);
   // The retained registration is republished (or cleared: a crash may have come between the
   // final document and clearing it).
   out.push_back(state_->watch ? WatchChanged{DumpJson(state_->watch->Registration()), false}
@@ -130,7 +135,7 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
   statuses_ = Statuses();
-  AppendZoneChanges(before, statuses_, out);
+  AppendZoneChanges(config_, before, statuses_, out);
   return out;
 }
 
@@ -165,7 +170,7 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   for (std::size_t i = 0; i < after.size(); ++i) {
     const auto it = before.find(config_.zones[i].id);
     if (it != before.end() && it->second == after[i]) continue;
-    out.push_back(after[i]);
+    out.push_back(Named(config_, after, i));
   }
   statuses_ = after;
   return out;
@@ -263,9 +268,7 @@ const PanelConfig& Panel::config() const {
 
 std::optional<ZoneChanged> Panel::zone_view(const std::string& zone_id) const {
   for (std::size_t i = 0; i < config_.zones.size(); ++i) {
-    if (config_.zones[i].id == zone_id) {
-      return statuses_[i];
-    }
+    if (config_.zones[i].id == zone_id) return Named(config_, statuses_, i);
   }
   return std::nullopt;
 }

@@ -81,7 +81,7 @@ class Panel {
   Panel(PanelConfig config, std::unique_ptr<PanelState> state);
   PanelConfig config_;
   std::unique_ptr<PanelState> state_;
-  // Each configured zone's (status, open), in config_.zones order, as of the last call that
+  // Each configured zone's view (ids left out), in config_.zones order, as of the last call that
   // changed the state (construction, Start, Handle, Reconfigure): Handle compares against it
   // instead of computing it again before every input.
   std::vector<ZoneChanged> statuses_;

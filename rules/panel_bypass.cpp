@@ -28,6 +28,16 @@ std::string Lifetime(bool until_disarm) {
 
 }  // namespace
 
+void PanelEngine::EmitBypassEvent(const ZoneConfig& zone, bool restore, const std::string& user,
+                                  std::string text) {
+  Event event = MakeZoneEvent(zone, EventCategory::kBypass, Priority::kNormal,
+                              restore ? "bypass_restore" : "manual_bypass",
+                              restore ? cid::kRestore : cid::kNew, cid::kBypass, std::move(text));
+  event.cid.group = cid::kGroupNone;
+  event.user = user;
+  Emit(std::move(event));
+}
+
 std::string BypassRefusal(ZoneType type) {
   switch (type) {
     case ZoneType::kFire24h:
@@ -109,13 +119,9 @@ void PanelEngine::HandleBypassCommand(const Command& command) {
     rt.bypass_until_disarm = command.until_disarm;
     // A held door's timer stops with it: the door is not watched while bypassed.
     rt.door_held_deadline.reset();
-    Event event = MakeZoneEvent(
-        *zone, EventCategory::kBypass, Priority::kNormal, "manual_bypass", cid::kNew, cid::kBypass,
-        "zone " + zone->id + " bypassed" + (who.user.empty() ? "" : " by " + who.user) + " " +
-            Lifetime(command.until_disarm));
-    event.cid.group = cid::kGroupNone;
-    event.user = who.user;
-    Emit(std::move(event));
+    EmitBypassEvent(*zone, /*restore=*/false, who.user,
+                    "zone " + zone->id + " bypassed" + (who.user.empty() ? "" : " by " + who.user) +
+                        " " + Lifetime(command.until_disarm));
     Reply(command, true, "ok", "zone " + zone->id + " bypassed " + Lifetime(command.until_disarm),
           who.user);
     return;
@@ -135,11 +141,7 @@ void PanelEngine::EndManualBypass(const ZoneConfig& zone, const std::string& use
   ZoneRuntime& rt = state_.zones[zone.id];
   rt.manual_bypassed = false;
   rt.bypass_until_disarm = false;
-  Event event = MakeZoneEvent(zone, EventCategory::kBypass, Priority::kNormal, "bypass_restore",
-                              cid::kRestore, cid::kBypass, std::move(text));
-  event.cid.group = cid::kGroupNone;
-  event.user = user;
-  Emit(std::move(event));
+  EmitBypassEvent(zone, /*restore=*/true, user, std::move(text));
   // Watched again from now on: a held door still open starts its limit afresh (the panel is
   // disarmed here, so a burglary zone's state needs nothing more).
   if (zone.type == ZoneType::kDoorHeld && rt.active == true) {

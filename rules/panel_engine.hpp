@@ -123,6 +123,9 @@ class PanelEngine {
   // BYPASS / UNBYPASS: only while disarmed, never a zone BypassRefusal() names, with a code
   // unless CodePolicy::code_required_to_bypass is false.
   void HandleBypassCommand(const Command& command);
+  // 1 570 manual_bypass, or its restore 3 570 bypass_restore, with `user`.
+  void EmitBypassEvent(const ZoneConfig& zone, bool restore, const std::string& user,
+                       std::string text);
   // Ends the zone's manual bypass and records its restore (3 570) with `user`.
   void EndManualBypass(const ZoneConfig& zone, const std::string& user, std::string text);
   // Disarm: the bypasses made until_disarm end.
@@ -212,11 +215,9 @@ class PanelEngine {
   void StartWatch(const Command& command, const Authorised& who);
 };
 
-// Visible status of a zone, from its runtime and its device's (also used to diff before/after
-// an input for ZoneChanged).
-ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
-                             const DeviceRuntime& device, Mode armed_mode);
-// The whole view of a zone: the status and the facts behind it (types.hpp ZoneChanged).
+// The visible view of a zone from its runtime and its device's: the status and the facts
+// behind it (types.hpp ZoneChanged), without the zone id. Computed after every input to diff
+// before/after for ZoneChanged.
 ZoneChanged ComputeZoneView(const ZoneConfig& zone, const ZoneRuntime& rt,
                             const DeviceRuntime& device, Mode armed_mode);
 // True when `zone` listens to this reading's property (a zone without a property listens to
@@ -226,6 +227,8 @@ bool ZoneListensTo(const ZoneConfig& zone, const std::string& property);
 std::optional<bool> ActivityOf(const std::string& property, const Value& value);
 // The earliest monotonic deadline in the state, if any.
 std::optional<MonoTime> NextDeadlineOf(const PanelState& state);
+// The Contact ID user number of the user named `name`; 0 when none (panel_watch.cpp).
+int UserNumber(const std::vector<User>& users, const std::string& name);
 // Contact ID group for a zone: 1 for burglary zones, 0 otherwise.
 int GroupFor(const ZoneConfig& zone);
 

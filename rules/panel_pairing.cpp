@@ -85,16 +85,10 @@ void PanelEngine::ClosePairing(const std::string& reason, const std::string& use
   if (!state_.pairing_deadline) return;
   state_.pairing_deadline.reset();
   state_.pairing_device.clear();
-  const int number = [&] {
-    for (const User& u : config_.users) {
-      if (!user.empty() && u.name == user) return u.number;
-    }
-    return 0;
-  }();
   Event event = MakeEvent(EventCategory::kSystem, Priority::kLow, "pairing_closed", cid::kNew,
                           cid::kProgramModeExit, std::move(text));
   event.user = user;
-  event.cid.number = number;
+  event.cid.number = user.empty() ? 0 : UserNumber(config_.users, user);
   Emit(std::move(event));
   AddAction(PermitJoinRequest{Seconds(0), "", user, reason});
 }

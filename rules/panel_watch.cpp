@@ -41,14 +41,14 @@ int FreeKeyholderNumber(const std::vector<User>& users) {
   return 0;
 }
 
+}  // namespace
+
 int UserNumber(const std::vector<User>& users, const std::string& name) {
   for (const User& user : users) {
     if (user.name == name) return user.number;
   }
   return 0;
 }
-
-}  // namespace
 
 std::vector<std::string> PanelEngine::WatchOpenZones() const {
   std::vector<std::string> open;

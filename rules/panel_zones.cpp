@@ -56,40 +56,36 @@ bool PanelEngine::IsManuallyBypassed(const ZoneConfig& zone) const {
   return it != state_.zones.end() && it->second.manual_bypassed;
 }
 
-ZoneStatus ComputeZoneStatus(const ZoneConfig& zone, const ZoneRuntime& rt,
-                             const DeviceRuntime& device, Mode armed_mode) {
-  if (device.unavailable_trouble || device.silent_trouble) return ZoneStatus::kTrouble;
-  // A silent panic must never show locally (the attacker may be watching the keypad).
-  const bool silent = zone.type == ZoneType::kPanic24h && zone.silent;
-  if (rt.alarmed && !silent) return ZoneStatus::kAlarm;
-  if (rt.lock_jammed) return ZoneStatus::kTrouble;
-  // A manual bypass shows in every mode: it is made while disarmed, for the arming to come.
-  if (rt.manual_bypassed) return ZoneStatus::kBypassed;
-  if (armed_mode != Mode::kDisarmed &&
-      (rt.force_bypassed || rt.swinger_bypassed || zone.bypass_in.contains(armed_mode))) {
-    return ZoneStatus::kBypassed;
-  }
-  if (!rt.active) return ZoneStatus::kUnknown;
-  return *rt.active ? ZoneStatus::kOpen : ZoneStatus::kClosed;
-}
-
 ZoneChanged ComputeZoneView(const ZoneConfig& zone, const ZoneRuntime& rt,
                             const DeviceRuntime& device, Mode armed_mode) {
-  ZoneChanged view;
-  view.zone = zone.id;
-  view.status = ComputeZoneStatus(zone, rt, device, armed_mode);
+  ZoneChanged view;  // the id is the caller's to add (Panel), not worth a copy per input
+  const bool device_trouble = device.unavailable_trouble || device.silent_trouble;
   view.open = rt.active == true;
   view.known = rt.active.has_value() || !rt.lock_state.empty();
-  view.available =
-      !device.unavailable_deadline && !device.unavailable_trouble && !device.silent_trouble;
+  view.available = !device.unavailable_deadline && !device_trouble;
+  // A manual bypass shows in every mode: it is made while disarmed, for the arming to come.
   view.bypassed = rt.manual_bypassed ||
                   (armed_mode != Mode::kDisarmed && (rt.force_bypassed || rt.swinger_bypassed ||
                                                      zone.bypass_in.contains(armed_mode)));
+  // A silent panic must never show locally (the attacker may be watching the keypad).
   view.alarm = rt.alarmed && !(zone.type == ZoneType::kPanic24h && zone.silent);
-  view.trouble =
-      device.unavailable_trouble || device.silent_trouble || rt.lock_jammed || rt.unbound;
+  view.trouble = device_trouble || rt.lock_jammed || rt.unbound;
   view.battery_low = device.battery_low;
   view.lock_state = rt.lock_state;
+  // The one word that matters most, from the facts above.
+  if (device_trouble) {
+    view.status = ZoneStatus::kTrouble;
+  } else if (view.alarm) {
+    view.status = ZoneStatus::kAlarm;
+  } else if (rt.lock_jammed) {
+    view.status = ZoneStatus::kTrouble;
+  } else if (view.bypassed) {
+    view.status = ZoneStatus::kBypassed;
+  } else if (!rt.active) {
+    view.status = ZoneStatus::kUnknown;
+  } else {
+    view.status = *rt.active ? ZoneStatus::kOpen : ZoneStatus::kClosed;
+  }
   return view;
 }
 

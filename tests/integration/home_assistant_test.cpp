@@ -314,6 +314,9 @@ TEST_CASE("home assistant: a lock zone shows the cylinder's state, and unsafe on
   home.hub.Zigbee("front_lock", {{"state", "LOCK"}, {"lock_state", "locked"}});
   CHECK(home.ha.WaitState("sensor", home.Zone("front_lock_lock"), "locked"));
   CHECK(home.ha.WaitState("binary_sensor", home.Zone("front_lock"), "off"));
+  // Forced open: unsafe, whatever the cylinder said before.
+  home.hub.Zigbee("front_lock", {{"door_state", "error_forced_open"}});
+  CHECK(home.ha.WaitState("binary_sensor", home.Zone("front_lock"), "on"));
 }
 
 // Defect 2: refusals went only to command/result, which Home Assistant does not read.

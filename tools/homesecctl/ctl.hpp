@@ -37,6 +37,12 @@ int RunEvents(const CtlArgs& args, const AppConfig& config);
 // watch start / extend / cancel (a command) and watch show (the retained .../watch).
 int RunWatchCommand(const CtlArgs& args, const AppConfig& config);
 int RunWatchShow(const CtlArgs& args, const AppConfig& config);
+class MqttSession;
+// The command topic homesecctl publishes on: its account's own when the config lists it, else
+// the shared <prefix>/command.
+std::string CommandTopic(const AppConfig& config, const MqttSession& session);
+// A command body with the time homesecd checks (a captured command cannot be replayed later).
+nlohmann::json Stamped(nlohmann::json body);
 // Publishes request(request_id) on <prefix>/command, waits for its result and prints it (table
 // or --json); returns kExitOk, kExitRefused or kExitUnreachable.
 int SendCommand(const CtlArgs& args, const AppConfig& config,

@@ -124,6 +124,23 @@ int RunBypass(const CtlArgs& args, const AppConfig& config) {
   });
 }
 
+std::string CommandTopic(const AppConfig& config, const MqttSession& session) {
+  // Its account's own command topic when the config lists it (the broker lets only this
+  // account write there, so Home Assistant's wrong codes never lock homesecctl out).
+  const std::vector<std::string>& accounts = config.local_mqtt.command_accounts;
+  const bool own_topic =
+      std::find(accounts.begin(), accounts.end(), session.username()) != accounts.end();
+  return config.local_mqtt.topic_prefix + "/command" + (own_topic ? "/" + session.username() : "");
+}
+
+nlohmann::json Stamped(nlohmann::json body) {
+  // homesecd refuses a command whose time is minutes off, so a captured one cannot be replayed
+  // later even if its request id has been forgotten.
+  body["time"] =
+      FormatRfc3339(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()));
+  return body;
+}
+
 int SendCommand(const CtlArgs& args, const AppConfig& config,
                 const std::function<nlohmann::json(const std::string& request_id)>& request) {
   const std::string& prefix = config.local_mqtt.topic_prefix;
@@ -139,18 +156,8 @@ int SendCommand(const CtlArgs& args, const AppConfig& config,
       !session.Subscribe({prefix + "/command/result"}, deadline, &error)) {
     return Unreachable(error);
   }
-  // Stamped with the time: homesecd refuses a command whose time is minutes off, so a captured
-  // one cannot be replayed later even if its request id has been forgotten.
-  nlohmann::json body = request(request_id);
-  body["time"] =
-      FormatRfc3339(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()));
-  // Its account's own command topic when the config lists it (the broker lets only this
-  // account write there, so Home Assistant's wrong codes never lock homesecctl out).
-  const std::vector<std::string>& accounts = config.local_mqtt.command_accounts;
-  const bool own_topic =
-      std::find(accounts.begin(), accounts.end(), session.username()) != accounts.end();
-  const std::string topic = prefix + "/command" + (own_topic ? "/" + session.username() : "");
-  if (!session.Publish(topic, body.dump(), deadline, &error)) {
+  if (!session.Publish(CommandTopic(config, session), Stamped(request(request_id)).dump(), deadline,
+                       &error)) {
     return Unreachable(error);
   }
   if (!session.RunUntil([&] { return result.has_value(); }, deadline, &error)) {

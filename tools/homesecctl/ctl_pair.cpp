@@ -87,17 +87,10 @@ int RunPair(const CtlArgs& args, const AppConfig& config) {
       !session.Subscribe({prefix + "/command/result", pairing_topic}, deadline, &error)) {
     return Unreachable(error);
   }
-  const std::vector<std::string>& accounts = config.local_mqtt.command_accounts;
-  const bool own_topic =
-      std::find(accounts.begin(), accounts.end(), session.username()) != accounts.end();
-  const std::string command_topic =
-      prefix + "/command" + (own_topic ? "/" + session.username() : "");
+  const std::string command_topic = CommandTopic(config, session);
   const auto send = [&](bool stop, const std::string& id) {
-    nlohmann::json body = MakePairRequest(args, *code, stop, id);
-    body["time"] =
-        FormatRfc3339(std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()));
-    return session.Publish(command_topic, body.dump(), MqttSession::Clock::now() + kAnswerTimeout,
-                           &error);
+    return session.Publish(command_topic, Stamped(MakePairRequest(args, *code, stop, id)).dump(),
+                           MqttSession::Clock::now() + kAnswerTimeout, &error);
   };
   CatchInterrupts();
   if (!send(false, request_id)) return Unreachable(error);

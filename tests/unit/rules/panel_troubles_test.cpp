@@ -1,6 +1,7 @@
 // Troubles are not alarms: device unavailable past its grace, silent past its check-in window,
 // low battery, uplink lost — each with a restore, never a siren or a triggered state.
 #include <doctest/doctest.h>
+#include <algorithm>
 
 #include "tests/unit/rules/panel_test_support.hpp"
 
@@ -213,6 +214,24 @@ TEST_CASE(
 TEST_CASE("troubles: a zone that has reported is never called unbound") {
   Harness h;
   CHECK(Events(h.Read("leak_sensor", "unbound", std::string("water_leak"))).empty());
+}
+
+TEST_CASE("troubles: the active troubles list what the panel holds now, and empties on restore") {
+  Harness h(SupervisedConfig());
+  CHECK(h.panel.troubles().empty());
+  h.Read("kitchen_window", "available", false);
+  CHECK(h.panel.troubles().empty());  // inside the grace period: not a trouble yet
+  h.Advance(seconds(60));
+  h.Read("smoke_detector", "battery_low", true);
+  const std::vector<ActiveTrouble> troubles = h.panel.troubles();
+  REQUIRE(troubles.size() == 2);
+  CHECK(std::find(troubles.begin(), troubles.end(),
+                  ActiveTrouble{"device_unavailable", "", "kitchen_window"}) != troubles.end());
+  CHECK(std::find(troubles.begin(), troubles.end(),
+                  ActiveTrouble{"battery_low", "", "smoke_detector"}) != troubles.end());
+  h.Read("kitchen_window", "available", true);
+  h.Read("smoke_detector", "battery_low", false);
+  CHECK(h.panel.troubles().empty());
 }
 
 }  // namespace
