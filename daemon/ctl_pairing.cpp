@@ -2,6 +2,7 @@
 // network is open (daemon/pairing_relay.hpp), as lines for the installer.
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "daemon/ctl_format.hpp"
 #include "rules/text.hpp"
@@ -30,11 +31,16 @@ std::string Who(const json& device) {
 
 // "Aqara MCCGQ11LM (Door and window sensor)".
 std::string Model(const json& device) {
-  std::string out = Text(device, "vendor");
-  const std::string model = Text(device, "model");
-  if (!model.empty()) out += (out.empty() ? "" : " ") + model;
-  const std::string description = Text(device, "description");
-  if (!description.empty()) out += (out.empty() ? "" : " ") + ("(" + description + ")");
+  std::string out;
+  const auto add = [&out](std::string_view before, const std::string& part,
+                          std::string_view after) {
+    if (part.empty()) return;
+    if (!out.empty()) out += ' ';
+    out.append(before).append(part).append(after);
+  };
+  add("", Text(device, "vendor"), "");
+  add("", Text(device, "model"), "");
+  add("(", Text(device, "description"), ")");
   return out.empty() ? "unknown model" : out;
 }
 

@@ -129,7 +129,10 @@ std::string RedactSecrets(std::string_view message) {
 
 void LogMessage(LogLevel level, std::string_view tag, std::string_view message) {
   if (!LogEnabled(level)) return;
-  std::string line = "<" + std::to_string(static_cast<int>(level)) + ">";
+  // sd-daemon's "<N>" priority prefix.
+  std::string line(1, '<');
+  line += std::to_string(static_cast<int>(level));
+  line += '>';
   line.append(tag);
   line += ": ";
   // One printable line per message, whatever a payload quoted in it holds: its newlines would

@@ -43,7 +43,7 @@ std::optional<bool> ReadSimLevel(const std::string& root, const std::string& chi
 std::string SimLineConsumer(const std::string& root, const std::string& chip,
                             const std::string& key);
 
-// Creates `path` and its parents (mode 0775); false with strerror text on failure.
+// Creates `path` and its parents (as mkdir -p, under the umask); false with the reason on failure.
 bool MakeDirs(const std::string& path, std::string* error);
 
 // Replaces the value file atomically (write + rename) so readers never see it empty.
