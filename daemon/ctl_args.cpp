@@ -5,6 +5,7 @@
 #include "daemon/local_command.hpp"
 #include "rules/text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
@@ -19,8 +20,12 @@ const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
     {"--pin-stdin",
      {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd, CtlCommand::kWatchStart,
       CtlCommand::kWatchExtend, CtlCommand::kWatchCancel, CtlCommand::kBypass,
-      CtlCommand::kUnbypass, CtlCommand::kPair}},
-    {"--seconds", {CtlCommand::kPair}},
+      CtlCommand::kUnbypass, CtlCommand::kPair, CtlCommand::kWalkTest, CtlCommand::kMemory}},
+    {"--seconds", {CtlCommand::kPair, CtlCommand::kWalkTest}},
+    {"--zones", {CtlCommand::kWalkTest}},
+    {"--minutes", {CtlCommand::kWalkTest}},
+    {"--stop", {CtlCommand::kWalkTest}},
+    {"--clear", {CtlCommand::kMemory}},
     {"--device", {CtlCommand::kPair}},
     {"--last", {CtlCommand::kEvents}},
     {"--role", {CtlCommand::kUserAdd}},
@@ -41,9 +46,10 @@ const std::set<std::string> kValueOptions{
     "--config",          "--last",        "--role",           "--from",
     "--until",           "--return",      "--depart",         "--phone",
     "--notes",           "--keyholder",   "--keyholder-from", "--keyholder-until",
-    "--keyholder-hours", "--rearm-after", "--seconds",        "--device"};
-const std::set<std::string> kFlagOptions{"--json",    "--pin-stdin",    "--force",
-                                         "--replace", "--until-disarm", "--help"};
+    "--keyholder-hours", "--rearm-after", "--seconds",        "--device",
+    "--zones",           "--minutes"};
+const std::set<std::string> kFlagOptions{"--json",         "--pin-stdin", "--force", "--replace",
+                                         "--until-disarm", "--help",      "--stop",  "--clear"};
 
 struct Tokens {
   std::vector<std::string> positional;
@@ -77,6 +83,8 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
   if (verb == "bypass") return CtlCommand::kBypass;
   if (verb == "unbypass") return CtlCommand::kUnbypass;
   if (verb == "pair") return CtlCommand::kPair;
+  if (verb == "walk-test") return CtlCommand::kWalkTest;
+  if (verb == "memory") return CtlCommand::kMemory;
   if (verb == "help") return CtlCommand::kHelp;
   if (verb == "user") {
     consumed = 2;
@@ -100,8 +108,8 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
     return std::nullopt;
   }
   error = "unknown command '" + verb +
-          "' (status, zones, devices, troubles, arm, disarm, bypass, unbypass, pair, events, "
-          "user or watch)";
+          "' (status, zones, devices, troubles, arm, disarm, bypass, unbypass, pair, walk-test, "
+          "memory, events, user or watch)";
   return std::nullopt;
 }
 
@@ -184,6 +192,8 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
   args.force = option("--force") != nullptr;
   args.replace = option("--replace") != nullptr;
   args.until_disarm = option("--until-disarm") != nullptr;
+  args.walk_stop = option("--stop") != nullptr;
+  args.memory_clear = option("--clear") != nullptr;
 
   switch (args.command) {
     case CtlCommand::kArm: {
@@ -224,6 +234,44 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
                       std::to_string(kMaxPairDeviceBytes) + " bytes, no '+' or '#')");
         }
         args.pair_device = *device;
+      }
+      break;
+    }
+    case CtlCommand::kWalkTest: {
+      if (!operands.empty()) return Fail("walk-test: unexpected argument '" + operands[0] + "'");
+      const std::string* minutes = option("--minutes");
+      const std::string* seconds = option("--seconds");
+      if (args.walk_stop && (minutes || seconds || option("--zones"))) {
+        return Fail("walk-test: --stop takes no --zones, --minutes or --seconds");
+      }
+      if (minutes && seconds) return Fail("walk-test: give --minutes or --seconds, not both");
+      if (minutes || seconds) {
+        const std::string& text = minutes ? *minutes : *seconds;
+        const int unit = minutes ? 60 : 1;
+        const int max = static_cast<int>(kMaxWalkTestTime.count()) / unit;
+        int n = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > max) {
+          return Fail(std::string(minutes ? "--minutes" : "--seconds") + ": expected 1 to " +
+                      std::to_string(max) + " (4 hours), got '" + PrintableText(text, 40) + "'");
+        }
+        args.walk_seconds = n * unit;
+      }
+      if (const std::string* zones = option("--zones")) {
+        std::size_t start = 0;
+        while (start <= zones->size()) {
+          const std::size_t comma = std::min(zones->find(',', start), zones->size());
+          const std::string zone = zones->substr(start, comma - start);
+          if (!IsCommandZoneId(zone)) {
+            return Fail("--zones: invalid zone id '" + PrintableText(zone, 40) +
+                        "' (a comma-separated list of zone ids as in the config)");
+          }
+          if (args.walk_zones.size() >= kMaxWalkTestZones) {
+            return Fail("--zones: at most " + std::to_string(kMaxWalkTestZones) + " zones");
+          }
+          args.walk_zones.push_back(zone);
+          start = comma + 1;
+        }
       }
       break;
     }
@@ -335,6 +383,7 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
       }
       break;
     }
+    case CtlCommand::kMemory:
     case CtlCommand::kWatchShow:
     case CtlCommand::kWatchCancel:
     case CtlCommand::kStatus:
@@ -371,6 +420,16 @@ std::string CtlUsage() {
                                      120, at most 254; needs a master PIN, disarmed only),
                                      show what joins and whether a zone uses it; Ctrl-C
                                      closes it early; --device: the friendly name expected
+  walk-test [--zones Z1,Z2] [--minutes N | --seconds N] [--pin-stdin]
+                                     walk test (needs a master PIN, disarmed only): the zones
+                                     under test (default: all but fire, gas, water and panic,
+                                     which are tested only when named) raise no alarm; shows
+                                     live which were seen open, closed and tampered, and at the
+                                     end those never seen or seen one way only; ends after N
+                                     minutes (default 15, at most 240) or on Ctrl-C
+  walk-test --stop [--pin-stdin]     end the walk test running now, and print its report
+  memory [--clear] [--pin-stdin]     the alarm memory (what alarmed while armed); --clear
+                                     acknowledges it (arming clears it too)
   events [--last N]                  the event log, newest last (default 20)
   user add NAME --role ROLE [--pin-stdin] [--replace] [--from TIME --until TIME]
                                      ROLE: master, user, arm_only, keyholder, duress;
@@ -393,7 +452,8 @@ std::string CtlUsage() {
   --pin-stdin     read the PIN as one line from stdin instead of the terminal (watch start
                   with a keyholder: a second line with the keyholder's PIN)
 
-exit status: 0 ok, 1 refused, 2 usage or config error, 3 homesecd unreachable
+exit status: 0 ok, 1 refused (walk-test: or zones never seen or seen one way only), 2 usage
+or config error, 3 homesecd unreachable
 )";
 }
 

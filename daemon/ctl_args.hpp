@@ -31,6 +31,8 @@ enum class CtlCommand {
   kBypass,
   kUnbypass,
   kPair,
+  kWalkTest,
+  kMemory,
 };
 
 inline constexpr const char* kDefaultConfigPath = "/etc/homesec/homesec.json";
@@ -49,6 +51,13 @@ struct CtlArgs {
   // pair: how long the Zigbee network stays open (1..254 s) and the device expected to join
   int pair_seconds = 120;
   std::string pair_device;
+  // walk-test: the zones (empty: all but the life-safety ones), how long (1 s..4 h, default
+  // 15 min), or --stop to end the one running
+  std::vector<std::string> walk_zones;
+  int walk_seconds = 15 * 60;
+  bool walk_stop = false;
+  // memory: --clear acknowledges the alarm memory (with a PIN)
+  bool memory_clear = false;
   // events
   std::size_t last = 20;
   // user add / remove

@@ -159,6 +159,11 @@ std::string FormatStatus(const PanelStatus& status) {
     }
     out += "\n";
   }
+  if (!status.alarm_memory.empty()) {
+    out += "alarm memory: " + std::to_string(status.alarm_memory.size()) +
+           (status.alarm_memory.size() == 1 ? " zone alarmed" : " zones alarmed") +
+           " (clear it with: homesecctl memory --clear)\n" + FormatAlarmMemory(status.alarm_memory);
+  }
   if (status.zones.empty()) return out;
   std::vector<std::vector<std::string>> rows;
   for (const ZoneView& zone : status.zones) {
@@ -249,13 +254,16 @@ nlohmann::json StatusToJson(const PanelStatus& status) {
     troubles.push_back(
         {{"type", trouble.type}, {"zone", trouble.zone}, {"device", trouble.device}});
   }
-  return nlohmann::json{{"state", optional(status.state)},
-                        {"available", status.availability == "online"},
-                        {"zones", zones},
-                        {"devices", devices},
-                        {"bridge_online", optional(status.hub.bridge_online)},
-                        {"uplink_online", optional(status.hub.uplink_online)},
-                        {"troubles", status.hub.published ? troubles : nlohmann::json()}};
+  return nlohmann::json{
+      {"state", optional(status.state)},
+      {"available", status.availability == "online"},
+      {"zones", zones},
+      {"devices", devices},
+      {"bridge_online", optional(status.hub.bridge_online)},
+      {"uplink_online", optional(status.hub.uplink_online)},
+      {"troubles", status.hub.published ? troubles : nlohmann::json()},
+      {"alarm_memory",
+       status.panel_published ? AlarmMemoryJson(status.alarm_memory) : nlohmann::json()}};
 }
 
 std::string FormatWatch(const nlohmann::json& registration) {
@@ -310,7 +318,38 @@ std::string FormatCommandResult(const CommandResult& result) {
     }
     if (!result.accepted) out += "\n(close them, or arm with --force to bypass them)";
   }
-  return out + "\n";
+  out += "\n";
+  if (!result.alarm_memory.empty()) {
+    out += "alarm memory: while armed, " + std::to_string(result.alarm_memory.size()) +
+           (result.alarm_memory.size() == 1 ? " zone alarmed:\n" : " zones alarmed:\n") +
+           FormatAlarmMemory(result.alarm_memory);
+  }
+  return out;
+}
+
+std::string FormatAlarmMemory(const std::vector<AlarmMemoryEntry>& memory) {
+  std::string out;
+  for (const AlarmMemoryEntry& entry : memory) {
+    std::string line =
+        "  " + OrDash(entry.zone) + "  " + OrDash(entry.type) + "  " + ShortTime(entry.time);
+    if (entry.count > 1) line += "  (" + std::to_string(entry.count) + " alarms)";
+    line += entry.restored ? "  restored " + ShortTime(*entry.restored) : "  not restored";
+    out += line + "\n";
+  }
+  return out;
+}
+
+nlohmann::json AlarmMemoryJson(const std::vector<AlarmMemoryEntry>& memory) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const AlarmMemoryEntry& entry : memory) {
+    out.push_back({{"zone", entry.zone},
+                   {"type", entry.type},
+                   {"time", FormatRfc3339(entry.time)},
+                   {"restored", entry.restored ? nlohmann::json(FormatRfc3339(*entry.restored))
+                                               : nlohmann::json()},
+                   {"count", entry.count}});
+  }
+  return out;
 }
 
 }  // namespace homesec

@@ -60,4 +60,18 @@ std::string FormatCommandResult(const CommandResult& result);
 // know. Every text from the message is made printable.
 std::string FormatPairingMessage(const nlohmann::json& message);
 
+// The alarm memory, one line per zone: "  kitchen_window  burglary  2026-12-02 13:03:04Z
+// restored 2026-12-02 13:03:09Z"; "" when empty.
+std::string FormatAlarmMemory(const std::vector<AlarmMemoryEntry>& memory);
+// [{"zone", "type", "time", "restored", "count"}] for --json output.
+nlohmann::json AlarmMemoryJson(const std::vector<AlarmMemoryEntry>& memory);
+
+// One message of <prefix>/walk_test (docs/installer.md) as the lines homesecctl walk-test
+// prints: "walk test running until ...", "kitchen_window  opened", and for "ended" the report:
+// zones never seen, zones seen one way only, PASS or FAIL. Empty for a message it does not know.
+// Every text from the message is made printable.
+std::string FormatWalkTestMessage(const nlohmann::json& message);
+// Whether an "ended" message reports every zone under test seen both ways.
+bool WalkTestPassed(const nlohmann::json& message);
+
 }  // namespace homesec

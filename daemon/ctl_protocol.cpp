@@ -1,6 +1,8 @@
 // homesecctl's messages on the local MQTT interface; see ctl_protocol.hpp.
 #include "daemon/ctl_protocol.hpp"
 
+#include <algorithm>
+
 #include "daemon/ha_discovery.hpp"
 #include "rules/text.hpp"
 
@@ -56,6 +58,37 @@ nlohmann::json MakePairRequest(const CtlArgs& args, const std::string& code, boo
   return request;
 }
 
+nlohmann::json MakeWalkTestRequest(const CtlArgs& args, const std::string& code, bool stop,
+                                   const std::string& request_id) {
+  nlohmann::json request{{"action", std::string(ToString(stop ? CommandAction::kWalkTestStop
+                                                              : CommandAction::kWalkTest))},
+                         {"request_id", request_id}};
+  if (!stop) {
+    request["seconds"] = args.walk_seconds;
+    if (!args.walk_zones.empty()) request["zones"] = args.walk_zones;
+  }
+  if (!code.empty()) request["code"] = code;
+  return request;
+}
+
+std::vector<AlarmMemoryEntry> AlarmMemoryFrom(const nlohmann::json& list) {
+  std::vector<AlarmMemoryEntry> memory;
+  if (!list.is_array()) return memory;
+  for (const nlohmann::json& e : list) {
+    if (!e.is_object() || memory.size() >= 1000) continue;
+    const std::optional<WallTime> time = ParseRfc3339(StringField(e, "time"));
+    if (!time) continue;
+    AlarmMemoryEntry entry;
+    entry.zone = PrintableText(StringField(e, "zone"), 100);
+    entry.type = PrintableText(StringField(e, "type"), 60);
+    entry.time = *time;
+    entry.restored = ParseRfc3339(StringField(e, "restored"));
+    entry.count = static_cast<int>(std::clamp(OptionalNumber(e, "count").value_or(1), 1.0, 1e6));
+    memory.push_back(std::move(entry));
+  }
+  return memory;
+}
+
 nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,
                                 const std::string& keyholder_pin, const std::string& request_id) {
   CommandAction action = CommandAction::kWatchCancel;
@@ -99,6 +132,9 @@ std::optional<CommandResult> ParseCommandReply(std::string_view payload,
   result.watch_id = StringField(json, "watch_id");
   if (const auto action = ParseCommandAction(StringField(json, "action"))) {
     result.action = *action;
+  }
+  if (const auto memory = json.find("alarm_memory"); memory != json.end()) {
+    result.alarm_memory = AlarmMemoryFrom(*memory);
   }
   if (const auto zones = json.find("open_zones"); zones != json.end() && zones->is_array()) {
     for (const nlohmann::json& zone : *zones) {
@@ -183,6 +219,16 @@ bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topi
   }
   if (topic == topic_prefix + "/availability") {
     status.availability = PrintableText(payload, 40);
+    return true;
+  }
+  if (topic == topic_prefix + "/panel") {
+    const nlohmann::json json = nlohmann::json::parse(payload, nullptr, false);
+    if (json.is_object()) {
+      status.panel_published = true;
+      const auto memory = json.find("alarm_memory");
+      status.alarm_memory =
+          memory == json.end() ? std::vector<AlarmMemoryEntry>{} : AlarmMemoryFrom(*memory);
+    }
     return true;
   }
   if (topic == topic_prefix + "/hub") {

@@ -32,6 +32,15 @@ nlohmann::json MakeBypassRequest(const CtlArgs& args, const std::optional<std::s
 nlohmann::json MakePairRequest(const CtlArgs& args, const std::string& code, bool stop,
                                const std::string& request_id);
 
+// {"action": "WALK_TEST", "seconds": N, "zones"?: [...], "code", "request_id"} for `homesecctl
+// walk-test`, or with `stop` {"action": "WALK_TEST_STOP", "code", "request_id"} (--stop, Ctrl-C).
+nlohmann::json MakeWalkTestRequest(const CtlArgs& args, const std::string& code, bool stop,
+                                   const std::string& request_id);
+
+// The alarm memory as the disarm result and the <prefix>/panel attributes carry it
+// (daemon/local_command.hpp AlarmMemoryToJson); entries that are not readable are left out.
+std::vector<AlarmMemoryEntry> AlarmMemoryFrom(const nlohmann::json& list);
+
 // WATCH_START / WATCH_EXTEND / WATCH_CANCEL with the resident's code and, for WATCH_START with a
 // keyholder, the keyholder's PIN inside "watch" (docs/vacant-house-watch.md).
 nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,
@@ -89,6 +98,9 @@ struct PanelStatus {
   std::vector<ZoneView> zones;       // config order, then zones only the broker knows
   std::vector<DeviceView> devices;   // config order
   HubView hub;
+  // From the <prefix>/panel attributes: what alarmed since the panel was last armed.
+  bool panel_published = false;
+  std::vector<AlarmMemoryEntry> alarm_memory;
 };
 
 // A field of a message from the broker, only when it has the type asked for (nlohmann's value()
@@ -99,7 +111,8 @@ std::optional<double> OptionalNumber(const nlohmann::json& json, const char* key
 
 // The status before any message: every configured zone, unknown, and every configured device.
 PanelStatus InitialStatus(const AppConfig& config);
-// Folds one retained message (state, availability, a zone, a device, the hub) into `status`;
+// Folds one retained message (state, availability, a zone, a device, the hub, the panel's
+// attributes) into `status`;
 // false when the topic is not a status topic.
 bool ApplyStatusMessage(const std::string& topic_prefix, const std::string& topic,
                         std::string_view payload, PanelStatus& status);

@@ -50,6 +50,8 @@ struct LocalTopics {
   std::string Watch() const { return prefix + "/watch"; }
   // Zigbee pairing progress while the network is open to joins (not retained).
   std::string Pairing() const { return prefix + "/pairing"; }
+  // Walk test progress while one runs (not retained): docs/installer.md.
+  std::string WalkTest() const { return prefix + "/walk_test"; }
 };
 LocalTopics MakeLocalTopics(const AppConfig& config);
 // The one topic level right below `parent` (which ends in '/'): the zone of

@@ -187,16 +187,35 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
     command.until_disarm = it->get<bool>();
   }
   const bool pair = *action == CommandAction::kPair;
+  const bool walk = *action == CommandAction::kWalkTest;
   if (pair) command.pair_time = kDefaultPairTime;
+  if (walk) command.walk_time = kDefaultWalkTestTime;
   if (const auto it = json.find("seconds"); it != json.end() && !it->is_null()) {
-    if (!pair) return Refuse("\"seconds\" applies only to PAIR", request_id, action);
-    const long long max = kMaxPairTime.count();
+    if (!pair && !walk) {
+      return Refuse("\"seconds\" applies only to PAIR and WALK_TEST", request_id, action);
+    }
+    const long long max = (pair ? kMaxPairTime : kMaxWalkTestTime).count();
     if (!it->is_number_integer() || it->get<long long>() < 1 || it->get<long long>() > max) {
       return Refuse("\"seconds\" must be whole seconds from 1 to " + std::to_string(max) +
-                        " (Zigbee2MQTT's limit)",
+                        (pair ? " (Zigbee2MQTT's limit)" : " (4 hours)"),
                     request_id, action);
     }
-    command.pair_time = Seconds(it->get<long long>());
+    (pair ? command.pair_time : command.walk_time) = Seconds(it->get<long long>());
+  }
+  if (const auto it = json.find("zones"); it != json.end() && !it->is_null()) {
+    if (!walk) return Refuse("\"zones\" applies only to WALK_TEST", request_id, action);
+    const std::string shape = "\"zones\" must be a list of at most " +
+                              std::to_string(kMaxWalkTestZones) + " zone ids (1 to " +
+                              std::to_string(kMaxZoneIdBytes) + " letters, digits, '_' or '-')";
+    if (!it->is_array() || it->size() > kMaxWalkTestZones) {
+      return Refuse(shape, request_id, action);
+    }
+    for (const nlohmann::json& zone : *it) {
+      if (!zone.is_string() || !IsCommandZoneId(zone.get<std::string>())) {
+        return Refuse(shape, request_id, action);
+      }
+      command.walk_zones.push_back(zone.get<std::string>());
+    }
   }
   if (const auto it = json.find("device"); it != json.end() && !it->is_null()) {
     if (!pair) return Refuse("\"device\" applies only to PAIR", request_id, action);
@@ -282,7 +301,22 @@ LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained) {
   command.action = *action;
   command.source = "mqtt";
   if (command.action == CommandAction::kPair) command.pair_time = kDefaultPairTime;
+  if (command.action == CommandAction::kWalkTest) command.walk_time = kDefaultWalkTestTime;
   return LocalCommandParse{command, std::nullopt, std::nullopt};
+}
+
+nlohmann::json AlarmMemoryToJson(const std::vector<AlarmMemoryEntry>& memory) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const AlarmMemoryEntry& entry : memory) {
+    nlohmann::json e{{"zone", entry.zone},
+                     {"type", entry.type},
+                     {"time", FormatRfc3339(entry.time)},
+                     {"restored", entry.restored ? nlohmann::json(FormatRfc3339(*entry.restored))
+                                                 : nlohmann::json()},
+                     {"count", entry.count}};
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 nlohmann::json CommandResultToJson(const CommandResult& result) {
@@ -294,6 +328,7 @@ nlohmann::json CommandResultToJson(const CommandResult& result) {
                       {"open_zones", result.open_zones},
                       {"user", result.user}};
   if (!result.watch_id.empty()) json["watch_id"] = result.watch_id;
+  if (!result.alarm_memory.empty()) json["alarm_memory"] = AlarmMemoryToJson(result.alarm_memory);
   return json;
 }
 

@@ -4,13 +4,16 @@
 // "device"} ("watch": the vacant-house watch details of WATCH_START / WATCH_EXTEND, see
 // docs/vacant-house-watch.md; "zone" and "until_disarm": the zone of BYPASS / UNBYPASS;
 // "seconds" and "device": how long PAIR opens the Zigbee network and the friendly name expected
-// to join, see docs/devices.md). Anything else becomes a CommandResult that says exactly why it
-// was refused (reason "invalid_request"), so a bad command never vanishes.
+// to join, see docs/devices.md; "zones" and "seconds" of WALK_TEST: the zones to test, all but
+// the life-safety ones when absent, and for how long, see docs/installer.md). Anything else becomes
+// a CommandResult that says exactly why it was refused (reason "invalid_request"), so a bad command
+// never vanishes.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +45,10 @@ struct LocalCommandParse {
 // `retained`: the broker's retain flag. A retained command is a stale replay (someone published
 // with retain): it is refused so that a broker restart can never re-arm or disarm the house.
 LocalCommandParse ParseLocalCommand(std::string_view payload, bool retained);
+
+// [{"zone", "type", "time", "restored" (or null), "count"}]: the alarm memory as the disarm
+// result and the <prefix>/panel attributes carry it (times RFC 3339).
+nlohmann::json AlarmMemoryToJson(const std::vector<AlarmMemoryEntry>& memory);
 
 // The JSON published on <topic_prefix>/command/result.
 nlohmann::json CommandResultToJson(const CommandResult& result);

@@ -87,6 +87,31 @@ nlohmann::json TextOrNull(const std::string& text) {
   return text.empty() ? nlohmann::json() : nlohmann::json(text);
 }
 
+// One message of <prefix>/walk_test (docs/installer.md): the progress as the panel gave it.
+nlohmann::json WalkTestToJson(const WalkTestChanged& walk, WallTime now) {
+  nlohmann::json zones = nlohmann::json::array();
+  for (const WalkTestZone& zone : walk.zones) {
+    zones.push_back({{"zone", zone.zone},
+                     {"opened", zone.opened},
+                     {"closed", zone.closed},
+                     {"tamper", zone.tamper}});
+  }
+  nlohmann::json body{{"type", walk.type},
+                      {"user", walk.user},
+                      {"zones", std::move(zones)},
+                      {"time", FormatRfc3339(now)}};
+  if (walk.type == "ended") {
+    body["reason"] = walk.reason;
+  } else {
+    body["ends"] = FormatRfc3339(walk.ends);
+  }
+  if (!walk.zone.empty()) {
+    body["zone"] = walk.zone;
+    body["direction"] = walk.direction;
+  }
+  return body;
+}
+
 // "<hub>:<seq>" -> seq, for this hub's ids only.
 std::optional<std::uint64_t> SeqOf(const std::string& id, const std::string& hub_id) {
   if (!id.starts_with(hub_id + ":")) return std::nullopt;
@@ -288,6 +313,7 @@ void LocalInterface::PublishPanel() {
                      {"changed_by", TextOrNull(changed_by_)},
                      {"triggered_by", TextOrNull(triggered_by_)},
                      {"last_dispatch", last_dispatch_ ? *last_dispatch_ : nlohmann::json()},
+                     {"alarm_memory", AlarmMemoryToJson(alarm_memory_)},
                      {"watch", nullptr}};
   if (state_) {
     doc["mode"] = std::string(ToString(state_->mode));
@@ -835,6 +861,11 @@ void LocalInterface::Apply(const Action& action) {
   } else if (const auto* join = std::get_if<PermitJoinRequest>(&action)) {
     // homesecd is the only client the broker lets write bridge/request/# (hub-local.acl).
     for (const MqttOut& out : pairing_.Apply(*join, ClockNow().wall)) Send(out, 1);
+  } else if (const auto* walk = std::get_if<WalkTestChanged>(&action)) {
+    Send(MqttOut{topics_.WalkTest(), DumpJson(WalkTestToJson(*walk, ClockNow().wall)), false}, 1);
+  } else if (const auto* memory = std::get_if<AlarmMemoryChanged>(&action)) {
+    alarm_memory_ = memory->entries;
+    ViewsChanged();
   } else if (const auto* watch = std::get_if<WatchChanged>(&action)) {
     watch_published_ = false;
     watch_ = *watch;

@@ -161,8 +161,9 @@ class LocalInterface {
   std::string changed_by_;    // who armed or disarmed last
   std::string triggered_by_;  // the zone whose alarm came first, until disarm
   std::optional<nlohmann::json> last_dispatch_;
-  std::optional<WallTime> delay_ends_;  // when the exit or entry delay running now ends
-  std::string panel_sent_;              // the last panel and hub documents sent
+  std::vector<AlarmMemoryEntry> alarm_memory_;  // the panel's, for its attributes
+  std::optional<WallTime> delay_ends_;          // when the exit or entry delay running now ends
+  std::string panel_sent_;                      // the last panel and hub documents sent
   std::string hub_sent_;
   static constexpr Millis kDeviceFlush{30000};
   std::map<std::string, EventLoop::TimerId> siren_off_timers_;  // output id -> its stop

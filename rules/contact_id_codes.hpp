@@ -54,6 +54,14 @@ inline constexpr int kWrongCode = 461;
 // Bypass.
 inline constexpr int kBypass = 570;
 
+// Walk test (homesecctl walk-test): 1 607 when the installer starts it, 3 607 when it ends
+// (Contact ID 607 "walk test mode" is an E/R pair, as 570 is; 608 is "periodic test - system
+// trouble present", not the end of a walk test). Reported: the platform's log shows when the
+// zones under test raised nothing. Each zone seen is logged locally as 611 "point tested OK"
+// and never reported.
+inline constexpr int kWalkTest = 607;
+inline constexpr int kPointTestedOk = 611;
+
 // Programming: the Zigbee network opened to joins (homesecctl pair) and closed again. An
 // installer action, like a keypad's program mode, and a window in which a foreign device could
 // join: reported, so the platform's log shows when the home's radio network was open.

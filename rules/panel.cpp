@@ -106,6 +106,9 @@ std::vector<Action> Panel::Start(Now now) {
   // final document and clearing it).
   out.push_back(state_->watch ? WatchChanged{DumpJson(state_->watch->Registration()), false}
                               : WatchChanged{"", true});
+  // A walk test running when the hub went down goes on for the time it had left.
+  if (state_->walk_test) out.push_back(engine.WalkTestProgress("resumed"));
+  out.push_back(AlarmMemoryChanged{state_->alarm_memory});
   return out;
 }
 
@@ -288,6 +291,14 @@ std::vector<ActiveTrouble> Panel::troubles() const {
   if (state_->uplink_trouble) out.push_back({"uplink_lost", "", ""});
   if (state_->store_trouble) out.push_back({"store_failure", "", ""});
   return out;
+}
+
+const std::vector<AlarmMemoryEntry>& Panel::alarm_memory() const {
+  return state_->alarm_memory;
+}
+
+bool Panel::walk_test_running() const {
+  return state_->walk_test.has_value();
 }
 
 const SilentHistory& Panel::silent_history() const {

@@ -39,9 +39,9 @@ class Panel {
   Panel& operator=(Panel&&) noexcept;
   ~Panel();
 
-  // Called once after construction or Restore(): announces state, zones, any resumed siren and
-  // the watch registration (WatchChanged; cleared when there is none), and records a
-  // "system start" event.
+  // Called once after construction or Restore(): announces state, zones, any resumed siren, the
+  // watch registration (WatchChanged; cleared when there is none), a resumed walk test and the
+  // alarm memory, and records a "system start" event.
   std::vector<Action> Start(Now now);
   std::vector<Action> Handle(const Input& input, Now now);
   // Replaces the installation config (reload), keeping mode, zone states and history.
@@ -74,6 +74,9 @@ class Panel {
   std::optional<ZoneChanged> zone_view(const std::string& zone_id) const;
   // The troubles active now, devices' first, then zones', then the hub's.
   std::vector<ActiveTrouble> troubles() const;
+  // What alarmed since the panel was last armed, until acknowledged (panel_memory.cpp).
+  const std::vector<AlarmMemoryEntry>& alarm_memory() const;
+  bool walk_test_running() const;
   // The silent events recorded so far, by which the local stream numbers its events.
   const SilentHistory& silent_history() const;
 

@@ -36,6 +36,7 @@ void PanelEngine::RaiseAlarm(const AlarmSpec& spec) {
     rt->alarm_code = spec.code;
   }
   Emit(std::move(event));
+  if (spec.zone && !spec.silent) RememberAlarm(*spec.zone, spec.type, spec.code);
 
   // An alarm soon after arming suggests the person who armed left something open (or is the
   // intruder's way in): reported once as recent closing (459) with the arming user.

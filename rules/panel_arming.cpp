@@ -64,6 +64,8 @@ void PanelEngine::BeginArming(Mode target, const std::vector<const ZoneConfig*>&
                               const std::string& user, int user_number) {
   // No device joins an armed panel: arming closes a pairing window still open.
   ClosePairing("armed", user, "Zigbee pairing closed: the panel is arming");
+  // Arming acknowledges the alarm memory (DSC: cleared each time the system is armed).
+  ClearAlarmMemory();
   // A new armed period counts swinger alarms afresh (24-hour zones may have counted while
   // disarmed; a zone shut down then must not stay blind while armed).
   for (auto& [id, zone] : state_.zones) {
@@ -186,6 +188,8 @@ void PanelEngine::Disarm(const Command& command, const std::string& user, int us
   EmitSquawk(/*armed=*/false);
   RestoreNormalZones();
   Reply(command, true, "ok", "disarmed", user);
+  // What alarmed while armed, told at the disarm (the keypad's "alarm memory").
+  std::get<CommandResult>(AddedLast()).alarm_memory = state_.alarm_memory;
 }
 
 }  // namespace homesec

@@ -167,6 +167,12 @@ void PanelEngine::HandleCommand(const Command& command) {
             "cannot arm while " + std::string(ToString(state_.mode)));
       return;
     }
+    // The zones under test would raise nothing (panel_walk_test.cpp).
+    if (state_.walk_test) {
+      Reply(command, false, "not_allowed",
+            "cannot arm during a walk test: stop it first (WALK_TEST_STOP)");
+      return;
+    }
     Authorised who;
     if (config_.codes.code_required_to_arm) {
       const auto checked = CheckCode(command, /*for_disarm=*/false);
@@ -213,6 +219,13 @@ void PanelEngine::HandleCommand(const Command& command) {
       return;
     }
     case CommandAction::kWatchStart:
+      if (state_.walk_test) {
+        Reply(command, false, "not_allowed",
+              "cannot start a watch during a walk test: stop it first (WALK_TEST_STOP)");
+        return;
+      }
+      HandleWatchCommand(command);
+      return;
     case CommandAction::kWatchExtend:
     case CommandAction::kWatchCancel:
     case CommandAction::kPatrolCheckIn:
@@ -228,6 +241,13 @@ void PanelEngine::HandleCommand(const Command& command) {
     case CommandAction::kPair:
     case CommandAction::kPairStop:
       HandlePairCommand(command);
+      return;
+    case CommandAction::kWalkTest:
+    case CommandAction::kWalkTestStop:
+      HandleWalkTestCommand(command);
+      return;
+    case CommandAction::kMemoryClear:
+      HandleMemoryCommand(command);
       return;
     default:
       ManualAlarm(*this, command);

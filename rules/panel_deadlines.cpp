@@ -29,6 +29,10 @@ void PanelEngine::HandleTick() {
       handled = true;
       ClosePairing("timeout", "", "Zigbee pairing window ended");
     }
+    if (state_.walk_test && state_.walk_test->deadline <= now_.mono) {
+      handled = true;
+      EndWalkTest("timeout", "", 0);
+    }
     for (const ZoneConfig& zone : config_.zones) {
       const auto& deadline = state_.zones[zone.id].door_held_deadline;
       if (deadline && *deadline <= now_.mono) {
@@ -51,6 +55,7 @@ std::optional<MonoTime> NextDeadlineOf(const PanelState& state) {
   consider(state.siren_deadline);
   consider(state.leak_chime_deadline);
   consider(state.pairing_deadline);
+  if (state.walk_test) consider(state.walk_test->deadline);
   for (const auto& [id, zone] : state.zones) consider(zone.door_held_deadline);
   for (const auto& [id, device] : state.devices) {
     consider(device.unavailable_deadline);

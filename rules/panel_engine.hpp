@@ -142,6 +142,34 @@ class PanelEngine {
   // (PermitJoinRequest with time 0). Nothing when no window is open.
   void ClosePairing(const std::string& reason, const std::string& user, std::string text);
   void AddAction(Action action) { out_.push_back(std::move(action)); }
+  // The action added last (Reply's result, to complete it).
+  Action& AddedLast() { return out_.back(); }
+
+  // ---- walk test (panel_walk_test.cpp) ----
+  // WALK_TEST: only while disarmed, with a master code, 1..kMaxWalkTestTime. WALK_TEST_STOP:
+  // any valid code.
+  void HandleWalkTestCommand(const Command& command);
+  // Whether a reading of `zone` is recorded by the running walk test instead of acted on (a
+  // life-safety zone only until it was seen both ways).
+  bool UnderWalkTest(const ZoneConfig& zone) const;
+  // Records that `zone` under test showed `direction` ("opened", "closed", "tamper").
+  void WalkTestSeen(const ZoneConfig& zone, const std::string& direction);
+  // A tamper reading of `device`: recorded for its zones under test that do not watch tamper.
+  void WalkTestTamper(const std::string& device);
+  // Ends the walk test (3 607) and returns its zones to normal operation.
+  void EndWalkTest(const std::string& reason, const std::string& user, int user_number);
+  // The progress action for the running walk test.
+  WalkTestChanged WalkTestProgress(std::string type) const;
+
+  // ---- alarm memory (panel_memory.cpp) ----
+  // A zone alarm shown locally (RaiseAlarm): remembered until acknowledged.
+  void RememberAlarm(const ZoneConfig& zone, const std::string& type, int code);
+  // The zone's alarm restore was recorded (ZoneNormal).
+  void RememberRestore(const ZoneConfig& zone);
+  // Acknowledges the memory (arming, MEMORY_CLEAR); false when it was empty.
+  bool ClearAlarmMemory();
+  // MEMORY_CLEAR: any valid code, while disarmed.
+  void HandleMemoryCommand(const Command& command);
 
   // ---- zones (panel_zones.cpp) ----
   void ZoneActivated(const ZoneConfig& zone);

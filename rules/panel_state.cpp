@@ -17,6 +17,9 @@ using nlohmann::json;
 
 constexpr int kSnapshotVersion = 1;
 
+// One entry per zone; a snapshot with more than any installation has zones is not one of ours.
+constexpr std::size_t kMaxAlarmMemory = 1000;
+
 json Remaining(const std::optional<MonoTime>& deadline, Now now) {
   if (!deadline) return nullptr;
   return std::max<std::int64_t>(0, (*deadline - now.mono).count());
@@ -185,6 +188,35 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
   if (state.leak_chime_deadline) {
     snapshot["leak_chime_remaining_ms"] = Remaining(state.leak_chime_deadline, now);
   }
+  // Likewise a walk test and the alarm memory (missing = none: snapshots from before them).
+  if (state.walk_test) {
+    json tested = json::array();
+    for (const WalkTestZone& z : state.walk_test->zones) {
+      json entry{{"zone", z.zone}};
+      if (z.opened) entry["opened"] = true;
+      if (z.closed) entry["closed"] = true;
+      if (z.tamper) entry["tamper"] = true;
+      tested.push_back(std::move(entry));
+    }
+    snapshot["walk_test"] = {
+        {"remaining_ms", Remaining(std::optional<MonoTime>(state.walk_test->deadline), now)},
+        {"zones", std::move(tested)},
+        {"user", state.walk_test->user},
+        {"user_number", state.walk_test->user_number}};
+  }
+  if (!state.alarm_memory.empty()) {
+    json memory = json::array();
+    for (const AlarmMemoryEntry& e : state.alarm_memory) {
+      json entry{{"zone", e.zone},
+                 {"type", e.type},
+                 {"code", e.code},
+                 {"time_ms", WallMs(e.time)},
+                 {"count", e.count}};
+      if (e.restored) entry["restored_ms"] = WallMs(*e.restored);
+      memory.push_back(std::move(entry));
+    }
+    snapshot["alarm_memory"] = std::move(memory);
+  }
   if (with_zones) {
     snapshot["zones"] = std::move(zones);
     snapshot["closed_zones"] = std::move(closed);
@@ -284,6 +316,36 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       s.strobe_on = strobe.get<bool>();
     }
     s.leak_chime_deadline = Deadline(field(j, "leak_chime_remaining_ms"), now, down);
+    if (const json& walk = field(j, "walk_test"); !walk.is_null()) {
+      // The test goes on for the time it had left (ended at the first Tick if it ran out).
+      const auto deadline = Deadline(walk.at("remaining_ms"), now, down);
+      if (!deadline) throw std::invalid_argument("walk_test: no remaining_ms");
+      WalkTestState test;
+      test.deadline = *deadline;
+      test.user = walk.value("user", std::string());
+      test.user_number = static_cast<int>(IntegerIn(walk, "user_number", 0, 0, kMaxInt));
+      for (const json& z : walk.at("zones")) {
+        if (test.zones.size() >= kMaxWalkTestZones) break;
+        test.zones.push_back(WalkTestZone{z.at("zone").get<std::string>(), z.value("opened", false),
+                                          z.value("closed", false), z.value("tamper", false)});
+      }
+      s.walk_test = std::move(test);
+    }
+    if (const json& memory = field(j, "alarm_memory"); !memory.is_null()) {
+      for (const json& e : memory) {
+        if (s.alarm_memory.size() >= kMaxAlarmMemory) break;
+        AlarmMemoryEntry entry;
+        entry.zone = e.at("zone").get<std::string>();
+        entry.type = e.at("type").get<std::string>();
+        entry.code = static_cast<int>(IntegerIn(e, "code", 0, 0, kMaxInt));
+        entry.time = WallFrom(e.at("time_ms"));
+        if (const json& restored = field(e, "restored_ms"); !restored.is_null()) {
+          entry.restored = WallFrom(restored);
+        }
+        entry.count = static_cast<int>(IntegerIn(e, "count", 1, 1, kMaxInt));
+        s.alarm_memory.push_back(std::move(entry));
+      }
+    }
     s.next_seq = static_cast<std::uint64_t>(
         IntegerIn(j.at("next_seq"), 1, std::numeric_limits<std::int64_t>::max(), "next_seq"));
     if (s.next_seq < 1) throw std::invalid_argument("next_seq must be at least 1");

@@ -58,6 +58,16 @@ struct CrossZoneMemory {
   MonoTime expires{};
 };
 
+// A walk test in progress (WALK_TEST, panel_walk_test.cpp).
+struct WalkTestState {
+  MonoTime deadline{};
+  // The zones under test, in config order, and what was seen of each (WalkTestZone.zone).
+  std::vector<WalkTestZone> zones;
+  std::string user;  // who started it
+  int user_number = 0;
+  bool operator==(const WalkTestState&) const = default;
+};
+
 struct PanelState {
   Mode mode = Mode::kDisarmed;
   // The armed mode being armed (arming), in force (armed, pending) or to return to (triggered);
@@ -100,6 +110,12 @@ struct PanelState {
   // came back must not believe a window is open that it can no longer vouch for.
   std::optional<MonoTime> pairing_deadline;
   std::string pairing_device;  // the friendly name expected, if any
+  // The walk test running now; in the snapshot (its deadline as time left), so that a restart
+  // in the middle of one resumes it rather than arming-ready zones that raise nothing.
+  std::optional<WalkTestState> walk_test;
+  // The alarm memory (panel_memory.cpp): one entry per zone that alarmed, oldest first, until
+  // acknowledged. In the snapshot: the resident must be told after a restart too.
+  std::vector<AlarmMemoryEntry> alarm_memory;
 
   bool siren_on() const { return siren_deadline.has_value(); }
 };

@@ -238,6 +238,8 @@ std::optional<ArmResult> PanelEngine::ApplyWatch(const WatchOutput& output) {
 std::optional<ArmResult> PanelEngine::ArmForWatch(const ArmVacationRequest& request) {
   // An alarm in progress: ask again later (the watch retries on its own).
   if (state_.mode == Mode::kPending || state_.mode == Mode::kTriggered) return std::nullopt;
+  // Nor during a walk test: the zones under test would raise nothing.
+  if (state_.walk_test) return std::nullopt;
   std::string user = state_.watch ? state_.watch->request().created_by : std::string();
   int number = UserNumber(config_.users, user);
   if (request.reason == "keyholder_rearm" && state_.watch) {

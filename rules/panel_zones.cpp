@@ -110,6 +110,10 @@ void PanelEngine::HandleReading(const Reading& reading) {
     return;
   }
   if (!reading.initial) DeviceSeen(reading.device);
+  if (reading.property == "tamper" && !reading.initial && state_.walk_test &&
+      ActivityOf(reading.property, reading.value) == true) {
+    WalkTestTamper(reading.device);
+  }
   if (reading.property == "battery_low") {
     if (const bool* low = std::get_if<bool>(&reading.value)) HandleBattery(reading.device, *low);
     return;
@@ -129,6 +133,10 @@ void PanelEngine::HandleReading(const Reading& reading) {
         if (reading.initial && rt.lock_state.empty()) {
           rt.lock_state = *s;  // learnt at start-up: never an alarm
         } else {
+          // Locking and unlocking is how a lock zone is walk-tested (an attack still alarms).
+          if ((*s == "locked" || *s == "unlocked") && *s != rt.lock_state && UnderWalkTest(zone)) {
+            WalkTestSeen(zone, *s == "unlocked" ? "opened" : "closed");
+          }
           HandleLockReading(zone, *s);
         }
       }
@@ -141,6 +149,17 @@ void PanelEngine::HandleReading(const Reading& reading) {
     // A start-up or retained reading only tells the panel a state it did not know yet: it sets
     // the state but never starts an alarm (a restart never raises an alarm).
     if (reading.initial && !before) continue;
+    if (UnderWalkTest(zone)) {
+      // Recorded, not acted on: no alarm, chime or held-door timer (panel_walk_test.cpp). A
+      // restore still goes out for an alarm from before the test.
+      if (after == true && before != true) {
+        WalkTestSeen(zone, "opened");
+      } else if (after == false && before != false) {
+        ZoneNormal(zone);
+        WalkTestSeen(zone, "closed");
+      }
+      continue;
+    }
     if (after == true && before != true) {
       ZoneActivated(zone);
     } else if (after == false && before != false) {
@@ -250,6 +269,7 @@ void PanelEngine::ZoneNormal(const ZoneConfig& zone) {
                               cid::kRestore, rt.alarm_code, "restore: " + zone.id);
   event.silent = zone.type == ZoneType::kPanic24h && zone.silent;
   Emit(std::move(event));
+  RememberRestore(zone);
 }
 
 }  // namespace homesec

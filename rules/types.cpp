@@ -55,7 +55,7 @@ constexpr Table<ZoneType, 11> kZoneTypes{{
     {ZoneType::kDoorHeld, "door_held"},
 }};
 
-constexpr Table<CommandAction, 18> kCommandActions{{
+constexpr Table<CommandAction, 21> kCommandActions{{
     {CommandAction::kArmHome, "ARM_HOME"},
     {CommandAction::kArmNight, "ARM_NIGHT"},
     {CommandAction::kArmAway, "ARM_AWAY"},
@@ -74,6 +74,9 @@ constexpr Table<CommandAction, 18> kCommandActions{{
     {CommandAction::kUnbypass, "UNBYPASS"},
     {CommandAction::kPair, "PAIR"},
     {CommandAction::kPairStop, "PAIR_STOP"},
+    {CommandAction::kWalkTest, "WALK_TEST"},
+    {CommandAction::kWalkTestStop, "WALK_TEST_STOP"},
+    {CommandAction::kMemoryClear, "MEMORY_CLEAR"},
 }};
 
 constexpr Table<EventCategory, 12> kCategories{{

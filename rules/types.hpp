@@ -3,6 +3,7 @@
 // Strings for modes are Home Assistant's alarm_control_panel states.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -89,6 +90,9 @@ enum class CommandAction {
   kUnbypass,       // end a manual bypass of Command::zone
   kPair,           // open the Zigbee network to joins for Command::pair_time (master code)
   kPairStop,       // close it early
+  kWalkTest,       // walk test of Command::walk_zones (all when empty) for Command::walk_time
+  kWalkTestStop,   // end the walk test early
+  kMemoryClear,    // acknowledge the alarm memory (what alarmed while armed)
 };
 std::string_view ToString(CommandAction action);
 std::optional<CommandAction> ParseCommandAction(std::string_view text);  // "ARM_AWAY", "arm_away"
@@ -134,12 +138,24 @@ struct Command {
   // not Zigbee2MQTT's "join through this router" parameter).
   Seconds pair_time{0};
   std::string pair_device;
+  // WALK_TEST: the zones to test (empty: every zone but the life-safety ones, see
+  // rules/panel_walk_test.cpp) and how long the test lasts (1..kMaxWalkTestTime).
+  std::vector<std::string> walk_zones;
+  Seconds walk_time{0};
 };
 
 // Zigbee2MQTT's permit_join accepts at most 254 s (0 closes, 255 would mean "forever" in the
 // Zigbee spec, which Zigbee2MQTT refuses); homesecctl pair asks for 120 s unless told.
 inline constexpr Seconds kMaxPairTime{254};
 inline constexpr Seconds kDefaultPairTime{120};
+
+// A walk test ends by itself after 15 minutes unless asked for another length, and never lasts
+// longer than 4 hours (Honeywell Vista's test mode ends itself after 4 hours): a panel left in
+// test by a forgetful installer protects again the same day. At most kMaxWalkTestZones zones
+// may be named.
+inline constexpr Seconds kDefaultWalkTestTime{15 * 60};
+inline constexpr Seconds kMaxWalkTestTime{4 * 60 * 60};
+inline constexpr std::size_t kMaxWalkTestZones = 256;
 
 // Zigbee2MQTT refused the panel's permit_join request (bridge/response/permit_join with
 // status "error"): the pairing window the panel opened is closed again, saying why.
@@ -257,6 +273,19 @@ struct SetOutput {
   bool operator==(const SetOutput&) const = default;
 };
 
+// One zone in the alarm memory: it alarmed while armed, or in a 24-hour alarm (a silent
+// panic never: it is not shown locally). Kept from the alarm until the memory is acknowledged
+// (the next arming, or MEMORY_CLEAR): rules/panel_memory.cpp.
+struct AlarmMemoryEntry {
+  std::string zone;
+  std::string type;  // the first alarm's event type: "burglary", "fire", "tamper" ...
+  int code = 0;      // its Contact ID event code
+  WallTime time{};   // the first alarm
+  std::optional<WallTime> restored;  // the zone's restore after its last alarm, if any
+  int count = 1;                     // alarms of the zone in the memory
+  bool operator==(const AlarmMemoryEntry&) const = default;
+};
+
 struct CommandResult {
   std::string request_id;
   std::string source;
@@ -270,6 +299,8 @@ struct CommandResult {
   std::vector<std::string> open_zones;
   std::string user;
   std::string watch_id;  // WATCH_* commands: the watch concerned
+  // DISARM: what alarmed since the panel was last armed (the alarm memory), oldest first.
+  std::vector<AlarmMemoryEntry> alarm_memory;
   bool operator==(const CommandResult&) const = default;
 };
 
@@ -342,7 +373,39 @@ struct PermitJoinRequest {
   bool operator==(const PermitJoinRequest&) const = default;
 };
 
-using Action = std::variant<RecordEvent, SetOutput, CommandResult, StateChanged, ZoneChanged,
-                            Squawk, WatchChanged, PermitJoinRequest>;
+// What a walk test has seen of one zone under test (local only, never reported).
+struct WalkTestZone {
+  std::string zone;
+  bool opened = false;  // faulted: opened, motion, wet, smoke, unlocked ...
+  bool closed = false;  // restored: closed, clear, dry, locked ...
+  bool tamper = false;  // its device reported tamper
+  bool operator==(const WalkTestZone&) const = default;
+};
+
+// The walk test's progress, for <prefix>/walk_test (the shell publishes it, not retained):
+// "started" (or "resumed" after a restart), "seen" (`zone` showed `direction`: "opened",
+// "closed" or "tamper"), "ended" (`reason`: "stopped", "timeout", "restarted"), each with every
+// zone under test and what was seen of it.
+struct WalkTestChanged {
+  std::string type;
+  std::string zone;
+  std::string direction;
+  std::string reason;
+  std::string user;
+  WallTime ends{};  // when it ends by itself
+  std::vector<WalkTestZone> zones;
+  bool operator==(const WalkTestChanged&) const = default;
+};
+
+// The alarm memory changed (an alarm, a restore, acknowledged): the shell shows it in the
+// <prefix>/panel attributes. Sent by Start() too.
+struct AlarmMemoryChanged {
+  std::vector<AlarmMemoryEntry> entries;
+  bool operator==(const AlarmMemoryChanged&) const = default;
+};
+
+using Action =
+    std::variant<RecordEvent, SetOutput, CommandResult, StateChanged, ZoneChanged, Squawk,
+                 WatchChanged, PermitJoinRequest, WalkTestChanged, AlarmMemoryChanged>;
 
 }  // namespace homesec

@@ -42,8 +42,13 @@ void FuzzCtlProtocol(const std::uint8_t* data, std::size_t size) {
   ApplyStatusMessage(prefix, std::string(topic), payload, status);
   ApplyStatusMessage(prefix, prefix + "/state", payload, status);
   ApplyStatusMessage(prefix, prefix + "/zone/front_door", payload, status);
+  ApplyStatusMessage(prefix, prefix + "/panel", payload, status);  // its alarm memory
   Consume(FormatStatus(status));
   Consume(StatusToJson(status).dump(2));  // homesecctl status --json
+  // The payload as a <prefix>/walk_test message homesecctl walk-test prints.
+  const nlohmann::json walk = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  Consume(FormatWalkTestMessage(walk));
+  Consume(WalkTestPassed(walk) ? "pass" : "fail");
 }
 
 void FuzzCtlArgs(const std::uint8_t* data, std::size_t size) {
@@ -63,6 +68,9 @@ void FuzzCtlArgs(const std::uint8_t* data, std::size_t size) {
   Consume(MakeWatchRequest(args, "1234", args.keyholder.empty() ? "" : "5555", "ctl-req-2").dump());
   if (args.command == CtlCommand::kBypass || args.command == CtlCommand::kUnbypass) {
     Consume(MakeBypassRequest(args, std::string("1234"), "ctl-req-3").dump());
+  }
+  if (args.command == CtlCommand::kWalkTest) {
+    Consume(MakeWalkTestRequest(args, "1234", args.walk_stop, "ctl-req-4").dump());
   }
 }
 

@@ -33,6 +33,12 @@ int RunBypass(const CtlArgs& args, const AppConfig& config);
 // pair [--seconds N] [--device NAME]: PAIR with the master PIN, the live pairing lines, the
 // summary when the window closes; Ctrl-C sends PAIR_STOP (ctl_pair.cpp).
 int RunPair(const CtlArgs& args, const AppConfig& config);
+// walk-test [--zones Z1,Z2] [--minutes N]: WALK_TEST with the master PIN, the zones seen live,
+// the report when it ends; Ctrl-C sends WALK_TEST_STOP (ctl_walk_test.cpp). kExitRefused also
+// when a zone was never seen or seen one way only. --stop ends the one running.
+int RunWalkTest(const CtlArgs& args, const AppConfig& config);
+// memory: the alarm memory from the retained <prefix>/panel; --clear sends MEMORY_CLEAR.
+int RunMemory(const CtlArgs& args, const AppConfig& config);
 int RunEvents(const CtlArgs& args, const AppConfig& config);
 // watch start / extend / cancel (a command) and watch show (the retained .../watch).
 int RunWatchCommand(const CtlArgs& args, const AppConfig& config);
@@ -59,6 +65,11 @@ int Unreachable(const std::string& message);
 int RunUserAdd(const CtlArgs& args, const AppConfig& config);
 int RunUserList(const CtlArgs& args, const AppConfig& config);
 int RunUserRemove(const CtlArgs& args, const AppConfig& config);
+
+// SIGINT / SIGTERM set a flag instead of ending the process (interrupts.cpp): a long-running
+// command closes what it opened first. Interrupted() reads the flag.
+void CatchInterrupts();
+bool Interrupted();
 
 // Reads a PIN: one line from stdin with `from_stdin`, else from the terminal without echo
 // (asking twice when `confirm`). nullopt with `error` when there is no way to read it.

@@ -61,7 +61,7 @@ int RunStatus(const CtlArgs& args, const AppConfig& config) {
   const int read = ReadRetained(
       config,
       {prefix + "/state", prefix + "/availability", prefix + "/zone/+", prefix + "/device/+",
-       prefix + "/hub"},
+       prefix + "/hub", prefix + "/panel"},
       [&](const std::string& topic, std::string_view payload) {
         ApplyStatusMessage(prefix, topic, payload, status);
       },
@@ -124,6 +124,44 @@ int RunBypass(const CtlArgs& args, const AppConfig& config) {
   });
 }
 
+int RunMemory(const CtlArgs& args, const AppConfig& config) {
+  if (args.memory_clear) {
+    std::optional<std::string> code;
+    if (!PinIfAsked(/*needed=*/true, args, code)) return kExitUsage;
+    return SendCommand(args, config, [&](const std::string& request_id) {
+      return MakeCommandRequest(CommandAction::kMemoryClear, code, false, request_id);
+    });
+  }
+  const std::string& prefix = config.local_mqtt.topic_prefix;
+  PanelStatus status = InitialStatus(config);
+  std::string where;
+  const int read = ReadRetained(
+      config, {prefix + "/panel", prefix + "/availability"},
+      [&](const std::string& topic, std::string_view payload) {
+        ApplyStatusMessage(prefix, topic, payload, status);
+      },
+      &where);
+  if (read != kExitOk) return read;
+  if (args.json) {
+    std::cout << (status.panel_published ? AlarmMemoryJson(status.alarm_memory) : nlohmann::json())
+                     .dump(2)
+              << "\n";
+  } else if (!status.panel_published) {
+    std::cout << "alarm memory unknown: homesecd has not published the panel's attributes\n";
+  } else if (status.alarm_memory.empty()) {
+    std::cout << "alarm memory: empty\n";
+  } else {
+    std::cout << "alarm memory: " << status.alarm_memory.size()
+              << (status.alarm_memory.size() == 1 ? " zone alarmed" : " zones alarmed")
+              << " since the panel was last armed (clear it with: homesecctl memory --clear)\n"
+              << FormatAlarmMemory(status.alarm_memory);
+  }
+  if (status.availability != "online") {
+    return Unreachable("homesecd is not online on " + where + " — is it running?");
+  }
+  return kExitOk;
+}
+
 std::string CommandTopic(const AppConfig& config, const MqttSession& session) {
   // Its account's own command topic when the config lists it (the broker lets only this
   // account write there, so Home Assistant's wrong codes never lock homesecctl out).
@@ -170,6 +208,7 @@ int SendCommand(const CtlArgs& args, const AppConfig& config,
                        {"reason", result->reason},         {"message", result->message},
                        {"open_zones", result->open_zones}, {"user", result->user}};
     if (!result->watch_id.empty()) out["watch_id"] = result->watch_id;
+    if (!result->alarm_memory.empty()) out["alarm_memory"] = AlarmMemoryJson(result->alarm_memory);
     std::cout << out.dump(2) << "\n";
   } else {
     (result->accepted ? std::cout : std::cerr) << FormatCommandResult(*result);

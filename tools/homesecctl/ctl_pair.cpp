@@ -2,10 +2,7 @@
 // master PIN; homesecd alone may write Zigbee2MQTT's bridge/request topics), prints what
 // homesecd relays on <prefix>/pairing while it is open, and ends with its summary when the
 // window closes. Ctrl-C sends PAIR_STOP and waits for the summary.
-#include <signal.h>
-
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <iostream>
 
@@ -22,22 +19,6 @@ constexpr std::chrono::seconds kAnswerTimeout{10};
 // After the window should have closed: homesecd's own timer closes it, so a summary that has
 // not come by then means homesecd went away.
 constexpr std::chrono::seconds kCloseGrace{15};
-
-std::atomic<bool> g_interrupted{false};
-
-void OnInterrupt(int) {
-  g_interrupted = true;
-}
-
-// SIGINT / SIGTERM only set a flag; without SA_RESTART the broker wait returns at once.
-void CatchInterrupts() {
-  struct sigaction action {};
-  action.sa_handler = OnInterrupt;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 }  // namespace
 
@@ -109,7 +90,7 @@ int RunPair(const CtlArgs& args, const AppConfig& config) {
       MqttSession::Clock::now() + std::chrono::seconds(args.pair_seconds) + kCloseGrace;
   bool stopping = false;
   while (!closed) {
-    if (g_interrupted && !stopping) {
+    if (Interrupted() && !stopping) {
       stopping = true;
       stop_id = "homesecctl-" + RandomHex();
       if (!args.json) std::cout << "closing the Zigbee network...\n" << std::flush;
@@ -119,7 +100,7 @@ int RunPair(const CtlArgs& args, const AppConfig& config) {
     error.clear();
     const bool done = session.RunUntil(
         [&] {
-          return closed || (g_interrupted && !stopping) || (stop_result && !stop_result->accepted);
+          return closed || (Interrupted() && !stopping) || (stop_result && !stop_result->accepted);
         },
         until, &error);
     if (stop_result && !stop_result->accepted) {

@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
       return ctl::RunBypass(args, *config.config);
     case CtlCommand::kPair:
       return ctl::RunPair(args, *config.config);
+    case CtlCommand::kWalkTest:
+      return ctl::RunWalkTest(args, *config.config);
+    case CtlCommand::kMemory:
+      return ctl::RunMemory(args, *config.config);
     case CtlCommand::kEvents:
       return ctl::RunEvents(args, *config.config);
     case CtlCommand::kUserAdd:
