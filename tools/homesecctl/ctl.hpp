@@ -34,6 +34,10 @@ int RunBypass(const CtlArgs& args, const AppConfig& config);
 // summary when the window closes; Ctrl-C sends PAIR_STOP (ctl_pair.cpp).
 int RunPair(const CtlArgs& args, const AppConfig& config);
 int RunEvents(const CtlArgs& args, const AppConfig& config);
+// explain EVENT / dry-run [--since T]: the input journal replayed (ctl_journal.cpp). explain
+// exits 1 when the replay does not reproduce the event.
+int RunExplain(const CtlArgs& args, const AppConfig& config);
+int RunDryRun(const CtlArgs& args, const AppConfig& config);
 // watch start / extend / cancel (a command) and watch show (the retained .../watch).
 int RunWatchCommand(const CtlArgs& args, const AppConfig& config);
 int RunWatchShow(const CtlArgs& args, const AppConfig& config);
