@@ -19,6 +19,13 @@ namespace {
 
 constexpr const char* kTag = "homesecd";
 
+// The journal's periodic checkpoint: a replay starts from the nearest one, and retention cuts
+// whole days.
+constexpr Millis kJournalCheckpointEvery{24LL * 3600 * 1000};
+// Rows kept in memory while the store refuses writes; past it they are dropped and the next
+// commit writes a restore row (a replay resumes there instead of crossing the hole).
+constexpr std::size_t kMaxPendingJournalRows = 20000;
+
 // This boot of the machine: a different id means a reboot, after which commits that were not yet
 // synced may be gone (Store::BeginRun). Read from the config's boot_id_file (the kernel's by
 // default). Unreadable: a fresh random id, so every start counts as a reboot (the safe side).
@@ -84,6 +91,10 @@ bool App::Init() {
     return false;
   }
 
+  store_->SetJournalRetention(
+      Millis{std::int64_t{config_->storage.journal_days} * 24 * 3600 * 1000});
+  journal_checkpoint_ = store_->LastJournalCheckpoint();
+
   const Now now = ClockNow();
   PanelConfig panel_config = BuildPanelConfig(*config_);
   const std::optional<nlohmann::json> snapshot = store_->LoadSnapshot(&error);
@@ -104,6 +115,10 @@ bool App::Init() {
   loop_->OnSignal([this](int signal_number) { OnSignal(signal_number); });
   loop_->AddPrepareHook([this] { RearmDeadline(); });
   CreateAdapters();
+  // The journal resumes where homesecd resumed: the state it restored (or a new panel's).
+  NoteJournalConfig(panel_->config());
+  AppendJournalState(JournalKind::kRestore, now);
+  AppendJournalRow(JournalKind::kStart, now, panel_->next_seq(), "");
   CommitAndExecute(panel_->Start(now), now);
   OpenGpio(ClockNow());
   ConnectAdapters();
@@ -218,7 +233,7 @@ void App::ReloadUsersIfChanged() {
   if (store_->DataVersion() == users_version_) return;
   // homesecctl wrote to the store (users added or removed) while we were running.
   const Now now = ClockNow();
-  CommitAndExecute(panel_->Reconfigure(BuildPanelConfig(*config_), now), now);
+  CommitAndExecute(ReconfigureJournaled(BuildPanelConfig(*config_), now), now);
 }
 
 void App::Dispatch(const Input& input) {
@@ -233,12 +248,76 @@ void App::Dispatch(const Input& input) {
         salted.watch->salt.clear();  // the panel refuses the keyholder, saying why
       }
       const Now now = ClockNow();
-      CommitAndExecute(panel_->Handle(salted, now), now);
+      CommitAndExecute(HandleJournaled(salted, now), now);
       return;
     }
   }
   const Now now = ClockNow();
-  CommitAndExecute(panel_->Handle(input, now), now);
+  CommitAndExecute(HandleJournaled(input, now), now);
+}
+
+void App::NoteJournalConfig(const PanelConfig& config) {
+  std::string text =
+      PanelConfigToJson(config).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string hash = ConfigHash(text);
+  if (hash == journal_config_hash_) return;
+  journal_config_hash_ = hash;
+  journal_.configs.emplace_back(std::move(hash), std::move(text));
+}
+
+void App::AppendJournalRow(JournalKind kind, Now now, std::uint64_t next_seq, std::string body) {
+  if (journal_.rows.size() >= kMaxPendingJournalRows) {
+    // The store has refused writes for a long time: keep memory bounded, resume with a restore
+    // row at the next commit (CommitEvents).
+    journal_.rows.clear();
+    journal_checkpoint_.reset();
+  }
+  JournalRow row;
+  row.kind = kind;
+  row.now = now;
+  row.next_seq = next_seq;
+  row.body = std::move(body);
+  if (kind != JournalKind::kInput && kind != JournalKind::kStart) {
+    row.config_hash = journal_config_hash_;
+  }
+  journal_.rows.push_back(std::move(row));
+}
+
+void App::AppendJournalState(JournalKind kind, Now now) {
+  AppendJournalRow(
+      kind, now, panel_->next_seq(),
+      panel_->Snapshot(now).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  journal_checkpoint_ = now.wall;
+}
+
+std::vector<Action> App::HandleJournaled(const Input& input, Now now) {
+  const std::uint64_t next_seq = panel_->next_seq();
+  if (std::holds_alternative<Tick>(input)) {
+    // A tick that emits nothing and leaves the state as it was is not recorded: the replay,
+    // without it, is in the same state for every later input (Handle is a function of state,
+    // input and now), so it stays exact. Ticks are rare (a deadline was due), so comparing the
+    // state costs little.
+    const nlohmann::json before = panel_->Snapshot(now);
+    std::vector<Action> actions = panel_->Handle(input, now);
+    if (!actions.empty() || panel_->Snapshot(now) != before) {
+      AppendJournalRow(JournalKind::kInput, now, next_seq, InputToJson(input).dump());
+    }
+    return actions;
+  }
+  std::vector<Action> actions = panel_->Handle(input, now);
+  std::string owner;
+  if (const auto* command = std::get_if<Command>(&input)) owner = CodeOwner(*command, actions);
+  AppendJournalRow(
+      JournalKind::kInput, now, next_seq,
+      InputToJson(input, owner).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return actions;
+}
+
+std::vector<Action> App::ReconfigureJournaled(PanelConfig config, Now now) {
+  const std::uint64_t next_seq = panel_->next_seq();
+  NoteJournalConfig(config);
+  AppendJournalRow(JournalKind::kReconfigure, now, next_seq, "");
+  return panel_->Reconfigure(std::move(config), now);
 }
 
 void App::CommitAndExecute(std::vector<Action> actions, Now now) {
@@ -289,8 +368,15 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
   // must also survive a power cut, but its fsync comes after the uplink publish, off the path
   // to the platform; the seq reservation (Store::BeginRun) keeps that safe.
   std::string error;
+  // A day after the last checkpoint (or after rows were dropped), the whole state: a replay
+  // starts there, and the retention cuts the rows before it.
+  if (!journal_checkpoint_) {
+    AppendJournalState(JournalKind::kRestore, now);
+  } else if (now.wall - *journal_checkpoint_ >= kJournalCheckpointEvery) {
+    AppendJournalState(JournalKind::kCheckpoint, now);
+  }
   const PanelSnapshot snapshot = panel_->SnapshotForStore(now);
-  if (!store_->Commit(snapshot, batch, config_->hub.id, Durability::kNormal, &error)) {
+  if (!store_->Commit(snapshot, batch, journal_, config_->hub.id, Durability::kNormal, &error)) {
     store_error_ = error;
     if (store_ok_) {
       LogMessage(LogLevel::kError, kTag,
@@ -312,6 +398,7 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
     return false;
   }
   panel_->Stored(snapshot);
+  journal_ = JournalBatch{};
   bool report = false;
   for (const Event& event : batch) report = report || event.report;
   if (uplink_) {
@@ -411,7 +498,7 @@ void App::Reload() {
   if (const auto level = ParseLogLevel(config_->log_level)) SetLogLevel(*level);
   CreateAdapters();
   const Now now = ClockNow();
-  CommitAndExecute(panel_->Reconfigure(BuildPanelConfig(*config_), now), now);
+  CommitAndExecute(ReconfigureJournaled(BuildPanelConfig(*config_), now), now);
   OpenGpio(ClockNow());
   ConnectAdapters();
   LogMessage(LogLevel::kInfo, kTag, "config reloaded");
@@ -424,7 +511,7 @@ void App::Shutdown() {
   sd_notify(0, "STOPPING=1");
   std::string error;
   const Now now = ClockNow();
-  if (!store_->Commit(panel_->SnapshotForStore(now), uncommitted_, config_->hub.id,
+  if (!store_->Commit(panel_->SnapshotForStore(now), uncommitted_, journal_, config_->hub.id,
                       Durability::kFull, &error) ||
       !store_->EndRun(&error)) {
     LogMessage(LogLevel::kError, kTag,

@@ -56,6 +56,14 @@ class App {
   void Reload();
   void Shutdown();
   void StartWatchdog();
+  // The input journal (docs/storage.md "Input journal"): rows wait in journal_ until the next
+  // commit writes them with the snapshot and events they led to.
+  void NoteJournalConfig(const PanelConfig& config);
+  void AppendJournalRow(JournalKind kind, Now now, std::uint64_t next_seq, std::string body);
+  void AppendJournalState(JournalKind kind, Now now);
+  // Handle(input) with its journal row: every input but a tick that changed nothing.
+  std::vector<Action> HandleJournaled(const Input& input, Now now);
+  std::vector<Action> ReconfigureJournaled(PanelConfig config, Now now);
 
   std::string config_path_;
   std::unique_ptr<EventLoop> loop_;
@@ -76,6 +84,9 @@ class App {
   bool store_ok_ = true;            // as last reported to the panel
   std::string store_error_;         // why the last commit failed
   EventLoop::TimerId commit_retry_timer_ = 0;
+  JournalBatch journal_;                        // rows and configs for the next commit
+  std::string journal_config_hash_;             // the config in effect, as stored
+  std::optional<WallTime> journal_checkpoint_;  // the newest restore / checkpoint row
 };
 
 }  // namespace homesec

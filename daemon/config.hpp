@@ -67,6 +67,8 @@ struct UplinkConfig {
 
 struct StorageConfig {
   std::string path = "/var/lib/homesec/homesec.db";
+  // How long the input journal (homesecctl explain / dry-run) keeps what the panel saw.
+  int journal_days = 30;
 };
 
 struct AppConfig {

@@ -104,10 +104,11 @@ void ReadHub(const nlohmann::json* hub, ConfigErrors& errors, HubConfig& out) {
 
 void ReadStorage(const nlohmann::json* storage, ConfigErrors& errors, StorageConfig& out) {
   if (storage == nullptr) return;
-  ObjectReader reader(*storage, "storage", errors, {"path"});
+  ObjectReader reader(*storage, "storage", errors, {"path", "journal_days"});
   if (reader.String("path", out.path) && out.path.empty()) {
     errors.Add("storage.path", "empty path", "default: /var/lib/homesec/homesec.db");
   }
+  reader.Int("journal_days", out.journal_days, 1, 3650);
 }
 
 // An account name is one topic level that the broker's ACL names: letters, digits, '_', '-' and

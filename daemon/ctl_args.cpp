@@ -28,6 +28,7 @@ const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
     {"--clear", {CtlCommand::kMemory}},
     {"--device", {CtlCommand::kPair}},
     {"--last", {CtlCommand::kEvents}},
+    {"--since", {CtlCommand::kDryRun}},
     {"--role", {CtlCommand::kUserAdd}},
     {"--from", {CtlCommand::kUserAdd}},
     {"--until", {CtlCommand::kUserAdd}},
@@ -47,7 +48,7 @@ const std::set<std::string> kValueOptions{
     "--until",           "--return",      "--depart",         "--phone",
     "--notes",           "--keyholder",   "--keyholder-from", "--keyholder-until",
     "--keyholder-hours", "--rearm-after", "--seconds",        "--device",
-    "--zones",           "--minutes"};
+    "--zones",           "--minutes",     "--since"};
 const std::set<std::string> kFlagOptions{"--json",         "--pin-stdin", "--force", "--replace",
                                          "--until-disarm", "--help",      "--stop",  "--clear"};
 
@@ -85,6 +86,8 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
   if (verb == "pair") return CtlCommand::kPair;
   if (verb == "walk-test") return CtlCommand::kWalkTest;
   if (verb == "memory") return CtlCommand::kMemory;
+  if (verb == "explain") return CtlCommand::kExplain;
+  if (verb == "dry-run") return CtlCommand::kDryRun;
   if (verb == "help") return CtlCommand::kHelp;
   if (verb == "user") {
     consumed = 2;
@@ -109,7 +112,7 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
   }
   error = "unknown command '" + verb +
           "' (status, zones, devices, troubles, arm, disarm, bypass, unbypass, pair, walk-test, "
-          "memory, events, user or watch)";
+          "memory, events, explain, dry-run, user or watch)";
   return std::nullopt;
 }
 
@@ -286,6 +289,27 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
         args.last = n;
       }
       break;
+    case CtlCommand::kExplain:
+      if (operands.size() != 1) {
+        return Fail("explain: give one event: its SEQ as homesecctl events shows it");
+      }
+      args.event_ref = operands[0];
+      break;
+    case CtlCommand::kDryRun:
+      if (!operands.empty()) {
+        return Fail("dry-run: unexpected argument '" + PrintableText(operands[0], 40) +
+                    "' (the config to try is --config NEW.json)");
+      }
+      if (const std::string* text = option("--since")) {
+        args.since = ParseRfc3339(*text);
+        if (!args.since) {
+          return Fail(
+              "--since: expected an RFC 3339 time such as 2026-12-01T08:00:00+01:00, "
+              "got '" +
+              PrintableText(*text, 40) + "'");
+        }
+      }
+      break;
     case CtlCommand::kUserAdd:
     case CtlCommand::kUserRemove: {
       const char* what = args.command == CtlCommand::kUserAdd ? "user add" : "user remove";
@@ -431,6 +455,12 @@ std::string CtlUsage() {
   memory [--clear] [--pin-stdin]     the alarm memory (what alarmed while armed); --clear
                                      acknowledges it (arming clears it too)
   events [--last N]                  the event log, newest last (default 20)
+  explain EVENT                      why an event happened: replays the input journal up to
+                                     it (EVENT: its SEQ in events) and prints the chain: mode,
+                                     who armed, the readings, the delays, the rules applied
+  dry-run [--since TIME]             what the config given with --config NEW.json would have
+                                     done differently with the recorded inputs (alarms,
+                                     delays, zone types, bypasses) before you reload it
   user add NAME --role ROLE [--pin-stdin] [--replace] [--from TIME --until TIME]
                                      ROLE: master, user, arm_only, keyholder, duress;
                                      a keyholder needs --from/--until (RFC 3339)

@@ -33,6 +33,8 @@ enum class CtlCommand {
   kPair,
   kWalkTest,
   kMemory,
+  kExplain,
+  kDryRun,
 };
 
 inline constexpr const char* kDefaultConfigPath = "/etc/homesec/homesec.json";
@@ -60,6 +62,10 @@ struct CtlArgs {
   bool memory_clear = false;
   // events
   std::size_t last = 20;
+  // explain EVENT: its SEQ as `events` shows it, or its id
+  std::string event_ref;
+  // dry-run: replay from the first checkpoint at or after this time (nullopt: the oldest)
+  std::optional<WallTime> since;
   // user add / remove
   std::string user_name;
   Role role = Role::kUser;

@@ -124,21 +124,32 @@ bool PruneLog(sqlite::StatementCache& statements, std::string* error) {
 
 }  // namespace
 
+bool AppendJournal(sqlite::StatementCache& statements, const JournalBatch& journal,
+                   Millis retention, std::string* error);
+
 bool Store::Commit(const PanelSnapshot& snapshot, const std::vector<Event>& events,
                    const std::string& hub_id, Durability durability, std::string* error) {
-  return CommitParts(snapshot.panel, snapshot.replace_zones, snapshot.zones, events, hub_id,
-                     durability, error);
+  return CommitParts(snapshot.panel, snapshot.replace_zones, snapshot.zones, events, nullptr,
+                     hub_id, durability, error);
+}
+
+bool Store::Commit(const PanelSnapshot& snapshot, const std::vector<Event>& events,
+                   const JournalBatch& journal, const std::string& hub_id, Durability durability,
+                   std::string* error) {
+  return CommitParts(snapshot.panel, snapshot.replace_zones, snapshot.zones, events, &journal,
+                     hub_id, durability, error);
 }
 
 bool Store::Commit(const nlohmann::json& panel_snapshot, const std::vector<Event>& events,
                    const std::string& hub_id, Durability durability, std::string* error) {
-  return CommitParts(panel_snapshot, /*replace_zones=*/true, {}, events, hub_id, durability, error);
+  return CommitParts(panel_snapshot, /*replace_zones=*/true, {}, events, nullptr, hub_id,
+                     durability, error);
 }
 
 bool Store::CommitParts(const nlohmann::json& panel_snapshot, bool replace_zones,
                         const std::vector<std::pair<std::string, std::string>>& zones,
-                        const std::vector<Event>& events, const std::string& hub_id,
-                        Durability durability, std::string* error) {
+                        const std::vector<Event>& events, const JournalBatch* journal,
+                        const std::string& hub_id, Durability durability, std::string* error) {
   std::uint64_t highest = 0;
   for (const Event& event : events) highest = std::max(highest, event.seq);
   // Seqs past the reservation may be published as soon as this returns: the reservation that
@@ -153,6 +164,9 @@ bool Store::CommitParts(const nlohmann::json& panel_snapshot, bool replace_zones
   if (!SaveZones(*statements_, replace_zones, zones, error)) return false;
   if (!AppendEvents(*statements_, events, hub_id, error)) return false;
   if (CrossesPruneCheck(events) && !PruneLog(*statements_, error)) return false;
+  if (journal != nullptr && !AppendJournal(*statements_, *journal, journal_retention_, error)) {
+    return false;
+  }
   if (reserve && !PutMeta(kSeqReservedKey, std::to_string(reserved), error)) return false;
   if (!txn.Commit("commit", error)) return false;
   if (reserve) seq_reserved_ = reserved;

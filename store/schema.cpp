@@ -20,7 +20,7 @@ constexpr int kBusyTimeoutMs = 2000;
 constexpr mode_t kDatabaseFileMode = 0640;
 
 // Append only: never edit a migration that has shipped, add a new one.
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     // 1: initial schema.
     R"sql(
 CREATE TABLE meta (
@@ -75,6 +75,26 @@ CREATE TABLE zone_state (
   id    TEXT PRIMARY KEY,
   state TEXT NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 3: the input journal (rules/input_json.hpp, docs/storage.md "Input journal"): every input
+    // the core saw with its Now, committed with the events it produced; each distinct config
+    // once, by hash; restore and checkpoint rows hold a whole snapshot a replay starts from.
+    R"sql(
+CREATE TABLE journal_config (
+  hash   TEXT PRIMARY KEY,
+  config TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE journal (
+  id       INTEGER PRIMARY KEY,
+  kind     TEXT NOT NULL
+           CHECK (kind IN ('input', 'start', 'reconfigure', 'restore', 'checkpoint')),
+  mono_ms  INTEGER NOT NULL,
+  wall_ms  INTEGER NOT NULL,
+  next_seq INTEGER NOT NULL,
+  config   TEXT,
+  body     TEXT NOT NULL
+);
+CREATE INDEX journal_starts ON journal (next_seq) WHERE kind IN ('restore', 'checkpoint');
 )sql",
 };
 

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/input_json.hpp"
 #include "rules/panel_config.hpp"
 #include "rules/panel_snapshot.hpp"
 #include "rules/types.hpp"
@@ -43,6 +44,23 @@ struct DispatchStatus {
   std::string note;
 };
 
+// What one commit adds to the input journal: its rows, and the configs they name that the store
+// may not have yet (hash, serialised PanelConfig; inserted unless already there).
+struct JournalBatch {
+  std::vector<JournalRow> rows;
+  std::vector<std::pair<std::string, std::string>> configs;
+  bool empty() const { return rows.empty() && configs.empty(); }
+};
+
+// How much the journal holds (homesecctl, the benchmark).
+struct JournalStats {
+  std::size_t rows = 0;
+  std::size_t inputs = 0;
+  std::size_t body_bytes = 0;    // sum of the rows' bodies
+  std::size_t config_bytes = 0;  // sum of the stored configs
+  std::optional<WallTime> oldest;
+};
+
 class Store {
  public:
   // Opens (creating and migrating as needed). nullptr and `error` on failure.
@@ -60,6 +78,11 @@ class Store {
   // The daemon's form: the panel without its zones, and the zone rows that changed.
   bool Commit(const PanelSnapshot& snapshot, const std::vector<Event>& events,
               const std::string& hub_id, Durability durability, std::string* error);
+  // The same with the input journal's rows for this decision, in the same transaction: the
+  // journal and the events never disagree, whatever a crash interrupts.
+  bool Commit(const PanelSnapshot& snapshot, const std::vector<Event>& events,
+              const JournalBatch& journal, const std::string& hub_id, Durability durability,
+              std::string* error);
   // A whole snapshot in one document (tests, tools): replaces the zone rows too (removes them).
   bool Commit(const nlohmann::json& panel_snapshot, const std::vector<Event>& events,
               const std::string& hub_id, Durability durability, std::string* error);
@@ -108,6 +131,22 @@ class Store {
   std::vector<Event> RecentEvents(std::size_t count, std::string* error);
   std::size_t EventCount();
 
+  // Input journal. A commit with a restore or checkpoint row also drops the rows before the
+  // newest restore/checkpoint that is older than the retention (and configs no row names).
+  void SetJournalRetention(Millis retention) { journal_retention_ = retention; }
+  // The restore/checkpoint row a replay up to event `seq` starts from: the newest whose next_seq
+  // is <= seq. nullopt (no error) when the journal does not reach back that far.
+  std::optional<JournalRow> JournalStartFor(std::uint64_t seq, std::string* error);
+  // The first restore/checkpoint row at or after `since` (the oldest when nullopt).
+  std::optional<JournalRow> JournalStartAt(std::optional<WallTime> since, std::string* error);
+  // Up to `limit` rows with id >= from_id, in order.
+  std::vector<JournalRow> JournalRows(std::int64_t from_id, std::size_t limit, std::string* error);
+  // The serialised config stored under `hash`.
+  std::optional<std::string> JournalConfig(const std::string& hash, std::string* error);
+  // The restore/checkpoint row newest in the journal (the daemon: when the next is due).
+  std::optional<WallTime> LastJournalCheckpoint();
+  JournalStats JournalStatistics();
+
   // Users (PIN hashes only). Name is unique.
   bool UpsertUser(const User& user, std::string* error);
   bool RemoveUser(const std::string& name, std::string* error);
@@ -126,8 +165,8 @@ class Store {
   bool UseDurability(Durability durability, std::string* error);
   bool CommitParts(const nlohmann::json& panel, bool replace_zones,
                    const std::vector<std::pair<std::string, std::string>>& zones,
-                   const std::vector<Event>& events, const std::string& hub_id,
-                   Durability durability, std::string* error);
+                   const std::vector<Event>& events, const JournalBatch* journal,
+                   const std::string& hub_id, Durability durability, std::string* error);
   static constexpr const char* kSeqReservedKey = "seq_reserved";
   static constexpr const char* kBootIdKey = "boot_id";
   static constexpr const char* kCleanStopKey = "clean_stop";
@@ -146,6 +185,7 @@ class Store {
   int mark_fd_ = -1;                              // the seq mark file, <database>-seqmark
   std::string mark_error_;                        // why it could not be opened
   std::uint64_t sent_from_memory_ = 0;            // its value
+  Millis journal_retention_{Millis{30LL * 24 * 3600 * 1000}};
 };
 
 }  // namespace homesec

@@ -12,6 +12,7 @@ const std::vector<FuzzTarget>& AllTargets() {
       {"uplink_command", FuzzUplinkCommand},
       {"config", FuzzConfig},
       {"panel_restore", FuzzPanelRestore},
+      {"journal_row", FuzzJournalRow},
       {"watch_restore", FuzzWatchRestore},
       {"event_json", FuzzEventJson},
       {"ctl_protocol", FuzzCtlProtocol},

@@ -44,6 +44,9 @@ void FuzzLocalTime(const std::uint8_t* data, std::size_t size);
 void FuzzPinHash(const std::uint8_t* data, std::size_t size);
 // JSON within limits (ParseJsonWithin) and the UTF-8 text helpers.
 void FuzzJsonText(const std::uint8_t* data, std::size_t size);
+// Input journal rows read back by explain / dry-run ("<kind>\n<body>", kind "config" for a
+// stored config): ParseJournalRow / PanelConfigFromJson, then the panel.
+void FuzzJournalRow(const std::uint8_t* data, std::size_t size);
 // Retained local topics read back at connect ("<topic>\n<payload>"): IsOwnDiscovery.
 void FuzzLocalRetained(const std::uint8_t* data, std::size_t size);
 

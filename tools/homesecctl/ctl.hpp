@@ -40,6 +40,10 @@ int RunWalkTest(const CtlArgs& args, const AppConfig& config);
 // memory: the alarm memory from the retained <prefix>/panel; --clear sends MEMORY_CLEAR.
 int RunMemory(const CtlArgs& args, const AppConfig& config);
 int RunEvents(const CtlArgs& args, const AppConfig& config);
+// explain EVENT / dry-run [--since T]: the input journal replayed (ctl_journal.cpp). explain
+// exits 1 when the replay does not reproduce the event.
+int RunExplain(const CtlArgs& args, const AppConfig& config);
+int RunDryRun(const CtlArgs& args, const AppConfig& config);
 // watch start / extend / cancel (a command) and watch show (the retained .../watch).
 int RunWatchCommand(const CtlArgs& args, const AppConfig& config);
 int RunWatchShow(const CtlArgs& args, const AppConfig& config);

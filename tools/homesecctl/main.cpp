@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
       return ctl::RunMemory(args, *config.config);
     case CtlCommand::kEvents:
       return ctl::RunEvents(args, *config.config);
+    case CtlCommand::kExplain:
+      return ctl::RunExplain(args, *config.config);
+    case CtlCommand::kDryRun:
+      return ctl::RunDryRun(args, *config.config);
     case CtlCommand::kUserAdd:
       return ctl::RunUserAdd(args, *config.config);
     case CtlCommand::kUserList:

@@ -248,3 +248,30 @@ TEST_CASE("config errors: a config that is not an object") {
 
 }  // namespace
 }  // namespace homesec
+
+namespace homesec {
+
+TEST_CASE("config errors: storage.journal_days is 1 to 3650 days, 30 by default") {
+  nlohmann::json json = test::MinimalConfig();
+  {
+    const ConfigResult result = ParseConfig(json);
+    REQUIRE(result.config);
+    CHECK(result.config->storage.journal_days == 30);
+  }
+  json["storage"]["journal_days"] = 7;
+  {
+    const ConfigResult result = ParseConfig(json);
+    REQUIRE(result.config);
+    CHECK(result.config->storage.journal_days == 7);
+  }
+  for (const nlohmann::json& bad :
+       {nlohmann::json(0), nlohmann::json(5000), nlohmann::json("30")}) {
+    CAPTURE(bad.dump());
+    json["storage"]["journal_days"] = bad;
+    const ConfigResult result = ParseConfig(json);
+    CHECK_FALSE(result.config);
+    CHECK(test::FindError(result, "storage.journal_days") != nullptr);
+  }
+}
+
+}  // namespace homesec

@@ -163,7 +163,7 @@ TEST_CASE("homesecctl args: bypass without one valid zone id is a usage error") 
 TEST_CASE("homesecctl args: unknown commands and options are named") {
   CHECK(ErrorOf({"explode"}) ==
         "unknown command 'explode' (status, zones, devices, troubles, arm, disarm, bypass, "
-        "unbypass, pair, events, user or watch)");
+        "unbypass, pair, walk-test, memory, events, explain, dry-run, user or watch)");
   CHECK(Parse({"zones"}).command == CtlCommand::kZones);
   CHECK(Parse({"devices", "--json"}).command == CtlCommand::kDevices);
   CHECK(ErrorOf({"troubles", "x"}) == "unexpected argument 'x'");
@@ -173,4 +173,24 @@ TEST_CASE("homesecctl args: unknown commands and options are named") {
 }
 
 }  // namespace
+}  // namespace homesec
+
+namespace homesec {
+
+TEST_CASE("homesecctl args: explain takes one event, dry-run a --since time") {
+  const CtlArgs explain = Parse({"explain", "42", "--json"});
+  CHECK(explain.command == CtlCommand::kExplain);
+  CHECK(explain.event_ref == "42");
+  CHECK(explain.json);
+  CHECK(ErrorOf({"explain"}).starts_with("explain: give one event"));
+  CHECK(ErrorOf({"explain", "1", "2"}).starts_with("explain: give one event"));
+  const CtlArgs dry = Parse({"--config", "new.json", "dry-run", "--since", "2026-12-01T08:00:00Z"});
+  CHECK(dry.command == CtlCommand::kDryRun);
+  CHECK(dry.config_path == "new.json");
+  CHECK(dry.since == ParseRfc3339("2026-12-01T08:00:00Z"));
+  CHECK_FALSE(Parse({"dry-run"}).since);
+  CHECK(ErrorOf({"dry-run", "--since", "yesterday"}).starts_with("--since: expected an RFC 3339"));
+  CHECK(ErrorOf({"dry-run", "new.json"}).find("--config NEW.json") != std::string::npos);
+}
+
 }  // namespace homesec

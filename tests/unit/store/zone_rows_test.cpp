@@ -97,10 +97,12 @@ TEST_CASE("zone rows: a schema 1 store upgrades with its snapshot as it was") {
     auto store = OpenOrFail(dir.DbPath());
     CommitOrFail(*store, {MakeEvent(1)}, whole);
   }
-  // Back to schema 1: the table did not exist then.
-  ExecRaw(dir.DbPath(), "DROP TABLE zone_state; PRAGMA user_version = 1;");
+  // Back to schema 1: neither the table nor the journal's (migration 3) existed then.
+  ExecRaw(dir.DbPath(),
+          "DROP TABLE zone_state; DROP TABLE journal; DROP TABLE journal_config; "
+          "PRAGMA user_version = 1;");
   auto store = OpenOrFail(dir.DbPath());
-  CHECK(store->schema_version() == 2);
+  CHECK(store->schema_version() == 3);
   CHECK(Load(*store) == whole);
   CHECK(store->EventCount() == 1);
   Commit(*store, Snapshot({{"n", 2}}, true, {{"a", R"({"active":true})"}}));

@@ -1,0 +1,525 @@
+// The input journal: the serialiser's round trip for every Input variant, the reader's rejection
+// of damaged rows, and replays (explain, dry run) that reproduce what a recorded panel did,
+// across a restart and a reconfigure.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "rules/input_json.hpp"
+#include "rules/journal_replay.hpp"
+#include "tests/unit/rules/panel_test_support.hpp"
+
+namespace homesec::test {
+namespace {
+
+// Records a panel as homesecd does (daemon/app.cpp): every input with its Now, a tick only when
+// it changed something, the config by hash, a restore row at each start, PINs as their owner.
+class Recorder {
+ public:
+  explicit Recorder(PanelConfig config, Now now) : panel_(config) {
+    Configure(config);
+    State(JournalKind::kRestore, now);
+    Row(JournalKind::kStart, now, "");
+    Keep(panel_.Start(now));
+  }
+  std::vector<Action> Handle(const Input& input, Now now) {
+    const std::uint64_t next_seq = panel_.next_seq();
+    if (std::holds_alternative<Tick>(input)) {
+      const nlohmann::json before = panel_.Snapshot(now);
+      std::vector<Action> actions = panel_.Handle(input, now);
+      if (!actions.empty() || panel_.Snapshot(now) != before) {
+        Row(JournalKind::kInput, now, InputToJson(input).dump(), next_seq);
+      }
+      return Keep(std::move(actions));
+    }
+    std::vector<Action> actions = panel_.Handle(input, now);
+    std::string owner;
+    if (const auto* command = std::get_if<Command>(&input)) owner = CodeOwner(*command, actions);
+    Row(JournalKind::kInput, now, InputToJson(input, owner).dump(), next_seq);
+    return Keep(std::move(actions));
+  }
+  // Ticks at every deadline up to `until`, as the daemon's timer does.
+  void RunUntil(Now& now, Now until) {
+    for (int i = 0; i < 10000; ++i) {
+      const auto due = panel_.NextDeadline(now);
+      if (!due || *due > until.mono) break;
+      now = Now{*due, now.wall + (*due - now.mono)};
+      Handle(Tick{}, now);
+    }
+    now = until;
+  }
+  void Reconfigure(PanelConfig config, Now now) {
+    Configure(config);
+    Row(JournalKind::kReconfigure, now, "", panel_.next_seq(), hash_);
+    Keep(panel_.Reconfigure(std::move(config), now));
+  }
+  // homesecd stopped and started again `down` later (the monotonic clock jumps too).
+  void Restart(Now& now, Millis down) {
+    const nlohmann::json saved = panel_.Snapshot(now);
+    now = now + down;
+    std::string error;
+    panel_ = Panel::Restore(panel_.config(), saved, now, &error);
+    REQUIRE(error.empty());
+    State(JournalKind::kRestore, now);
+    Row(JournalKind::kStart, now, "");
+    Keep(panel_.Start(now));
+  }
+  std::vector<JournalEntry> Entries(std::size_t from = 0) const {
+    std::vector<JournalEntry> entries;
+    for (std::size_t i = from; i < rows_.size(); ++i) {
+      std::string error;
+      auto entry = ParseJournalRow(rows_[i], &error);
+      REQUIRE_MESSAGE(entry, error);
+      entries.push_back(std::move(*entry));
+    }
+    return entries;
+  }
+  ConfigLookup Lookup() const {
+    return [this](const std::string& hash, std::string* error) -> std::optional<PanelConfig> {
+      const auto it = configs_.find(hash);
+      if (it == configs_.end()) {
+        *error = "missing config";
+        return std::nullopt;
+      }
+      return PanelConfigFromJson(nlohmann::json::parse(it->second), error);
+    };
+  }
+  const std::vector<Event>& events() const { return events_; }
+  std::optional<Event> Last(const std::string& type) const {
+    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+      if (it->type == type) return *it;
+    }
+    return std::nullopt;
+  }
+  const std::vector<JournalRow>& rows() const { return rows_; }
+
+ private:
+  void Configure(const PanelConfig& config) {
+    const std::string text = PanelConfigToJson(config).dump();
+    hash_ = ConfigHash(text);
+    configs_[hash_] = text;
+  }
+  void State(JournalKind kind, Now now) {
+    Row(kind, now, panel_.Snapshot(now).dump(), panel_.next_seq(), hash_);
+  }
+  void Row(JournalKind kind, Now now, std::string body, std::uint64_t next_seq = 0,
+           std::string hash = {}) {
+    JournalRow row;
+    row.id = static_cast<std::int64_t>(rows_.size() + 1);
+    row.kind = kind;
+    row.now = now;
+    row.next_seq = next_seq == 0 ? panel_.next_seq() : next_seq;
+    row.config_hash = std::move(hash);
+    row.body = std::move(body);
+    rows_.push_back(std::move(row));
+  }
+  std::vector<Action> Keep(std::vector<Action> actions) {
+    for (const Event& e : Events(actions)) events_.push_back(e);
+    return actions;
+  }
+
+  Panel panel_;
+  std::string hash_;
+  std::map<std::string, std::string> configs_;
+  std::vector<JournalRow> rows_;
+  std::vector<Event> events_;
+};
+
+Command Cmd(CommandAction action, std::optional<std::string> code, std::string request_id) {
+  Command command;
+  command.action = action;
+  command.code = std::move(code);
+  command.source = "homesecctl";
+  command.request_id = std::move(request_id);
+  return command;
+}
+
+Reading Read(std::string device, std::string property, Value value) {
+  return Reading{std::move(device), std::move(property), std::move(value), false};
+}
+
+// Every event the replay of `entries` emits, in order.
+std::vector<Event> ReplayedEvents(const std::vector<JournalEntry>& entries,
+                                  const ConfigLookup& lookup) {
+  std::string error;
+  auto replay = Replay::Begin(entries.front(), lookup, std::nullopt, false, &error);
+  REQUIRE_MESSAGE(replay, error);
+  std::vector<Event> events;
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    std::vector<ReplayStep> steps;
+    REQUIRE_MESSAGE(replay->Apply(entries[i], &steps, &error), error);
+    for (const ReplayStep& step : steps) {
+      for (const Event& e : Events(step.actions)) events.push_back(e);
+    }
+  }
+  return events;
+}
+
+// The away alarm every replay test starts from: anna arms away, leaves, the front door opens
+// 2 minutes later, nobody disarms, the entry delay runs out.
+Recorder AwayAlarm(const PanelConfig& config, Now& now) {
+  Recorder recorder(config, now);
+  recorder.Handle(Read("front_door", "contact", std::string("closed")), now);
+  recorder.Handle(Read("kitchen_window", "latch", std::string("closed")), now);
+  recorder.Handle(Read("hall_pir", "occupancy", false), now);
+  recorder.Handle(Read("living_pir", "occupancy", false), now);
+  recorder.Handle(Cmd(CommandAction::kArmAway, "1234", "r1"), now);
+  recorder.RunUntil(now, now + minutes(2));
+  recorder.Handle(Read("front_door", "contact", std::string("open")), now);
+  recorder.RunUntil(now, now + seconds(45));
+  return recorder;
+}
+
+}  // namespace
+
+TEST_CASE("journal: every Input variant survives the round trip, PINs replaced by their owner") {
+  WatchSpec spec;
+  spec.departure = kEpoch.wall;
+  spec.expected_return = kEpoch.wall + hours(72);
+  spec.contact_phone = "+41 79 000 00 00";
+  spec.notes = "cat inside";
+  spec.keyholder =
+      WatchKeyholderSpec{"neighbour", "8888", kEpoch.wall, kEpoch.wall + hours(48), "08:00-20:00"};
+  spec.rearm_after_keyholder = seconds(300);
+  spec.salt = {1, 2, 3, 254};
+  Command watch = Cmd(CommandAction::kWatchStart, "1234", "w1");
+  watch.watch = spec;
+  Command bypass = Cmd(CommandAction::kBypass, "2345", "b1");
+  bypass.zone = "kitchen_window";
+  bypass.until_disarm = true;
+  bypass.force = true;
+  Command pair = Cmd(CommandAction::kPair, "1234", "p1");
+  pair.pair_time = seconds(120);
+  pair.pair_device = "hall_pir";
+  Command walk = Cmd(CommandAction::kWalkTest, "1234", "t1");
+  walk.walk_zones = {"front_door", "kitchen_smoke"};
+  walk.walk_time = seconds(600);
+  Command patrol = Cmd(CommandAction::kPatrolCheckIn, std::nullopt, "c1");
+  patrol.note = "all quiet";
+  patrol.officer = "Officer 7";
+  const std::vector<std::pair<Input, std::string>> inputs{
+      {Read("front_door", "contact", std::string("open")), ""},
+      {Read("living_pir", "occupancy", true), ""},
+      {Read("smoke_detector", "battery", 37.25), ""},
+      {Reading{"front_door", "contact", std::monostate{}, true}, ""},
+      {watch, "anna"},
+      {bypass, "ben"},
+      {pair, "anna"},
+      {walk, "anna"},
+      {Cmd(CommandAction::kWalkTestStop, "2345", "t2"), "ben"},
+      {Cmd(CommandAction::kMemoryClear, "2345", "m1"), "ben"},
+      {patrol, ""},
+      {Cmd(CommandAction::kDisarm, "0000", "d1"), ""},
+      {UplinkLink{true}, ""},
+      {Tick{}, ""},
+      {WatchAck{"watch-1", "registered"}, ""},
+      {StoreHealth{false, "disk full"}, ""},
+      {PairingRefused{"permit_join failed"}, ""},
+  };
+  for (const auto& [input, owner] : inputs) {
+    const nlohmann::json json = InputToJson(input, owner);
+    CAPTURE(json.dump());
+    std::string error;
+    const std::optional<Input> back = InputFromJson(nlohmann::json::parse(json.dump()), &error);
+    REQUIRE_MESSAGE(back, error);
+    REQUIRE(back->index() == input.index());
+    CHECK(InputToJson(*back, owner) == json);
+    CHECK(json.dump().find("1234") == std::string::npos);
+    CHECK(json.dump().find("8888") == std::string::npos);
+    if (const auto* command = std::get_if<Command>(&*back)) {
+      const auto& original = std::get<Command>(input);
+      CHECK(command->action == original.action);
+      CHECK(command->zone == original.zone);
+      CHECK(command->until_disarm == original.until_disarm);
+      CHECK(command->pair_time == original.pair_time);
+      CHECK(command->walk_zones == original.walk_zones);
+      CHECK(command->walk_time == original.walk_time);
+      if (original.code) {
+        CHECK(command->code == (owner.empty() ? WrongPin() : SyntheticPin(owner)));
+      }
+      if (original.watch) {
+        REQUIRE(command->watch);
+        CHECK(command->watch->salt == original.watch->salt);
+        CHECK(command->watch->expected_return == original.watch->expected_return);
+        CHECK(command->watch->keyholder->pin == SyntheticPin("neighbour"));
+      }
+    }
+    if (const auto* reading = std::get_if<Reading>(&*back)) {
+      CHECK(reading->value == std::get<Reading>(input).value);
+      CHECK(reading->initial == std::get<Reading>(input).initial);
+    }
+  }
+  CHECK(SyntheticPin("anna") != SyntheticPin("ben"));
+  CHECK(SyntheticPin("anna") == SyntheticPin("anna"));
+  CHECK(SyntheticPin("anna").size() == 12);
+}
+
+TEST_CASE("journal: the config survives the round trip") {
+  PanelConfig config = StandardConfig();
+  config.timing[Mode::kArmedAway] = ModeTiming{seconds(45), seconds(20), seconds(240)};
+  config.zones[2].cross_zone_group = "ground";
+  config.zones[1].swinger_limit = 0;
+  config.users[3].valid_from = kEpoch.wall;
+  config.users[3].valid_until = kEpoch.wall + hours(5);
+  std::string error;
+  config.watch.time_zone = *ParseTimeZoneRule("CET-1CEST,M3.5.0,M10.5.0/3", &error);
+  config.codes.duress_imitates = "ben";
+  const nlohmann::json json = PanelConfigToJson(config);
+  const std::optional<PanelConfig> back = PanelConfigFromJson(json, &error);
+  REQUIRE_MESSAGE(back, error);
+  CHECK(PanelConfigToJson(*back) == json);
+  CHECK(back->watch.time_zone == config.watch.time_zone);
+  CHECK(back->users == config.users);
+  CHECK(ConfigHash(json.dump()) == ConfigHash(PanelConfigToJson(*back).dump()));
+  CHECK(ConfigHash(json.dump()).size() == 64);
+}
+
+TEST_CASE("journal: damaged rows are refused with the field that is wrong") {
+  const std::vector<std::pair<std::string, std::string>> bad{
+      {"", "not JSON"},
+      {"{", "not JSON"},
+      {"[]", "not an object"},
+      {"{}", "input.t: missing"},
+      {R"({"t":"warp"})", "unknown input type"},
+      {R"({"t":"reading","p":"contact","v":"open"})", "reading.d: missing"},
+      {R"({"t":"reading","d":"x","p":"contact"})", "reading.v: missing"},
+      {R"({"t":"reading","d":"x","p":"contact","v":[1]})", "reading.v"},
+      {R"({"t":"reading","d":7,"p":"contact","v":"open"})", "reading.d: not a string"},
+      {R"({"t":"command","a":"FLY"})", "unknown value"},
+      {R"({"t":"command"})", "command.a: missing"},
+      {R"({"t":"command","a":"DISARM","code":"1234"})", "command.code: not an object"},
+      {R"({"t":"command","a":"DISARM","code":{}})", "must name a user"},
+      {R"({"t":"command","a":"PAIR","pair_time":-4})", "negative"},
+      {R"({"t":"command","a":"WALK_TEST","walk_zones":[1]})", "not a list of strings"},
+      {R"({"t":"command","a":"WALK_TEST","walk_time":-1})", "negative"},
+      {R"({"t":"command","a":"PAIR","pair_time":1e300})", "not an integer"},
+      {R"({"t":"command","a":"WATCH_START","watch":{"salt":"zz"}})", "not hex"},
+      {R"({"t":"command","a":"WATCH_START","watch":{"keyholder":{"name":"n"}}})",
+       "keyholder.from: missing"},
+      {R"({"t":"command","a":"WATCH_START","watch":{"return":9000000000000000000}})",
+       "out of range"},
+      {R"({"t":"uplink","connected":"yes"})", "not a boolean"},
+  };
+  for (const auto& pair : bad) {
+    const std::string& body = pair.first;
+    const std::string& why = pair.second;
+    CAPTURE(body);
+    JournalRow row;
+    row.id = 42;
+    row.body = body;
+    std::string error;
+    CHECK_FALSE(ParseJournalRow(row, &error));
+    CHECK(error.find("journal row 42") != std::string::npos);
+    CHECK_MESSAGE(error.find(why) != std::string::npos, error);
+  }
+  JournalRow restore;
+  restore.kind = JournalKind::kRestore;
+  restore.config_hash = "abc";
+  restore.body = "[1]";
+  std::string error;
+  CHECK_FALSE(ParseJournalRow(restore, &error));
+  CHECK(error.find("snapshot") != std::string::npos);
+  restore.body = "{}";
+  restore.config_hash.clear();
+  CHECK_FALSE(ParseJournalRow(restore, &error));
+  CHECK(error.find("no config") != std::string::npos);
+  std::string config_error;
+  CHECK_FALSE(PanelConfigFromJson(nlohmann::json::parse(R"({"zones":[{"id":"a","type":"moat"}]})"),
+                                  &config_error));
+  CHECK(config_error.find("config.zones[0].type") != std::string::npos);
+}
+
+TEST_CASE("journal: a replay reproduces every recorded event, across a restart and a reload") {
+  Now now = kEpoch;
+  PanelConfig config = StandardConfig();
+  config.zones[2].cross_zone_group = "ground";
+  config.zones[3].cross_zone_group = "ground";
+  Recorder recorder = AwayAlarm(config, now);
+  REQUIRE(recorder.Last("burglary"));
+  recorder.Handle(Cmd(CommandAction::kDisarm, "9999", "d1"), now);  // duress: silent 121
+  REQUIRE(recorder.Last("duress"));
+  recorder.Restart(now, minutes(10));
+  recorder.Handle(Cmd(CommandAction::kArmAway, "0001", "r2"), now);  // wrong code
+  recorder.Handle(Cmd(CommandAction::kArmAway, "2345", "r3"), now);
+  recorder.RunUntil(now, now + minutes(2));
+  PanelConfig reloaded = config;
+  reloaded.timing[Mode::kArmedAway].entry_delay = seconds(20);
+  recorder.Reconfigure(reloaded, now);
+  recorder.Handle(Read("kitchen_window", "latch", std::string("open")), now);
+  recorder.RunUntil(now, now + seconds(5));
+  recorder.Handle(Read("living_pir", "occupancy", true), now);
+  recorder.RunUntil(now, now + minutes(5));
+  REQUIRE(recorder.Last("intrusion_confirmed"));
+
+  // Only ticks that did something are in the journal.
+  std::size_t ticks = 0;
+  for (const JournalEntry& entry : recorder.Entries()) {
+    ticks += entry.input && std::holds_alternative<Tick>(*entry.input) ? 1 : 0;
+  }
+  CHECK(ticks > 0);
+  CHECK(ticks < 20);
+
+  const std::vector<Event> replayed = ReplayedEvents(recorder.Entries(), recorder.Lookup());
+  REQUIRE(replayed.size() == recorder.events().size());
+  for (std::size_t i = 0; i < replayed.size(); ++i) {
+    CAPTURE(recorder.events()[i].type);
+    CHECK(replayed[i] == recorder.events()[i]);
+  }
+}
+
+TEST_CASE("journal: explain names the reading, the mode, the delays and who could disarm") {
+  Now now = kEpoch;
+  Recorder recorder = AwayAlarm(StandardConfig(), now);
+  const std::optional<Event> alarm = recorder.Last("burglary");
+  REQUIRE(alarm);
+  std::string error;
+  const std::optional<Explanation> e =
+      Explain(recorder.Entries(), *alarm, recorder.Lookup(), &error);
+  REQUIRE_MESSAGE(e, error);
+  CHECK(e->reproduced);
+  CHECK(e->mismatch.empty());
+  CHECK(e->mode == Mode::kPending);
+  CHECK(e->armed_mode == Mode::kArmedAway);
+  CHECK(e->armed_by == "anna");
+  REQUIRE(e->readings.size() == 1);
+  CHECK(e->readings[0].zone == "front_door");
+  CHECK(e->readings[0].device == "front_door");
+  CHECK(e->readings[0].value == "open");
+  CHECK(e->readings[0].time == kEpoch.wall + minutes(2));
+  REQUIRE(e->delays.size() == 2);
+  CHECK(e->delays[0].kind == "exit");
+  CHECK(e->delays[0].length == seconds(60));
+  CHECK(e->delays[1].kind == "entry");
+  CHECK(e->delays[1].length == seconds(30));
+  CHECK(e->delays[1].started == kEpoch.wall + minutes(2));
+  // Master and user may disarm; arm_only and duress are never listed, the keyholder without a
+  // window (StandardConfig) is.
+  CHECK(e->could_disarm ==
+        std::vector<std::string>{"anna (master)", "ben (user)", "keyholder (keyholder)"});
+  const std::string text = FormatExplanation(*e);
+  CHECK(text.find("reproduced exactly") != std::string::npos);
+  CHECK(text.find("front_door contact=open") != std::string::npos);
+  CHECK(text.find("entry delay 30 s") != std::string::npos);
+  CHECK(text.find("duress") == std::string::npos);
+  CHECK(ExplanationToJson(*e)["readings"][0]["value"] == "open");
+}
+
+TEST_CASE("journal: explain says so when the replay does not reproduce the event") {
+  Now now = kEpoch;
+  Recorder recorder = AwayAlarm(StandardConfig(), now);
+  Event alarm = *recorder.Last("burglary");
+  alarm.zone = "kitchen_window";  // the log says otherwise than the journal
+  std::string error;
+  const std::optional<Explanation> e =
+      Explain(recorder.Entries(), alarm, recorder.Lookup(), &error);
+  REQUIRE_MESSAGE(e, error);
+  CHECK_FALSE(e->reproduced);
+  CHECK(e->mismatch.find("kitchen_window") != std::string::npos);
+  CHECK(FormatExplanation(*e).find("DOES NOT MATCH") != std::string::npos);
+}
+
+TEST_CASE("journal: explain of a cross-zone confirmation names the first zone") {
+  Now now = kEpoch;
+  PanelConfig config = StandardConfig();
+  config.zones[2].cross_zone_group = "ground";
+  config.zones[3].cross_zone_group = "ground";
+  Recorder recorder(config, now);
+  recorder.Handle(Read("front_door", "contact", std::string("closed")), now);
+  recorder.Handle(Read("kitchen_window", "latch", std::string("closed")), now);
+  recorder.Handle(Read("hall_pir", "occupancy", false), now);
+  recorder.Handle(Read("living_pir", "occupancy", false), now);
+  recorder.Handle(Cmd(CommandAction::kArmAway, "1234", "r1"), now);
+  recorder.RunUntil(now, now + minutes(2));
+  recorder.Handle(Read("kitchen_window", "latch", std::string("open")), now);
+  recorder.RunUntil(now, now + seconds(20));
+  recorder.Handle(Read("living_pir", "occupancy", true), now);
+  const std::optional<Event> confirmed = recorder.Last("intrusion_confirmed");
+  REQUIRE(confirmed);
+  std::string error;
+  const auto e = Explain(recorder.Entries(), *confirmed, recorder.Lookup(), &error);
+  REQUIRE_MESSAGE(e, error);
+  CHECK(e->reproduced);
+  CHECK(e->mode == Mode::kTriggered);
+  REQUIRE(e->readings.size() == 2);
+  CHECK(e->readings[0].zone == "kitchen_window");
+  CHECK(e->readings[1].zone == "living_motion");
+  const std::string text = FormatExplanation(*e);
+  CHECK(text.find("cross-zone group ground") != std::string::npos);
+  CHECK(text.find("kitchen_window alarmed first") != std::string::npos);
+  CHECK(text.find("swinger limit 2") != std::string::npos);
+}
+
+TEST_CASE("journal: a dry run lists the alarms and delays another config changes") {
+  Now now = kEpoch;
+  Recorder recorder = AwayAlarm(StandardConfig(), now);
+  std::string error;
+
+  SUBCASE("the same config: no difference") {
+    const auto result = DryRun(recorder.Entries(), StandardConfig(), recorder.Lookup(), &error);
+    REQUIRE_MESSAGE(result, error);
+    CHECK(result->differences.empty());
+    // The burglary, and recent_closing (459): an alarm within 2 minutes of the arming.
+    CHECK(result->recorded_alarms == 2);
+    CHECK(result->new_alarms == 2);
+    CHECK(FormatDryRun(*result).find("no difference") != std::string::npos);
+  }
+  SUBCASE("front door bypassed in away: the alarm would not have been raised") {
+    PanelConfig candidate = StandardConfig();
+    candidate.zones[0].bypass_in = {Mode::kArmedAway};
+    const auto result = DryRun(recorder.Entries(), candidate, recorder.Lookup(), &error);
+    REQUIRE_MESSAGE(result, error);
+    CHECK(result->new_alarms == 0);
+    bool not_raised = false;
+    for (const auto& d : result->differences) {
+      not_raised = not_raised || (d.kind == "alarm_not_raised" && d.zone == "front_door");
+    }
+    CHECK(not_raised);
+    CHECK(FormatDryRun(*result).find("burglary in front_door would not have been raised") !=
+          std::string::npos);
+  }
+  SUBCASE("front door an instant zone: no entry delay") {
+    PanelConfig candidate = StandardConfig();
+    candidate.zones[0].type = ZoneType::kPerimeter;
+    const auto result = DryRun(recorder.Entries(), candidate, recorder.Lookup(), &error);
+    REQUIRE_MESSAGE(result, error);
+    bool removed = false;
+    bool type_changed = false;
+    for (const auto& d : result->differences) {
+      removed = removed || (d.kind == "delay_removed" && d.zone == "front_door");
+      type_changed = type_changed || (d.kind == "zone_changed" && d.zone == "front_door");
+    }
+    CHECK(removed);
+    CHECK(type_changed);
+  }
+  SUBCASE("a longer entry delay: disarmed in time, no alarm") {
+    // Disarmed 35 s after the door opened: too late for 30 s, in time for 45 s.
+    Now t = kEpoch;
+    Recorder late(StandardConfig(), t);
+    late.Handle(Read("front_door", "contact", std::string("closed")), t);
+    late.Handle(Read("kitchen_window", "latch", std::string("closed")), t);
+    late.Handle(Read("hall_pir", "occupancy", false), t);
+    late.Handle(Read("living_pir", "occupancy", false), t);
+    late.Handle(Cmd(CommandAction::kArmAway, "1234", "r1"), t);
+    late.RunUntil(t, t + minutes(2));
+    late.Handle(Read("front_door", "contact", std::string("open")), t);
+    late.RunUntil(t, t + seconds(35));
+    late.Handle(Cmd(CommandAction::kDisarm, "1234", "d1"), t);
+    REQUIRE(late.Last("burglary"));
+    PanelConfig candidate = StandardConfig();
+    candidate.timing[Mode::kArmedAway].entry_delay = seconds(45);
+    const auto result = DryRun(late.Entries(), candidate, late.Lookup(), &error);
+    REQUIRE_MESSAGE(result, error);
+    CHECK(result->recorded_alarms == 2);  // burglary and recent_closing
+    CHECK(result->new_alarms == 0);
+    bool changed = false;
+    bool not_raised = false;
+    for (const auto& d : result->differences) {
+      changed = changed || (d.kind == "delay_changed" && d.text.find("45 s") != std::string::npos);
+      not_raised = not_raised || d.kind == "alarm_not_raised";
+    }
+    CHECK(changed);
+    CHECK(not_raised);
+  }
+}
+
+}  // namespace homesec::test
