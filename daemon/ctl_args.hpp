@@ -49,8 +49,18 @@ struct CtlArgs {
   // pair: how long the Zigbee network stays open (1..254 s) and the device expected to join
   int pair_seconds = 120;
   std::string pair_device;
-  // events
+  // events: the newest `last` of those that match every filter given (AND); --follow then
+  // prints each new one live. Without --last, 20, or with --since every match since then.
   std::size_t last = 20;
+  bool last_given = false;
+  bool follow = false;
+  std::vector<std::string> event_types;  // --type: event types (docs/events.md) or categories
+  std::string event_zone;                // --zone
+  std::optional<WallTime> since;         // --since RFC 3339
+  std::optional<Seconds> since_age;      // --since 30m / 2h / 1d: that long before now
+  // troubles --ack [--trouble ID]: acknowledge every active trouble, or the one named.
+  bool ack = false;
+  std::string trouble_id;
   // user add / remove
   std::string user_name;
   Role role = Role::kUser;
@@ -78,6 +88,13 @@ struct CtlParseResult {
 CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv);
 
 std::string CtlUsage();
+
+// The event types `homesecctl events --type` accepts (docs/events.md), and the categories.
+const std::vector<std::string>& KnownEventTypes();
+const std::vector<std::string>& KnownEventCategories();
+
+// "30s", "30m", "2h", "1d": a positive age in seconds, minutes, hours or days (at most 10 years).
+std::optional<Seconds> ParseAge(const std::string& text);
 
 // User names are shown in events and on keypads: letters, digits, '.', '_' and '-', 1..32.
 bool IsValidUserName(const std::string& name);

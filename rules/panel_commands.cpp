@@ -229,6 +229,9 @@ void PanelEngine::HandleCommand(const Command& command) {
     case CommandAction::kPairStop:
       HandlePairCommand(command);
       return;
+    case CommandAction::kTroubleAck:
+      HandleTroubleAck(command);
+      return;
     default:
       ManualAlarm(*this, command);
       return;

@@ -74,7 +74,9 @@ int RunStatus(const CtlArgs& args, const AppConfig& config) {
   } else if (args.command == CtlCommand::kDevices) {
     std::cout << FormatDevices(status);
   } else if (args.command == CtlCommand::kTroubles) {
-    std::cout << FormatTroubles(status);
+    std::cout << FormatTroubles(
+        status, std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()),
+        config.panel.watch.time_zone);
   } else {
     std::cout << FormatStatus(status);
   }
@@ -121,6 +123,15 @@ int RunBypass(const CtlArgs& args, const AppConfig& config) {
   if (!PinIfAsked(config.panel.codes.code_required_to_bypass, args, code)) return kExitUsage;
   return SendCommand(args, config, [&](const std::string& request_id) {
     return MakeBypassRequest(args, code, request_id);
+  });
+}
+
+int RunTroubleAck(const CtlArgs& args, const AppConfig& config) {
+  // Any user's code, as at a keypad's trouble view.
+  std::optional<std::string> code;
+  if (!PinIfAsked(true, args, code)) return kExitUsage;
+  return SendCommand(args, config, [&](const std::string& request_id) {
+    return MakeTroubleAckRequest(args, *code, request_id);
   });
 }
 

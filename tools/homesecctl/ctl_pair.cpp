@@ -29,7 +29,9 @@ void OnInterrupt(int) {
   g_interrupted = true;
 }
 
-// SIGINT / SIGTERM only set a flag; without SA_RESTART the broker wait returns at once.
+}  // namespace
+
+// Without SA_RESTART the broker wait returns at once.
 void CatchInterrupts() {
   struct sigaction action {};
   action.sa_handler = OnInterrupt;
@@ -39,7 +41,9 @@ void CatchInterrupts() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-}  // namespace
+bool Interrupted() {
+  return g_interrupted;
+}
 
 int RunPair(const CtlArgs& args, const AppConfig& config) {
   std::string error;
@@ -109,7 +113,7 @@ int RunPair(const CtlArgs& args, const AppConfig& config) {
       MqttSession::Clock::now() + std::chrono::seconds(args.pair_seconds) + kCloseGrace;
   bool stopping = false;
   while (!closed) {
-    if (g_interrupted && !stopping) {
+    if (Interrupted() && !stopping) {
       stopping = true;
       stop_id = "homesecctl-" + RandomHex();
       if (!args.json) std::cout << "closing the Zigbee network...\n" << std::flush;
@@ -119,7 +123,7 @@ int RunPair(const CtlArgs& args, const AppConfig& config) {
     error.clear();
     const bool done = session.RunUntil(
         [&] {
-          return closed || (g_interrupted && !stopping) || (stop_result && !stop_result->accepted);
+          return closed || (Interrupted() && !stopping) || (stop_result && !stop_result->accepted);
         },
         until, &error);
     if (stop_result && !stop_result->accepted) {
