@@ -2,6 +2,7 @@
 // "homesecctl --force arm away" are the same), "--opt value" and "--opt=value" both work, and
 // every misuse is one line saying what is wrong.
 #include "daemon/ctl_args.hpp"
+#include "daemon/config_reader.hpp"
 #include "daemon/local_command.hpp"
 #include "rules/text.hpp"
 
@@ -20,7 +21,8 @@ const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
     {"--pin-stdin",
      {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd, CtlCommand::kWatchStart,
       CtlCommand::kWatchExtend, CtlCommand::kWatchCancel, CtlCommand::kBypass,
-      CtlCommand::kUnbypass, CtlCommand::kPair, CtlCommand::kWalkTest, CtlCommand::kMemory}},
+      CtlCommand::kUnbypass, CtlCommand::kPair, CtlCommand::kWalkTest, CtlCommand::kMemory,
+      CtlCommand::kTroubles}},
     {"--seconds", {CtlCommand::kPair, CtlCommand::kWalkTest}},
     {"--zones", {CtlCommand::kWalkTest}},
     {"--minutes", {CtlCommand::kWalkTest}},
@@ -28,7 +30,12 @@ const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
     {"--clear", {CtlCommand::kMemory}},
     {"--device", {CtlCommand::kPair}},
     {"--last", {CtlCommand::kEvents}},
-    {"--since", {CtlCommand::kDryRun}},
+    {"--follow", {CtlCommand::kEvents}},
+    {"--type", {CtlCommand::kEvents}},
+    {"--zone", {CtlCommand::kEvents}},
+    {"--since", {CtlCommand::kEvents, CtlCommand::kDryRun}},
+    {"--ack", {CtlCommand::kTroubles}},
+    {"--trouble", {CtlCommand::kTroubles}},
     {"--role", {CtlCommand::kUserAdd}},
     {"--from", {CtlCommand::kUserAdd}},
     {"--until", {CtlCommand::kUserAdd}},
@@ -48,9 +55,32 @@ const std::set<std::string> kValueOptions{
     "--until",           "--return",      "--depart",         "--phone",
     "--notes",           "--keyholder",   "--keyholder-from", "--keyholder-until",
     "--keyholder-hours", "--rearm-after", "--seconds",        "--device",
-    "--zones",           "--minutes",     "--since"};
+    "--zones",           "--minutes"};
 const std::set<std::string> kFlagOptions{"--json",         "--pin-stdin", "--force", "--replace",
                                          "--until-disarm", "--help",      "--stop",  "--clear"};
+// The options of events' filters and of troubles --ack.
+const std::set<std::string> kFilterValueOptions{"--type", "--zone", "--since", "--trouble"};
+const std::set<std::string> kFilterFlagOptions{"--follow", "--ack"};
+
+// Every event type the panel records (docs/events.md), silent ones left out: they are never
+// shown locally, so a filter for them could only ever print nothing.
+const std::vector<std::string> kEventTypes{
+    "burglary", "burglary_unconfirmed", "intrusion_confirmed", "exit_error", "recent_closing",
+    "fire", "gas", "water_leak", "tamper", "panic", "manual_trigger", "medical", "lock_forced",
+    "lock_picked", "lock_wrong_code_burst", "door_held", "alarm_restore", "armed", "disarmed",
+    "alarm_cancel", "arming_refused", "arming_cancelled", "zone_bypassed", "swinger_shutdown",
+    "manual_bypass", "bypass_restore", "wrong_code", "code_lockout", "device_unavailable",
+    "device_silent", "battery_low", "zone_unbound", "lock_jammed", "uplink_lost", "store_failure",
+    "trouble_restore", "trouble_ack", "siren_silenced", "pairing_opened", "pairing_closed",
+    "walk_test_started", "walk_test_ended", "walk_test_zone", "alarm_memory_cleared",
+    "system_start",
+    // The vacant-house watch's (docs/vacant-house-watch.md).
+    "watch_registered", "watch_started", "watch_start_blocked", "watch_rearmed",
+    "watch_rearm_blocked", "watch_extended", "watch_cancelled", "watch_ended", "watch_overdue",
+    "watch_daily_report", "watch_acknowledged", "keyholder_visit", "patrol_check_in"};
+const std::vector<std::string> kEventCategories{"alarm",  "restore",   "trouble", "trouble_restore",
+                                                "arming", "disarming", "bypass",  "access",
+                                                "watch",  "system",    "test"};
 
 struct Tokens {
   std::vector<std::string> positional;
@@ -118,6 +148,42 @@ std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std:
 
 }  // namespace
 
+const std::vector<std::string>& KnownEventTypes() {
+  return kEventTypes;
+}
+
+const std::vector<std::string>& KnownEventCategories() {
+  return kEventCategories;
+}
+
+std::optional<Seconds> ParseAge(const std::string& text) {
+  if (text.size() < 2) return std::nullopt;
+  long long n = 0;
+  const char* end = text.data() + text.size() - 1;
+  const auto [stop, ec] = std::from_chars(text.data(), end, n);
+  if (ec != std::errc() || stop != end || n <= 0) return std::nullopt;
+  long long unit = 0;
+  switch (text.back()) {
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      return std::nullopt;
+  }
+  constexpr long long kTenYears = 10LL * 366 * 86400;
+  if (n > kTenYears / unit) return std::nullopt;
+  return Seconds(n * unit);
+}
+
 bool IsValidUserName(const std::string& name) {
   if (name.empty() || name.size() > 32) return false;
   for (const char c : name) {
@@ -149,18 +215,23 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
       name = word.substr(0, eq);
       value = word.substr(eq + 1);
     }
-    if (kValueOptions.contains(name)) {
+    if (kValueOptions.contains(name) || kFilterValueOptions.contains(name)) {
       if (!value) {
         if (i + 1 >= argv.size()) return Fail(name + " needs a value");
         value = argv[++i];
       }
-    } else if (kFlagOptions.contains(name)) {
+    } else if (kFlagOptions.contains(name) || kFilterFlagOptions.contains(name)) {
       if (value) return Fail(name + " takes no value");
       value = "";
     } else {
       return Fail("unknown option " + name);
     }
-    tokens.options[name] = *value;
+    // --type may be given more than once: the types add up (as a comma list does).
+    if (name == "--type" && tokens.options.contains(name)) {
+      tokens.options[name] += "," + *value;
+    } else {
+      tokens.options[name] = *value;
+    }
   }
 
   CtlArgs args;
@@ -287,7 +358,70 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
           return Fail("--last: expected a count from 1 to 100000, got '" + *last + "'");
         }
         args.last = n;
+        args.last_given = true;
       }
+      args.follow = option("--follow") != nullptr;
+      if (const std::string* types = option("--type")) {
+        std::string_view rest = *types;
+        while (true) {
+          const std::size_t comma = rest.find(',');
+          const std::string type(rest.substr(0, comma));
+          if (type.empty())
+            return Fail("--type: an empty type in '" + PrintableText(*types, 60) + "'");
+          if (std::find(kEventTypes.begin(), kEventTypes.end(), type) == kEventTypes.end() &&
+              std::find(kEventCategories.begin(), kEventCategories.end(), type) ==
+                  kEventCategories.end()) {
+            std::vector<std::string> candidates = kEventTypes;
+            candidates.insert(candidates.end(), kEventCategories.begin(), kEventCategories.end());
+            const std::string hint = ClosestMatch(type, candidates);
+            return Fail("--type: unknown event type '" + PrintableText(type, 40) + "'" +
+                        (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                        "; the types are listed in docs/events.md, or give a category: alarm, "
+                        "restore, trouble, trouble_restore, arming, disarming, bypass, access, "
+                        "watch, system");
+          }
+          if (std::find(args.event_types.begin(), args.event_types.end(), type) ==
+              args.event_types.end()) {
+            args.event_types.push_back(type);
+          }
+          if (comma == std::string_view::npos) break;
+          rest = rest.substr(comma + 1);
+        }
+      }
+      if (const std::string* zone = option("--zone")) {
+        if (!IsCommandZoneId(*zone)) {
+          return Fail("--zone: invalid zone id '" + PrintableText(*zone, 40) +
+                      "' (letters, digits, '_' and '-', as in the config)");
+        }
+        args.event_zone = *zone;
+      }
+      if (const std::string* since = option("--since")) {
+        if (const std::optional<Seconds> age = ParseAge(*since)) {
+          args.since_age = age;
+        } else if (const std::optional<WallTime> time = ParseRfc3339(*since)) {
+          args.since = time;
+        } else {
+          return Fail(
+              "--since: expected an RFC 3339 time such as 2026-12-01T08:00:00+08:00 or an "
+              "age such as 30m, 2h or 1d, got '" +
+              PrintableText(*since, 40) + "'");
+        }
+      }
+      break;
+    case CtlCommand::kTroubles:
+      if (!operands.empty()) return Fail("unexpected argument '" + operands[0] + "'");
+      args.ack = option("--ack") != nullptr;
+      if (const std::string* id = option("--trouble")) {
+        if (!args.ack) return Fail("--trouble ID applies only with --ack");
+        if (!IsTroubleId(*id)) {
+          return Fail(
+              "--trouble: expected a trouble id as `homesecctl troubles` shows it (such "
+              "as battery_low:front_door), got '" +
+              PrintableText(*id, 40) + "'");
+        }
+        args.trouble_id = *id;
+      }
+      if (args.pin_stdin && !args.ack) return Fail("--pin-stdin applies only with --ack");
       break;
     case CtlCommand::kExplain:
       if (operands.size() != 1) {
@@ -413,7 +547,6 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
     case CtlCommand::kStatus:
     case CtlCommand::kZones:
     case CtlCommand::kDevices:
-    case CtlCommand::kTroubles:
     case CtlCommand::kDisarm:
     case CtlCommand::kUserList:
     case CtlCommand::kHelp:
@@ -428,9 +561,12 @@ std::string CtlUsage() {
 
   status                             the panel's state, troubles and every zone (from homesecd)
   zones                              every zone: type, device, state in words, flags
-  devices                            every device: online, battery, link quality, last seen,
-                                     the zones it feeds (and those that feed none)
-  troubles                           the active troubles, the Zigbee bridge and the platform
+  devices                            every device: model, online, battery, link quality, last
+                                     seen, the zones it feeds (and those that feed none)
+  troubles [--ack [--trouble ID] [--pin-stdin]]
+                                     the active troubles, since when and whether acknowledged,
+                                     the Zigbee bridge and the platform; --ack acknowledges
+                                     them all (or the one ID) with your PIN
   arm home|night|away|vacation [--force] [--pin-stdin]
                                      arm; --force bypasses open zones
   disarm [--pin-stdin]               disarm
@@ -454,7 +590,14 @@ std::string CtlUsage() {
   walk-test --stop [--pin-stdin]     end the walk test running now, and print its report
   memory [--clear] [--pin-stdin]     the alarm memory (what alarmed while armed); --clear
                                      acknowledges it (arming clears it too)
-  events [--last N]                  the event log, newest last (default 20)
+  events [--last N] [--type TYPE,...] [--zone ZONE] [--since TIME] [--follow]
+                                     the event log, newest last (default 20; with --since
+                                     every match since TIME), with the platform's dispatch
+                                     statuses under their alarms; --type (repeatable): event
+                                     types (docs/events.md) or categories; --since: RFC 3339
+                                     or an age (30m, 2h, 1d); filters combine with AND;
+                                     --follow then prints new events live until Ctrl-C
+                                     (--json: one JSON object per line)
   explain EVENT                      why an event happened: replays the input journal up to
                                      it (EVENT: its SEQ in events) and prints the chain: mode,
                                      who armed, the readings, the delays, the rules applied

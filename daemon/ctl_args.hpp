@@ -60,12 +60,21 @@ struct CtlArgs {
   bool walk_stop = false;
   // memory: --clear acknowledges the alarm memory (with a PIN)
   bool memory_clear = false;
-  // events
-  std::size_t last = 20;
   // explain EVENT: its SEQ as `events` shows it, or its id
   std::string event_ref;
-  // dry-run: replay from the first checkpoint at or after this time (nullopt: the oldest)
+  // events: the newest `last` of those that match every filter given (AND); --follow then
+  // prints each new one live. Without --last, 20, or with --since every match since then.
+  std::size_t last = 20;
+  bool last_given = false;
+  bool follow = false;
+  std::vector<std::string> event_types;  // --type: event types (docs/events.md) or categories
+  std::string event_zone;                // --zone
+  // --since RFC 3339 (events; dry-run: replay from the first checkpoint at or after it)
   std::optional<WallTime> since;
+  std::optional<Seconds> since_age;  // --since 30m / 2h / 1d: that long before now
+  // troubles --ack [--trouble ID]: acknowledge every active trouble, or the one named.
+  bool ack = false;
+  std::string trouble_id;
   // user add / remove
   std::string user_name;
   Role role = Role::kUser;
@@ -93,6 +102,13 @@ struct CtlParseResult {
 CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv);
 
 std::string CtlUsage();
+
+// The event types `homesecctl events --type` accepts (docs/events.md), and the categories.
+const std::vector<std::string>& KnownEventTypes();
+const std::vector<std::string>& KnownEventCategories();
+
+// "30s", "30m", "2h", "1d": a positive age in seconds, minutes, hours or days (at most 10 years).
+std::optional<Seconds> ParseAge(const std::string& text);
 
 // User names are shown in events and on keypads: letters, digits, '.', '_' and '-', 1..32.
 bool IsValidUserName(const std::string& name);

@@ -1,6 +1,8 @@
 // homesecctl's tables and JSON; see ctl_format.hpp.
 #include "daemon/ctl_format.hpp"
 
+#include "daemon/ctl_events.hpp"
+
 #include <cstdio>
 
 #include <algorithm>
@@ -16,14 +18,13 @@ std::string OrDash(const std::string& text) {
   return text.empty() ? "-" : text;
 }
 
-// "2026-11-28T17:10:46.123Z" -> "2026-11-28 17:10:46Z": seconds are enough in a table.
+}  // namespace
+
 std::string ShortTime(WallTime time) {
   std::string text = FormatRfc3339(time);
   if (text.size() >= 19) text = text.substr(0, 10) + " " + text.substr(11, 8) + "Z";
   return text;
 }
-
-}  // namespace
 
 std::string FormatTable(const std::vector<std::string>& headers,
                         const std::vector<std::vector<std::string>>& rows) {
@@ -85,16 +86,9 @@ std::vector<Event> LocalEvents(const std::vector<Event>& events, const SilentHis
 }
 
 std::string FormatEvents(const std::vector<Event>& events) {
-  if (events.empty()) return "no events\n";
-  std::vector<std::vector<std::string>> rows;
-  for (const Event& event : events) {
-    rows.push_back({std::to_string(event.seq), ShortTime(event.time),
-                    std::string(ToString(event.category)), event.type, OrDash(event.zone),
-                    OrDash(event.user), event.cid.code == 0 ? "-" : ToString(event.cid),
-                    event.text});
-  }
-  return FormatTable({"SEQ", "TIME", "CATEGORY", "TYPE", "ZONE", "USER", "CONTACT ID", "TEXT"},
-                     rows);
+  std::vector<ShownEvent> shown;
+  for (const Event& event : events) shown.push_back({event, {}});
+  return FormatShownEvents(shown);
 }
 
 std::string ZoneStateWords(const ZoneView& zone) {
@@ -182,16 +176,53 @@ std::string FormatZones(const PanelStatus& status) {
   return FormatTable({"ZONE", "NAME", "TYPE", "DEVICE", "STATE", "STATUS", "FLAGS"}, rows);
 }
 
-std::string FormatTroubles(const PanelStatus& status) {
+std::string FormatAge(WallTime since, WallTime now) {
+  const long long s = std::max<long long>(0, std::chrono::floor<Seconds>(now - since).count());
+  char text[32];
+  if (s < 60) {
+    std::snprintf(text, sizeof text, "%llds", s);
+  } else if (s < 3600) {
+    std::snprintf(text, sizeof text, "%lldm", s / 60);
+  } else if (s < 86400) {
+    std::snprintf(text, sizeof text, "%lldh %02lldm", s / 3600, s / 60 % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%lldd %02lldh", s / 86400, s / 3600 % 24);
+  }
+  return text;
+}
+
+std::string FormatTroubles(const PanelStatus& status, WallTime now, const TimeZoneRule& time_zone) {
   std::string out = "zigbee bridge:      " + OnlineWord(status.hub.bridge_online) + "\n" +
                     "district platform:  " + OnlineWord(status.hub.uplink_online) + "\n\n";
   if (!status.hub.published) return out + "troubles unknown: homesecd has not published them\n";
   if (status.hub.troubles.empty()) return out + "no active troubles\n";
   std::vector<std::vector<std::string>> rows;
+  bool unacknowledged = false;
   for (const ActiveTrouble& trouble : status.hub.troubles) {
-    rows.push_back({trouble.type, OrDash(trouble.zone), OrDash(trouble.device)});
+    // The epoch: a homesecd that does not say since when.
+    const bool known = trouble.since != WallTime{};
+    std::string since = "-";
+    if (known) {
+      since = FormatLocal(ToLocal(trouble.since, time_zone));
+      since = since.substr(0, 10) + " " + since.substr(11, 8) + " (" +
+              FormatAge(trouble.since, now) + " ago)";
+    }
+    unacknowledged = unacknowledged || !trouble.acknowledged;
+    rows.push_back({TroubleId(trouble), trouble.type, OrDash(trouble.zone), OrDash(trouble.device),
+                    since, trouble.acknowledged ? "yes" : "NO"});
   }
-  return out + FormatTable({"TROUBLE", "ZONE", "DEVICE"}, rows);
+  out += FormatTable({"ID", "TROUBLE", "ZONE", "DEVICE", "SINCE", "ACKNOWLEDGED"}, rows);
+  if (unacknowledged) out += "\n(acknowledge them with: homesecctl troubles --ack)\n";
+  return out;
+}
+
+std::string DeviceModel(const DeviceView& device) {
+  std::string out = device.vendor;
+  if (!device.model.empty()) out += (out.empty() ? "" : " ") + device.model;
+  if (!device.description.empty()) {
+    out += out.empty() ? device.description : " (" + device.description + ")";
+  }
+  return OrDash(out);
 }
 
 std::string FormatDevices(const PanelStatus& status) {
@@ -210,11 +241,12 @@ std::string FormatDevices(const PanelStatus& status) {
     if (device.published) online = device.available ? (*device.available ? "yes" : "NO") : "?";
     std::string battery = number(device.battery, "%");
     if (device.battery_low == true) battery += " LOW";
-    rows.push_back({device.id, OrDash(device.source), online, battery,
+    rows.push_back({device.id, OrDash(device.source), DeviceModel(device), online, battery,
                     number(device.linkquality, ""), OrDash(device.last_seen),
                     zones.empty() ? "NONE (bound to no zone)" : zones});
   }
-  return FormatTable({"DEVICE", "SOURCE", "ONLINE", "BATTERY", "LQI", "LAST SEEN", "ZONES"}, rows);
+  return FormatTable(
+      {"DEVICE", "SOURCE", "MODEL", "ONLINE", "BATTERY", "LQI", "LAST SEEN", "ZONES"}, rows);
 }
 
 nlohmann::json StatusToJson(const PanelStatus& status) {
@@ -241,6 +273,9 @@ nlohmann::json StatusToJson(const PanelStatus& status) {
   for (const DeviceView& device : status.devices) {
     devices.push_back({{"id", device.id},
                        {"source", device.source},
+                       {"vendor", device.vendor},
+                       {"model", device.model},
+                       {"description", device.description},
                        {"zones", device.zones},
                        {"available", optional(device.available)},
                        {"battery", optional(device.battery)},
@@ -252,7 +287,13 @@ nlohmann::json StatusToJson(const PanelStatus& status) {
   nlohmann::json troubles = nlohmann::json::array();
   for (const ActiveTrouble& trouble : status.hub.troubles) {
     troubles.push_back(
-        {{"type", trouble.type}, {"zone", trouble.zone}, {"device", trouble.device}});
+        {{"id", TroubleId(trouble)},
+         {"type", trouble.type},
+         {"zone", trouble.zone},
+         {"device", trouble.device},
+         {"since", trouble.since == WallTime{} ? nlohmann::json()
+                                               : nlohmann::json(FormatRfc3339(trouble.since))},
+         {"acknowledged", trouble.acknowledged}});
   }
   return nlohmann::json{
       {"state", optional(status.state)},

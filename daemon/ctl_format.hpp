@@ -9,6 +9,7 @@
 
 #include "daemon/ctl_protocol.hpp"
 #include "rules/event_json.hpp"
+#include "rules/local_time.hpp"
 #include "rules/panel_config.hpp"
 #include "rules/types.hpp"
 
@@ -17,6 +18,9 @@ namespace homesec {
 // Columns padded to their widest cell, two spaces apart, header first; no trailing spaces.
 std::string FormatTable(const std::vector<std::string>& headers,
                         const std::vector<std::vector<std::string>>& rows);
+
+// "2026-11-28T17:10:46.123Z" -> "2026-11-28 17:10:46Z": seconds are enough in a table.
+std::string ShortTime(WallTime time);
 
 std::string FormatUsers(const std::vector<User>& users);
 // [{"name", "number", "role", "valid_from"?, "valid_until"?}]
@@ -39,8 +43,13 @@ std::string ZoneFlags(const ZoneView& zone);
 std::string FormatStatus(const PanelStatus& status);
 // `homesecctl zones`: every zone with its type, device, state, status and flags.
 std::string FormatZones(const PanelStatus& status);
-// `homesecctl troubles`: the bridge, the platform link, and the active troubles.
-std::string FormatTroubles(const PanelStatus& status);
+// `homesecctl troubles`: the bridge, the platform link, and the active troubles with their id,
+// since when (local time in `time_zone`, and the age at `now`) and whether acknowledged.
+std::string FormatTroubles(const PanelStatus& status, WallTime now, const TimeZoneRule& time_zone);
+// "45s", "12m", "3h 05m", "2d 04h": how long ago `since` was at `now`.
+std::string FormatAge(WallTime since, WallTime now);
+// "vendor model (description)", or whichever of them is known; "-" for none.
+std::string DeviceModel(const DeviceView& device);
 // `homesecctl devices`: every configured device, its diagnostics and the zones it feeds.
 std::string FormatDevices(const PanelStatus& status);
 // {"state", "available", "zones": [...], "devices": [...], "bridge_online", "uplink_online",

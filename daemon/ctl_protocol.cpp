@@ -71,6 +71,15 @@ nlohmann::json MakeWalkTestRequest(const CtlArgs& args, const std::string& code,
   return request;
 }
 
+nlohmann::json MakeTroubleAckRequest(const CtlArgs& args, const std::string& code,
+                                     const std::string& request_id) {
+  nlohmann::json request{{"action", std::string(ToString(CommandAction::kTroubleAck))},
+                         {"request_id", request_id}};
+  if (!args.trouble_id.empty()) request["trouble"] = args.trouble_id;
+  if (!code.empty()) request["code"] = code;
+  return request;
+}
+
 std::vector<AlarmMemoryEntry> AlarmMemoryFrom(const nlohmann::json& list) {
   std::vector<AlarmMemoryEntry> memory;
   if (!list.is_array()) return memory;
@@ -164,6 +173,7 @@ PanelStatus InitialStatus(const AppConfig& config) {
                                      ? std::to_string(std::get<int>(line->line))
                                      : std::get<std::string>(line->line);
       view.source = "gpio " + line->chip + " line " + number;
+      view.model = "GPIO line " + line->chip + "/" + number;
     }
     for (const ZoneConfig& zone : config.panel.zones) {
       if (zone.device == device.id) view.zones.push_back(zone.id);
@@ -190,9 +200,13 @@ void ApplyHub(const nlohmann::json& json, HubView& hub) {
   if (const auto list = json.find("troubles"); list != json.end() && list->is_array()) {
     for (const nlohmann::json& entry : *list) {
       if (!entry.is_object()) continue;
-      hub.troubles.push_back({PrintableText(StringField(entry, "type"), 60),
-                              PrintableText(StringField(entry, "zone"), 100),
-                              PrintableText(StringField(entry, "device"), 100)});
+      ActiveTrouble trouble{PrintableText(StringField(entry, "type"), 60),
+                            PrintableText(StringField(entry, "zone"), 100),
+                            PrintableText(StringField(entry, "device"), 100)};
+      // A daemon from before since/acknowledged: since unknown (the epoch), not acknowledged.
+      trouble.since = ParseRfc3339(StringField(entry, "since")).value_or(WallTime{});
+      trouble.acknowledged = OptionalBool(entry, "acknowledged").value_or(false);
+      hub.troubles.push_back(std::move(trouble));
       if (hub.troubles.size() >= 1000) break;
     }
   }
@@ -205,6 +219,9 @@ void ApplyDevice(const nlohmann::json& json, DeviceView& device) {
   device.battery_low = OptionalBool(json, "battery_low");
   device.linkquality = OptionalNumber(json, "linkquality");
   device.last_seen = PrintableText(StringField(json, "last_seen"), 40);
+  device.vendor = PrintableText(StringField(json, "vendor"), 64);
+  device.model = PrintableText(StringField(json, "model"), 64);
+  device.description = PrintableText(StringField(json, "description"), 128);
 }
 
 }  // namespace

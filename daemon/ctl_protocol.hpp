@@ -41,6 +41,11 @@ nlohmann::json MakeWalkTestRequest(const CtlArgs& args, const std::string& code,
 // (daemon/local_command.hpp AlarmMemoryToJson); entries that are not readable are left out.
 std::vector<AlarmMemoryEntry> AlarmMemoryFrom(const nlohmann::json& list);
 
+// {"action": "TROUBLE_ACK", "code": "...", "trouble"?: "battery_low:front_door", "request_id"}
+// for `homesecctl troubles --ack [--trouble ID]`.
+nlohmann::json MakeTroubleAckRequest(const CtlArgs& args, const std::string& code,
+                                     const std::string& request_id);
+
 // WATCH_START / WATCH_EXTEND / WATCH_CANCEL with the resident's code and, for WATCH_START with a
 // keyholder, the keyholder's PIN inside "watch" (docs/vacant-house-watch.md).
 nlohmann::json MakeWatchRequest(const CtlArgs& args, const std::string& code,
@@ -75,6 +80,11 @@ struct DeviceView {
   std::string id;
   std::string source;  // "zigbee <friendly name>" or "gpio <chip> line <n>"
   std::string friendly_name;
+  // What it is: Zigbee2MQTT's definition (vendor, model, description; empty until homesecd
+  // published them) or, for a GPIO line, "GPIO line" with its chip and line.
+  std::string vendor{};
+  std::string model{};
+  std::string description{};
   std::vector<std::string> zones;  // the zones it feeds
   bool published = false;          // homesecd published its diagnostics
   std::optional<bool> available;

@@ -227,6 +227,17 @@ LocalCommandParse ParseJsonCommand(const nlohmann::json& json) {
     }
     command.pair_device = it->get<std::string>();
   }
+  if (const auto it = json.find("trouble"); it != json.end() && !it->is_null()) {
+    if (*action != CommandAction::kTroubleAck) {
+      return Refuse("\"trouble\" applies only to TROUBLE_ACK", request_id, action);
+    }
+    if (!it->is_string() || !IsTroubleId(it->get<std::string>())) {
+      return Refuse("\"trouble\" must be a trouble id such as \"battery_low:front_door\" (1 to " +
+                        std::to_string(kMaxTroubleIdBytes) + " bytes of printable text)",
+                    request_id, action);
+    }
+    command.trouble = it->get<std::string>();
+  }
   std::optional<WallTime> sent;
   if (const auto it = json.find("time"); it != json.end() && !it->is_null()) {
     WallTime t{};
@@ -252,6 +263,11 @@ bool IsPairDeviceName(std::string_view name) {
   // allowed: Zigbee2MQTT friendly names may hold it), never a wildcard.
   if (PrintableText(name, kMaxPairDeviceBytes) != name) return false;
   return name.find_first_of("+#") == std::string_view::npos;
+}
+
+bool IsTroubleId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxTroubleIdBytes || !IsValidUtf8(id)) return false;
+  return PrintableText(id, kMaxTroubleIdBytes) == id;
 }
 
 bool IsCommandZoneId(std::string_view zone) {

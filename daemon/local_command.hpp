@@ -36,6 +36,11 @@ bool IsCommandZoneId(std::string_view zone);
 inline constexpr std::size_t kMaxPairDeviceBytes = 128;
 bool IsPairDeviceName(std::string_view name);
 
+// The "trouble" of TROUBLE_ACK: a trouble id as `homesecctl troubles` and <prefix>/hub show it
+// ("battery_low:front_door", rules/types.hpp TroubleId): printable UTF-8, at most this long.
+inline constexpr std::size_t kMaxTroubleIdBytes = 300;
+bool IsTroubleId(std::string_view id);
+
 struct LocalCommandParse {
   std::optional<Command> command;        // set when the request is well-formed
   std::optional<CommandResult> refusal;  // set otherwise, ready to publish

@@ -352,6 +352,9 @@ void LocalInterface::PublishHub() {
       nlohmann::json entry{{"type", trouble.type}};
       if (!trouble.zone.empty()) entry["zone"] = trouble.zone;
       if (!trouble.device.empty()) entry["device"] = trouble.device;
+      entry["id"] = TroubleId(trouble);
+      entry["since"] = FormatRfc3339(trouble.since);
+      entry["acknowledged"] = trouble.acknowledged;
       troubles.push_back(entry);
     }
   }
@@ -398,12 +401,22 @@ void LocalInterface::PublishDevice(const std::string& device_id) {
     }
     return nlohmann::json(*value);
   };
-  const nlohmann::json doc{
+  nlohmann::json doc{
       {"available", optional(d.available)},
       {"battery", number(d.battery)},
       {"battery_low", optional(d.battery_low)},
       {"linkquality", number(d.linkquality)},
       {"last_seen", d.last_seen ? nlohmann::json(FormatRfc3339(*d.last_seen)) : nlohmann::json()}};
+  // What it is, from Zigbee2MQTT's bridge/devices definition (absent until the bridge listed it;
+  // null for a device Zigbee2MQTT does not support).
+  if (const auto facts = facts_.find(device_id); facts != facts_.end()) {
+    const auto text = [](const std::string& value) {
+      return value.empty() ? nlohmann::json() : nlohmann::json(value);
+    };
+    doc["vendor"] = text(facts->second.vendor);
+    doc["model"] = text(facts->second.model);
+    doc["description"] = text(facts->second.description);
+  }
   Send(MqttOut{topics_.Device(device_id), DumpJson(doc), true}, 1);
 }
 
@@ -459,6 +472,7 @@ void LocalInterface::NoteInventory(const std::vector<PairedDevice>& devices) {
   facts_ = std::move(facts);
   NoteAddresses();
   PublishDiscovery();
+  for (const auto& [id, diagnostics] : diagnostics_) PublishDevice(id);
 }
 
 void LocalInterface::NoteAddresses() {
@@ -497,6 +511,7 @@ std::map<std::string, DeviceFacts> LocalInterface::FactsOf(
       DeviceFacts& f = facts[device.id];
       f.model = paired.model;
       f.vendor = paired.vendor;
+      f.description = paired.description;
       f.ieee = paired.ieee_address;
       if (const DeviceCapabilities* caps = decoder_.CapabilitiesNamed(zigbee->friendly_name)) {
         f.battery = caps->has_battery_low || caps->keys.count("battery") > 0;

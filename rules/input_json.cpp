@@ -221,6 +221,7 @@ json CommandToJson(const Command& command, const std::string& code_owner) {
   if (!command.pair_device.empty()) out["pair_device"] = command.pair_device;
   if (!command.walk_zones.empty()) out["walk_zones"] = command.walk_zones;
   if (command.walk_time.count() != 0) out["walk_time"] = command.walk_time.count();
+  if (!command.trouble.empty()) out["trouble"] = command.trouble;
   if (command.watch) {
     const WatchSpec& spec = *command.watch;
     json watch = json::object();
@@ -279,6 +280,7 @@ std::optional<Command> CommandFromJson(const json& in, std::string* error) {
     }
   }
   r.Secs("walk_time", command.walk_time);
+  r.String("trouble", command.trouble);
   if (const json* watch = r.Object("watch")) {
     Reader w(*watch, "command.watch", error);
     WatchSpec spec;

@@ -93,6 +93,8 @@ std::vector<Action> Panel::Start(Now now) {
                             std::chrono::ceil<Seconds>(*state_->siren_deadline - now.mono)});
   }
   engine.ResumeOutputs();
+  // A snapshot from before trouble marks (or a trouble whose mark was unreadable): since now.
+  SyncTroubleMarks(config_, *state_, now.wall);
   engine.Emit(engine.MakeEvent(EventCategory::kSystem, Priority::kNormal, "system_start", cid::kNew,
                                cid::kSystemReset,
                                "panel started in " + std::string(ToString(state_->mode))));
@@ -137,6 +139,13 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   engine.SyncDeterrent();
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
+  // Troubles change only with their events (and their restores).
+  const bool troubles_changed = std::any_of(out.begin(), out.end(), [](const Action& action) {
+    const auto* record = std::get_if<RecordEvent>(&action);
+    return record != nullptr && (record->event.category == EventCategory::kTrouble ||
+                                 record->event.category == EventCategory::kTroubleRestore);
+  });
+  if (troubles_changed) SyncTroubleMarks(config_, *state_, now.wall);
   statuses_ = Statuses();
   AppendZoneChanges(config_, before, statuses_, out);
   return out;
@@ -169,6 +178,7 @@ std::vector<Action> Panel::Reconfigure(PanelConfig config, Now now) {
   if (state_->watch) state_->watch->Reconfigure(config_.watch, now.wall);
   PanelEngine engine(config_, *state_, now, out);
   engine.EndUnbypassableBypasses();
+  SyncTroubleMarks(config_, *state_, now.wall);  // the troubles of zones no longer configured
   const StatusList after = Statuses();
   for (std::size_t i = 0; i < after.size(); ++i) {
     const auto it = before.find(config_.zones[i].id);
@@ -277,20 +287,7 @@ std::optional<ZoneChanged> Panel::zone_view(const std::string& zone_id) const {
 }
 
 std::vector<ActiveTrouble> Panel::troubles() const {
-  std::vector<ActiveTrouble> out;
-  for (const auto& [device, rt] : state_->devices) {
-    if (rt.unavailable_trouble) out.push_back({"device_unavailable", "", device});
-    if (rt.silent_trouble) out.push_back({"device_silent", "", device});
-    if (rt.battery_low) out.push_back({"battery_low", "", device});
-  }
-  for (const ZoneConfig& zone : config_.zones) {
-    const ZoneRuntime& rt = state_->zones.at(zone.id);
-    if (rt.lock_jammed) out.push_back({"lock_jammed", zone.id, zone.device});
-    if (rt.unbound) out.push_back({"zone_unbound", zone.id, zone.device});
-  }
-  if (state_->uplink_trouble) out.push_back({"uplink_lost", "", ""});
-  if (state_->store_trouble) out.push_back({"store_failure", "", ""});
-  return out;
+  return ActiveTroubles(config_, *state_);
 }
 
 const std::vector<AlarmMemoryEntry>& Panel::alarm_memory() const {

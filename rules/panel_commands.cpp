@@ -249,6 +249,9 @@ void PanelEngine::HandleCommand(const Command& command) {
     case CommandAction::kMemoryClear:
       HandleMemoryCommand(command);
       return;
+    case CommandAction::kTroubleAck:
+      HandleTroubleAck(command);
+      return;
     default:
       ManualAlarm(*this, command);
       return;

@@ -41,6 +41,13 @@ struct AlarmSpec {
   bool restorable = true;  // a restore follows when the zone returns to normal
 };
 
+// The troubles active in `state`, in a stable order (devices, zones, uplink, store), with their
+// marks (panel_troubles.cpp).
+std::vector<ActiveTrouble> ActiveTroubles(const PanelConfig& config, const PanelState& state);
+// Keeps exactly one mark per active trouble: a new one begins at `now` unacknowledged, a cleared
+// one's mark is dropped (so it is unacknowledged again when it comes back).
+void SyncTroubleMarks(const PanelConfig& config, PanelState& state, WallTime now);
+
 // Who a valid code belongs to (PanelEngine::CheckCode).
 struct Authorised {
   std::string user;
@@ -201,6 +208,9 @@ class PanelEngine {
   void EmitDeviceTrouble(const std::string& device, bool raised, std::string type, int code,
                          std::string text, const ZoneConfig* zone = nullptr);
   bool SupervisionTick();  // true when a deadline was handled
+  // TROUBLE_ACK: any valid code acknowledges every active trouble (or the one Command::trouble
+  // names), in every mode, as a keypad's trouble view does; logged as trouble_ack.
+  void HandleTroubleAck(const Command& command);
 
   // ---- the vacant-house watch (panel_watch.cpp, panel_watch_report.cpp) ----
   // WATCH_START / WATCH_EXTEND / WATCH_CANCEL (resident code) and PATROL_CHECK_IN (platform).

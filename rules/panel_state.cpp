@@ -181,6 +181,13 @@ json StateToJson(const PanelState& state, Now now, bool with_zones) {
                    {"codes", CodesToJson(state.codes)},
                    {"next_seq", state.next_seq},
                    {"watch", state.watch ? state.watch->Snapshot() : json(nullptr)}};
+  if (!state.trouble_marks.empty()) {
+    json marks = json::object();
+    for (const auto& [id, mark] : state.trouble_marks) {
+      marks[id] = {{"since_ms", WallMs(mark.since)}, {"acknowledged", mark.acknowledged}};
+    }
+    snapshot["trouble_marks"] = std::move(marks);
+  }
   // Only once there is one: most hubs never see a silent event.
   if (state.silent.total > 0) snapshot["silent"] = SilentHistoryToJson(state.silent);
   // Likewise the outputs an alarm leaves latched (missing = off).
@@ -311,6 +318,19 @@ std::optional<PanelState> StateFromJson(const json& j, Now now, std::string* err
       const auto history = SilentHistoryFromJson(silent);
       if (!history) throw std::invalid_argument("silent: not a silent event history");
       s.silent = *history;
+    }
+    // Lenient: a mark that cannot be read is dropped, and the trouble (if still active) counts
+    // as begun at the restart, unacknowledged; the rest of the state is not lost for it.
+    if (const json& marks = field(j, "trouble_marks"); marks.is_object()) {
+      for (const auto& [id, mark] : marks.items()) {
+        const auto since = mark.is_object() ? mark.find("since_ms") : mark.end();
+        if (!mark.is_object() || since == mark.end() || !since->is_number_integer()) continue;
+        const std::int64_t ms = since->get<std::int64_t>();
+        if (ms < kEarliestWallMs || ms > kLatestWallMs || s.trouble_marks.size() >= 4096) continue;
+        const auto ack = mark.find("acknowledged");
+        s.trouble_marks[id] = TroubleMark{
+            WallTime(Millis(ms)), ack != mark.end() && ack->is_boolean() && ack->get<bool>()};
+      }
     }
     if (const json& strobe = field(j, "strobe_on"); !strobe.is_null()) {
       s.strobe_on = strobe.get<bool>();

@@ -52,6 +52,12 @@ struct DeviceRuntime {
   bool battery_low = false;
 };
 
+// When an active trouble began and whether it was acknowledged (ActiveTrouble), by TroubleId.
+struct TroubleMark {
+  WallTime since{};
+  bool acknowledged = false;
+};
+
 // The first alarm of a cross-zone group, waiting for a second zone to confirm it.
 struct CrossZoneMemory {
   std::string zone;
@@ -95,6 +101,10 @@ struct PanelState {
   std::map<std::string, DeviceRuntime> devices;
   std::map<std::string, CrossZoneMemory> cross_zone;  // by group
   bool uplink_trouble = false;
+  // Every active trouble's since and acknowledgement (SyncTroubleMarks keeps exactly one entry
+  // per active trouble). In the snapshot; one from before it restores the troubles as begun at
+  // the restart, unacknowledged.
+  std::map<std::string, TroubleMark> trouble_marks;
   // Not in the snapshot: a store that cannot be written cannot save it, and a restarted daemon
   // finds out afresh.
   bool store_trouble = false;

@@ -1,10 +1,14 @@
 // Troubles, which are never alarms (no siren, no triggered state): a device reported
 // unavailable past its grace period or silent past its check-in window (381), low battery
 // (384), the uplink to the district platform lost (350). Each has a restore when it clears.
+// Each active trouble also carries when it began and whether a user acknowledged it
+// (TROUBLE_ACK), as DSC's and Vista's trouble views do.
+#include <set>
 #include <string>
 
 #include "rules/contact_id_codes.hpp"
 #include "rules/panel_engine.hpp"
+#include "rules/text.hpp"
 
 namespace homesec {
 namespace {
@@ -14,6 +18,79 @@ namespace {
 constexpr Seconds kDefaultUnavailableGrace{60};
 
 }  // namespace
+
+std::vector<ActiveTrouble> ActiveTroubles(const PanelConfig& config, const PanelState& state) {
+  std::vector<ActiveTrouble> out;
+  const auto add = [&](std::string type, std::string zone, std::string device) {
+    ActiveTrouble trouble{std::move(type), std::move(zone), std::move(device)};
+    if (const auto it = state.trouble_marks.find(TroubleId(trouble));
+        it != state.trouble_marks.end()) {
+      trouble.since = it->second.since;
+      trouble.acknowledged = it->second.acknowledged;
+    }
+    out.push_back(std::move(trouble));
+  };
+  for (const auto& [device, rt] : state.devices) {
+    if (rt.unavailable_trouble) add("device_unavailable", "", device);
+    if (rt.silent_trouble) add("device_silent", "", device);
+    if (rt.battery_low) add("battery_low", "", device);
+  }
+  for (const ZoneConfig& zone : config.zones) {
+    const auto it = state.zones.find(zone.id);
+    if (it == state.zones.end()) continue;
+    if (it->second.lock_jammed) add("lock_jammed", zone.id, zone.device);
+    if (it->second.unbound) add("zone_unbound", zone.id, zone.device);
+  }
+  if (state.uplink_trouble) add("uplink_lost", "", "");
+  if (state.store_trouble) add("store_failure", "", "");
+  return out;
+}
+
+void SyncTroubleMarks(const PanelConfig& config, PanelState& state, WallTime now) {
+  std::set<std::string> active;
+  for (const ActiveTrouble& trouble : ActiveTroubles(config, state)) {
+    const std::string id = TroubleId(trouble);
+    active.insert(id);
+    state.trouble_marks.try_emplace(id, TroubleMark{now, false});
+  }
+  std::erase_if(state.trouble_marks,
+                [&](const auto& entry) { return !active.contains(entry.first); });
+}
+
+void PanelEngine::HandleTroubleAck(const Command& command) {
+  // Troubles are acknowledged before the code is checked against them, so a request naming a
+  // trouble that is not active costs no lockout attempt (as BYPASS of an unknown zone).
+  if (!command.trouble.empty() && !state_.trouble_marks.contains(command.trouble)) {
+    Reply(command, false, "unknown_trouble",
+          "no active trouble '" + PrintableText(command.trouble, 64) + "'");
+    return;
+  }
+  const auto who = CheckCode(command, /*for_disarm=*/false);
+  if (!who) return;
+  std::vector<std::string> acknowledged;
+  for (auto& [id, mark] : state_.trouble_marks) {
+    if (mark.acknowledged || (!command.trouble.empty() && id != command.trouble)) continue;
+    mark.acknowledged = true;
+    acknowledged.push_back(id);
+  }
+  if (acknowledged.empty()) {
+    Reply(command, true, "ok",
+          state_.trouble_marks.empty() ? "no active troubles"
+                                       : "every active trouble was already acknowledged",
+          who->user);
+    return;
+  }
+  std::string list;
+  for (const std::string& id : acknowledged) list += (list.empty() ? "" : ", ") + id;
+  // Local only, as siren_silenced: the platform got the troubles themselves and their restores;
+  // who looked at the keypad is the household's log.
+  Event event = MakeEvent(EventCategory::kSystem, Priority::kLow, "trouble_ack", cid::kNew, 0,
+                          "troubles acknowledged by " + who->user + ": " + list);
+  event.user = who->user;
+  event.report = false;
+  Emit(std::move(event));
+  Reply(command, true, "ok", "acknowledged: " + list, who->user);
+}
 
 void PanelEngine::EmitDeviceTrouble(const std::string& device, bool raised, std::string type,
                                     int code, std::string text, const ZoneConfig* zone) {

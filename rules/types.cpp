@@ -55,7 +55,7 @@ constexpr Table<ZoneType, 11> kZoneTypes{{
     {ZoneType::kDoorHeld, "door_held"},
 }};
 
-constexpr Table<CommandAction, 21> kCommandActions{{
+constexpr Table<CommandAction, 22> kCommandActions{{
     {CommandAction::kArmHome, "ARM_HOME"},
     {CommandAction::kArmNight, "ARM_NIGHT"},
     {CommandAction::kArmAway, "ARM_AWAY"},
@@ -77,6 +77,7 @@ constexpr Table<CommandAction, 21> kCommandActions{{
     {CommandAction::kWalkTest, "WALK_TEST"},
     {CommandAction::kWalkTestStop, "WALK_TEST_STOP"},
     {CommandAction::kMemoryClear, "MEMORY_CLEAR"},
+    {CommandAction::kTroubleAck, "TROUBLE_ACK"},
 }};
 
 constexpr Table<EventCategory, 12> kCategories{{
@@ -219,6 +220,11 @@ std::string_view ToString(Role role) {
 }
 std::optional<Role> ParseRole(std::string_view text) {
   return Find(kRoles, text);
+}
+
+std::string TroubleId(const ActiveTrouble& trouble) {
+  const std::string& where = trouble.zone.empty() ? trouble.device : trouble.zone;
+  return where.empty() ? trouble.type : trouble.type + ":" + where;
 }
 
 }  // namespace homesec

@@ -93,6 +93,7 @@ enum class CommandAction {
   kWalkTest,       // walk test of Command::walk_zones (all when empty) for Command::walk_time
   kWalkTestStop,   // end the walk test early
   kMemoryClear,    // acknowledge the alarm memory (what alarmed while armed)
+  kTroubleAck,     // acknowledge the active troubles (Command::trouble: one of them) with a code
 };
 std::string_view ToString(CommandAction action);
 std::optional<CommandAction> ParseCommandAction(std::string_view text);  // "ARM_AWAY", "arm_away"
@@ -142,6 +143,8 @@ struct Command {
   // rules/panel_walk_test.cpp) and how long the test lasts (1..kMaxWalkTestTime).
   std::vector<std::string> walk_zones;
   Seconds walk_time{0};
+  // TROUBLE_ACK: the id of the one trouble to acknowledge (TroubleId); empty: all of them.
+  std::string trouble;
 };
 
 // Zigbee2MQTT's permit_join accepts at most 254 s (0 closes, 255 would mean "forever" in the
@@ -340,8 +343,17 @@ struct ActiveTrouble {
   std::string type;
   std::string zone;
   std::string device;
+  // When it began (the wall time of the input that raised it; for a trouble restored from a
+  // snapshot that did not record it, the restart) and whether a user acknowledged it since
+  // (TROUBLE_ACK, as a keypad's trouble view does). A trouble that clears and comes back is a
+  // new one: unacknowledged, with a new since.
+  WallTime since{};
+  bool acknowledged = false;
   bool operator==(const ActiveTrouble&) const = default;
 };
+// "battery_low:front_door", "lock_jammed:front_lock" (the zone when there is one, else the
+// device), "uplink_lost": how a trouble is named to TROUBLE_ACK and in the snapshot.
+std::string TroubleId(const ActiveTrouble& trouble);
 
 // The arm/disarm confirmation chirp ("squawk"): armed when arming starts (the exit delay, or
 // armed at once), not armed at every disarm, a duress disarm included (it must look exactly like

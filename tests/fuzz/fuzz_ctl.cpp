@@ -8,6 +8,7 @@
 
 #include "daemon/config.hpp"
 #include "daemon/ctl_args.hpp"
+#include "daemon/ctl_events.hpp"
 #include "daemon/ctl_format.hpp"
 #include "daemon/ctl_protocol.hpp"
 #include "tests/fuzz/fuzz_hub.hpp"
@@ -71,6 +72,17 @@ void FuzzCtlArgs(const std::uint8_t* data, std::size_t size) {
   }
   if (args.command == CtlCommand::kWalkTest) {
     Consume(MakeWalkTestRequest(args, "1234", args.walk_stop, "ctl-req-4").dump());
+  }
+  if (args.command == CtlCommand::kTroubles && args.ack) {
+    Consume(MakeTroubleAckRequest(args, "1234", "ctl-req-4").dump());
+  }
+  if (args.command == CtlCommand::kEvents) {
+    // The filter as homesecctl builds it, applied to an event (a relative --since from "now").
+    const EventFilter filter = FilterFor(args, WallTime{} + std::chrono::hours(500000));
+    Event event;
+    event.type = args.event_types.empty() ? "burglary" : args.event_types.front();
+    event.zone = args.event_zone;
+    Consume(Matches(event, filter) ? "match" : "no match");
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "daemon/config.hpp"
 #include "daemon/ctl_args.hpp"
+#include "store/store.hpp"
 
 namespace homesec::ctl {
 
@@ -39,11 +41,15 @@ int RunPair(const CtlArgs& args, const AppConfig& config);
 int RunWalkTest(const CtlArgs& args, const AppConfig& config);
 // memory: the alarm memory from the retained <prefix>/panel; --clear sends MEMORY_CLEAR.
 int RunMemory(const CtlArgs& args, const AppConfig& config);
+// events [--last N] [--type ...] [--zone Z] [--since T] [--follow]: the stored history with its
+// dispatch statuses, then with --follow the live <prefix>/event stream (ctl_events.cpp).
 int RunEvents(const CtlArgs& args, const AppConfig& config);
 // explain EVENT / dry-run [--since T]: the input journal replayed (ctl_journal.cpp). explain
 // exits 1 when the replay does not reproduce the event.
 int RunExplain(const CtlArgs& args, const AppConfig& config);
 int RunDryRun(const CtlArgs& args, const AppConfig& config);
+// troubles --ack [--trouble ID]: a TROUBLE_ACK command with the PIN.
+int RunTroubleAck(const CtlArgs& args, const AppConfig& config);
 // watch start / extend / cancel (a command) and watch show (the retained .../watch).
 int RunWatchCommand(const CtlArgs& args, const AppConfig& config);
 int RunWatchShow(const CtlArgs& args, const AppConfig& config);
@@ -66,6 +72,12 @@ int ReadRetained(
     std::string* where);
 // Prints "homesecctl: <message>" and returns kExitUnreachable.
 int Unreachable(const std::string& message);
+// The database named in the config; nullptr after saying why it cannot be opened.
+std::unique_ptr<Store> OpenStore(const AppConfig& config);
+// SIGINT / SIGTERM set a flag (Interrupted()) instead of ending homesecctl, so that a command
+// that waits (pair, events --follow) can end cleanly.
+void CatchInterrupts();
+bool Interrupted();
 int RunUserAdd(const CtlArgs& args, const AppConfig& config);
 int RunUserList(const CtlArgs& args, const AppConfig& config);
 int RunUserRemove(const CtlArgs& args, const AppConfig& config);

@@ -74,7 +74,9 @@ int RunStatus(const CtlArgs& args, const AppConfig& config) {
   } else if (args.command == CtlCommand::kDevices) {
     std::cout << FormatDevices(status);
   } else if (args.command == CtlCommand::kTroubles) {
-    std::cout << FormatTroubles(status);
+    std::cout << FormatTroubles(
+        status, std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()),
+        config.panel.watch.time_zone);
   } else {
     std::cout << FormatStatus(status);
   }
@@ -160,6 +162,15 @@ int RunMemory(const CtlArgs& args, const AppConfig& config) {
     return Unreachable("homesecd is not online on " + where + " — is it running?");
   }
   return kExitOk;
+}
+
+int RunTroubleAck(const CtlArgs& args, const AppConfig& config) {
+  // Any user's code, as at a keypad's trouble view.
+  std::optional<std::string> code;
+  if (!PinIfAsked(true, args, code)) return kExitUsage;
+  return SendCommand(args, config, [&](const std::string& request_id) {
+    return MakeTroubleAckRequest(args, *code, request_id);
+  });
 }
 
 std::string CommandTopic(const AppConfig& config, const MqttSession& session) {

@@ -1,17 +1,15 @@
 // homesecctl commands that work on the database directly, so that an installer can add the
-// first user before homesecd ever ran and read the event log while it is stopped: events,
-// user add / list / remove. homesecd notices user changes through PRAGMA data_version.
+// first user before homesecd ever ran: user add / list / remove (events: ctl_events.cpp). homesecd
+// notices user changes through PRAGMA data_version.
 #include <iostream>
 #include <set>
 
 #include "daemon/ctl_format.hpp"
 #include "rules/codes.hpp"
-#include "rules/event_json.hpp"
 #include "store/store.hpp"
 #include "tools/homesecctl/ctl.hpp"
 
 namespace homesec::ctl {
-namespace {
 
 std::unique_ptr<Store> OpenStore(const AppConfig& config) {
   std::string error;
@@ -22,6 +20,8 @@ std::unique_ptr<Store> OpenStore(const AppConfig& config) {
   }
   return store;
 }
+
+namespace {
 
 int Failed(const std::string& what, const std::string& error) {
   std::cerr << "homesecctl: " << what << ": " << error << "\n";
@@ -39,31 +39,6 @@ int FreeUserNumber(const std::vector<User>& users) {
 }
 
 }  // namespace
-
-int RunEvents(const CtlArgs& args, const AppConfig& config) {
-  const std::unique_ptr<Store> store = OpenStore(config);
-  if (!store) return kExitUsage;
-  std::string error;
-  // Silent events (duress) are the platform's alone: shown here neither as rows nor as gaps in
-  // the numbering, which is the local event topic's (docs/protocol.md §3.8).
-  SilentHistory silent;
-  if (const auto snapshot = store->LoadSnapshot(&error);
-      snapshot && snapshot->is_object() && snapshot->contains("silent")) {
-    silent = SilentHistoryFromJson(snapshot->at("silent")).value_or(SilentHistory{});
-  }
-  error.clear();
-  const std::vector<Event> events =
-      LocalEvents(store->RecentEvents(args.last + silent.recent.size(), &error), silent, args.last);
-  if (!error.empty()) return Failed("read events", error);
-  if (args.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const Event& event : events) out.push_back(EventToJson(event, config.hub.id));
-    std::cout << out.dump(2) << "\n";
-  } else {
-    std::cout << FormatEvents(events);
-  }
-  return kExitOk;
-}
 
 int RunUserList(const CtlArgs& args, const AppConfig& config) {
   const std::unique_ptr<Store> store = OpenStore(config);

@@ -30,10 +30,12 @@ int main(int argc, char** argv) {
   }
 
   switch (args.command) {
+    case CtlCommand::kTroubles:
+      if (args.ack) return ctl::RunTroubleAck(args, *config.config);
+      return ctl::RunStatus(args, *config.config);
     case CtlCommand::kStatus:
     case CtlCommand::kZones:
     case CtlCommand::kDevices:
-    case CtlCommand::kTroubles:
       return ctl::RunStatus(args, *config.config);
     case CtlCommand::kArm:
     case CtlCommand::kDisarm:

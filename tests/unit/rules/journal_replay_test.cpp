@@ -194,6 +194,8 @@ TEST_CASE("journal: every Input variant survives the round trip, PINs replaced b
   Command walk = Cmd(CommandAction::kWalkTest, "1234", "t1");
   walk.walk_zones = {"front_door", "kitchen_smoke"};
   walk.walk_time = seconds(600);
+  Command trouble_ack = Cmd(CommandAction::kTroubleAck, "2345", "a1");
+  trouble_ack.trouble = "battery_low:front_door";
   Command patrol = Cmd(CommandAction::kPatrolCheckIn, std::nullopt, "c1");
   patrol.note = "all quiet";
   patrol.officer = "Officer 7";
@@ -208,6 +210,7 @@ TEST_CASE("journal: every Input variant survives the round trip, PINs replaced b
       {walk, "anna"},
       {Cmd(CommandAction::kWalkTestStop, "2345", "t2"), "ben"},
       {Cmd(CommandAction::kMemoryClear, "2345", "m1"), "ben"},
+      {trouble_ack, "ben"},
       {patrol, ""},
       {Cmd(CommandAction::kDisarm, "0000", "d1"), ""},
       {UplinkLink{true}, ""},
@@ -234,6 +237,7 @@ TEST_CASE("journal: every Input variant survives the round trip, PINs replaced b
       CHECK(command->pair_time == original.pair_time);
       CHECK(command->walk_zones == original.walk_zones);
       CHECK(command->walk_time == original.walk_time);
+      CHECK(command->trouble == original.trouble);
       if (original.code) {
         CHECK(command->code == (owner.empty() ? WrongPin() : SyntheticPin(owner)));
       }
