@@ -69,9 +69,9 @@ std::string DeviceClassFor(const ZoneConfig& zone);
 struct DeviceFacts {
   std::string model;
   std::string vendor;
-  std::string description;  // definition.description ("Aqara door & window contact sensor")
-  std::string ieee;         // its IEEE address: the device also joins Zigbee2MQTT's own HA device
-  bool battery = false;     // it exposes battery or battery_low
+  std::string ieee;           // its IEEE address: the device also joins Zigbee2MQTT's own HA device
+  bool battery = false;       // it exposes battery or battery_low
+  std::string description{};  // definition.description ("Aqara door & window contact sensor")
   bool operator==(const DeviceFacts&) const = default;
 };
 

@@ -2,6 +2,8 @@
 // homesecctl replays it (explain, dry-run) from the database, after a restart and after kill -9.
 #include <doctest/doctest.h>
 
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include "tests/integration/hub_fixture.hpp"
@@ -19,10 +21,12 @@ using nlohmann::json;
 std::uint64_t ShownSeq(HubFixture& hub, const std::string& type) {
   std::string output;
   if (hub.Homesecctl("events --json --last 200", "", output) != 0) return 0;
-  const json events = json::parse(output, nullptr, false);
+  // One JSON object per line.
+  std::istringstream lines(output);
   std::uint64_t seq = 0;
-  if (!events.is_array()) return 0;
-  for (const json& event : events) {
+  for (std::string line; std::getline(lines, line);) {
+    const json event = json::parse(line, nullptr, false);
+    if (!event.is_object()) return 0;
     if (event.value("type", "") == type) seq = event.value("seq", std::uint64_t{0});
   }
   return seq;

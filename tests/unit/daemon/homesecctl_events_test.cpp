@@ -140,7 +140,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("homesecctl events: the filters combine with AND; --type takes a type or a category") {
+TEST_CASE("homesecctl events: the filters combine with AND, --type takes a type or a category") {
   CtlArgs args =
       Parse({"events", "--type", "burglary,trouble", "--zone", "front_door", "--since", "30m"});
   const EventFilter filter = FilterFor(args, kNow);
@@ -224,7 +224,7 @@ TEST_CASE("homesecctl events --follow: a live event past the next seq asks for t
   CHECK(then.print.find("burglary") != std::string::npos);
 }
 
-TEST_CASE("homesecctl events --follow: filters apply live; a dispatch shows with its alarm") {
+TEST_CASE("homesecctl events --follow: filters apply live and a dispatch shows with its alarm") {
   CtlArgs args = Parse({"events", "--follow", "--type", "alarm"});
   EventFeed feed(FilterFor(args, kNow), kHub, /*json=*/false);
   CHECK(feed.History({}, 0).empty());
