@@ -75,7 +75,7 @@ std::string FormatAlarmMemory(const std::vector<AlarmMemoryEntry>& memory);
 // [{"zone", "type", "time", "restored", "count"}] for --json output.
 nlohmann::json AlarmMemoryJson(const std::vector<AlarmMemoryEntry>& memory);
 
-// One message of <prefix>/walk_test (docs/installer.md) as the lines homesecctl walk-test
+// One message of <prefix>/walk_test (docs/installer-guide.md) as the lines homesecctl walk-test
 // prints: "walk test running until ...", "kitchen_window  opened", and for "ended" the report:
 // zones never seen, zones seen one way only, PASS or FAIL. Empty for a message it does not know.
 // Every text from the message is made printable.

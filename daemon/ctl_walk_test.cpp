@@ -1,5 +1,5 @@
 // homesecctl walk-test's output: the messages homesecd publishes on <prefix>/walk_test while a
-// walk test runs (docs/installer.md), as lines for the installer, and the final report.
+// walk test runs (docs/installer-guide.md), as lines for the installer, and the final report.
 #include <string>
 #include <vector>
 

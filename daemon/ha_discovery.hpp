@@ -50,7 +50,7 @@ struct LocalTopics {
   std::string Watch() const { return prefix + "/watch"; }
   // Zigbee pairing progress while the network is open to joins (not retained).
   std::string Pairing() const { return prefix + "/pairing"; }
-  // Walk test progress while one runs (not retained): docs/installer.md.
+  // Walk test progress while one runs (not retained): docs/installer-guide.md.
   std::string WalkTest() const { return prefix + "/walk_test"; }
 };
 LocalTopics MakeLocalTopics(const AppConfig& config);

@@ -5,9 +5,9 @@
 // docs/vacant-house-watch.md; "zone" and "until_disarm": the zone of BYPASS / UNBYPASS;
 // "seconds" and "device": how long PAIR opens the Zigbee network and the friendly name expected
 // to join, see docs/devices.md; "zones" and "seconds" of WALK_TEST: the zones to test, all but
-// the life-safety ones when absent, and for how long, see docs/installer.md). Anything else becomes
-// a CommandResult that says exactly why it was refused (reason "invalid_request"), so a bad command
-// never vanishes.
+// the life-safety ones when absent, and for how long, see docs/installer-guide.md). Anything else
+// becomes a CommandResult that says exactly why it was refused (reason "invalid_request"), so a bad
+// command never vanishes.
 #pragma once
 
 #include <optional>

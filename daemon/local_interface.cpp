@@ -87,7 +87,7 @@ nlohmann::json TextOrNull(const std::string& text) {
   return text.empty() ? nlohmann::json() : nlohmann::json(text);
 }
 
-// One message of <prefix>/walk_test (docs/installer.md): the progress as the panel gave it.
+// One message of <prefix>/walk_test (docs/installer-guide.md): the progress as the panel gave it.
 nlohmann::json WalkTestToJson(const WalkTestChanged& walk, WallTime now) {
   nlohmann::json zones = nlohmann::json::array();
   for (const WalkTestZone& zone : walk.zones) {
