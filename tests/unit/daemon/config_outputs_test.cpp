@@ -3,6 +3,8 @@
 // "squawk" only where something can chirp (siren and chime outputs).
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "daemon/config.hpp"
 #include "tests/unit/daemon/config_test_support.hpp"
 
@@ -13,7 +15,9 @@ using test::AllErrors;
 using test::MinimalConfig;
 using test::RequireError;
 
-nlohmann::json WithOutputs(nlohmann::json outputs) {
+// A vector, not a json: a braced list of one json object would be that object itself with clang
+// (and an array of it with GCC), the nlohmann single-element initializer-list ambiguity.
+nlohmann::json WithOutputs(std::vector<nlohmann::json> outputs) {
   nlohmann::json json = MinimalConfig();
   json["outputs"] = std::move(outputs);
   return json;
