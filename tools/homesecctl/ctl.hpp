@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/config.hpp"
-#include "daemon/ctl_args.hpp"
 #include "store/store.hpp"
+#include "tools/homesecctl/args.hpp"
 
 namespace homesec::ctl {
 

@@ -6,11 +6,11 @@
 #include <chrono>
 #include <iostream>
 
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "rules/json_limits.hpp"
 #include "tools/homesecctl/ctl.hpp"
+#include "tools/homesecctl/format.hpp"
 #include "tools/homesecctl/mqtt_session.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec::ctl {
 namespace {

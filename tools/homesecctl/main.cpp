@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "daemon/config.hpp"
-#include "daemon/ctl_args.hpp"
+#include "tools/homesecctl/args.hpp"
 #include "tools/homesecctl/ctl.hpp"
 
 int main(int argc, char** argv) {

@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/ctl_format.hpp"
 #include "rules/text.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec {
 namespace {

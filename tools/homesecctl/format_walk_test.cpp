@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/ctl_format.hpp"
 #include "rules/text.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec {
 namespace {

@@ -7,11 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/ctl_protocol.hpp"
 #include "rules/event_json.hpp"
 #include "rules/local_time.hpp"
 #include "rules/panel_config.hpp"
 #include "rules/types.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec {
 

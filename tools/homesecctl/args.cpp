@@ -1,7 +1,7 @@
 // homesecctl's argument parser: options may appear anywhere ("homesecctl arm away --force" and
 // "homesecctl --force arm away" are the same), "--opt value" and "--opt=value" both work, and
 // every misuse is one line saying what is wrong.
-#include "daemon/ctl_args.hpp"
+#include "tools/homesecctl/args.hpp"
 #include "daemon/config_reader.hpp"
 #include "daemon/local_command.hpp"
 #include "rules/text.hpp"

@@ -1,7 +1,7 @@
-// homesecctl's tables and JSON; see ctl_format.hpp.
-#include "daemon/ctl_format.hpp"
+// homesecctl's tables and JSON; see format.hpp.
+#include "tools/homesecctl/format.hpp"
 
-#include "daemon/ctl_events.hpp"
+#include "tools/homesecctl/event_feed.hpp"
 
 #include <cstdio>
 
