@@ -1,633 +1,336 @@
-// homesecctl's argument parser: options may appear anywhere ("homesecctl arm away --force" and
-// "homesecctl --force arm away" are the same), "--opt value" and "--opt=value" both work, and
-// every misuse is one line saying what is wrong.
+// homesecctl's command line on CLI11: one subcommand per verb (user and watch have theirs), built
+// from the table in verbs.cpp, so every verb has a --help listing its options. CLI11 finds the
+// verb and collects its words; args_check.cpp then checks them. CLI11 reports errors by throwing:
+// ParseCtlArgs catches them all and answers with one line, as the hand parser it replaced did
+// ("unknown option --verbose", "--last needs a value", "--force does not apply to this command").
 #include "tools/homesecctl/args.hpp"
-#include "daemon/config_reader.hpp"
-#include "daemon/local_command.hpp"
-#include "rules/text.hpp"
 
-#include <algorithm>
-#include <charconv>
+#include <CLI/CLI.hpp>
+
 #include <map>
-#include <set>
+#include <memory>
+
+#include "rules/text.hpp"
+#include "tools/homesecctl/args_check.hpp"
+#include "tools/homesecctl/verbs.hpp"
 
 namespace homesec {
 namespace {
 
-// Which command may use which option (the global ones are always allowed).
-const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
-    {"--force", {CtlCommand::kArm}},
-    {"--until-disarm", {CtlCommand::kBypass}},
-    {"--pin-stdin",
-     {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd, CtlCommand::kWatchStart,
-      CtlCommand::kWatchExtend, CtlCommand::kWatchCancel, CtlCommand::kBypass,
-      CtlCommand::kUnbypass, CtlCommand::kPair, CtlCommand::kWalkTest, CtlCommand::kMemory,
-      CtlCommand::kTroubles}},
-    {"--seconds", {CtlCommand::kPair, CtlCommand::kWalkTest}},
-    {"--zones", {CtlCommand::kWalkTest}},
-    {"--minutes", {CtlCommand::kWalkTest}},
-    {"--stop", {CtlCommand::kWalkTest}},
-    {"--clear", {CtlCommand::kMemory}},
-    {"--device", {CtlCommand::kPair}},
-    {"--last", {CtlCommand::kEvents}},
-    {"--follow", {CtlCommand::kEvents}},
-    {"--type", {CtlCommand::kEvents}},
-    {"--zone", {CtlCommand::kEvents}},
-    {"--since", {CtlCommand::kEvents, CtlCommand::kDryRun}},
-    {"--ack", {CtlCommand::kTroubles}},
-    {"--trouble", {CtlCommand::kTroubles}},
-    {"--role", {CtlCommand::kUserAdd}},
-    {"--from", {CtlCommand::kUserAdd}},
-    {"--until", {CtlCommand::kUserAdd}},
-    {"--replace", {CtlCommand::kUserAdd}},
-    {"--return", {CtlCommand::kWatchStart, CtlCommand::kWatchExtend}},
-    {"--depart", {CtlCommand::kWatchStart}},
-    {"--phone", {CtlCommand::kWatchStart}},
-    {"--notes", {CtlCommand::kWatchStart}},
-    {"--keyholder", {CtlCommand::kWatchStart}},
-    {"--keyholder-from", {CtlCommand::kWatchStart}},
-    {"--keyholder-until", {CtlCommand::kWatchStart}},
-    {"--keyholder-hours", {CtlCommand::kWatchStart}},
-    {"--rearm-after", {CtlCommand::kWatchStart}},
-};
-const std::set<std::string> kValueOptions{
-    "--config",          "--last",        "--role",           "--from",
-    "--until",           "--return",      "--depart",         "--phone",
-    "--notes",           "--keyholder",   "--keyholder-from", "--keyholder-until",
-    "--keyholder-hours", "--rearm-after", "--seconds",        "--device",
-    "--zones",           "--minutes"};
-const std::set<std::string> kFlagOptions{"--json",         "--pin-stdin", "--force", "--replace",
-                                         "--until-disarm", "--help",      "--stop",  "--clear"};
-// The options of events' filters and of troubles --ack.
-const std::set<std::string> kFilterValueOptions{"--type", "--zone", "--since", "--trouble"};
-const std::set<std::string> kFilterFlagOptions{"--follow", "--ack"};
+constexpr const char* kTopFooter =
+    "Run 'homesecctl VERB --help' for a verb's options. --config and --json go before or after\n"
+    "the verb.\n"
+    "\n"
+    "exit status: 0 ok, 1 refused (walk-test: or zones never seen or seen one way only), 2 usage\n"
+    "or config error, 3 homesecd unreachable";
 
-// Every event type the panel records (docs/events.md), silent ones left out: they are never
-// shown locally, so a filter for them could only ever print nothing.
-const std::vector<std::string> kEventTypes{
-    "burglary", "burglary_unconfirmed", "intrusion_confirmed", "exit_error", "recent_closing",
-    "fire", "gas", "water_leak", "tamper", "panic", "manual_trigger", "medical", "lock_forced",
-    "lock_picked", "lock_wrong_code_burst", "door_held", "alarm_restore", "armed", "disarmed",
-    "alarm_cancel", "arming_refused", "arming_cancelled", "zone_bypassed", "swinger_shutdown",
-    "manual_bypass", "bypass_restore", "wrong_code", "code_lockout", "device_unavailable",
-    "device_silent", "battery_low", "zone_unbound", "lock_jammed", "uplink_lost", "store_failure",
-    "trouble_restore", "trouble_ack", "siren_silenced", "pairing_opened", "pairing_closed",
-    "walk_test_started", "walk_test_ended", "walk_test_zone", "alarm_memory_cleared",
-    "system_start",
-    // The vacant-house watch's (docs/vacant-house-watch.md).
-    "watch_registered", "watch_started", "watch_start_blocked", "watch_rearmed",
-    "watch_rearm_blocked", "watch_extended", "watch_cancelled", "watch_ended", "watch_overdue",
-    "watch_daily_report", "watch_acknowledged", "keyholder_visit", "patrol_check_in"};
-const std::vector<std::string> kEventCategories{"alarm",  "restore",   "trouble", "trouble_restore",
-                                                "arming", "disarming", "bypass",  "access",
-                                                "watch",  "system",    "test"};
-
-struct Tokens {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;  // flags map to ""
+// CLI11's help, but a verb's hidden positional (the words it takes when it needs none) is not
+// shown in its usage line.
+class CtlFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    std::string usage = "Usage: " + name;
+    if (!app->get_options([](const CLI::Option* o) { return o->nonpositional(); }).empty()) {
+      usage += " [OPTIONS]";
+    }
+    for (const CLI::Option* positional : app->get_options(
+             [](const CLI::Option* o) { return o->get_positional() && !o->get_group().empty(); })) {
+      usage += " " + make_option_usage(positional);
+    }
+    if (!app->get_subcommands({}).empty()) usage += " [SUBCOMMAND]";
+    return usage + "\n";
+  }
 };
 
-CtlParseResult Fail(std::string error) {
-  return CtlParseResult{std::nullopt, std::move(error)};
+// The command line as CLI11 objects, and which verb each subcommand is.
+struct Cli {
+  std::unique_ptr<CLI::App> app;
+  std::map<const CLI::App*, const CtlVerbSpec*> verbs;
+  std::map<std::string, CLI::App*> groups;  // "user", "watch": verbs that only hold verbs
+  CLI::App* help = nullptr;                 // `homesecctl help [VERB]`
+};
+
+void AddOption(CLI::App& app, const CtlOptionSpec& spec) {
+  const std::string help = spec.help;  // a const lvalue: CLI11's overload for a description
+  if (spec.value == nullptr) {
+    // No "--json=yes": a flag takes no value (CLI11 would read it as true or false).
+    app.add_flag(spec.name, help)->disable_flag_override();
+  } else {
+    app.add_option(spec.name, help)->type_name(spec.value);
+  }
 }
 
-std::optional<CommandAction> ArmActionFor(const std::string& mode) {
-  if (mode == "home") return CommandAction::kArmHome;
-  if (mode == "night") return CommandAction::kArmNight;
-  if (mode == "away") return CommandAction::kArmAway;
-  if (mode == "vacation") return CommandAction::kArmVacation;
-  return std::nullopt;
+// Every verb takes positional words, even those that need none, so that each verb says itself
+// what is wrong with them ("pair: unexpected argument 'x'").
+void AddOperands(CLI::App& app, const CtlVerbSpec& spec) {
+  const std::string help = spec.operands_help ? spec.operands_help : "";
+  CLI::Option* operands = app.add_option(spec.operands ? spec.operands : "ARGS", help)
+                              ->expected(0, -1)
+                              ->allow_extra_args();   // all of them, however many
+  if (spec.operands == nullptr) operands->group("");  // hidden from --help
 }
 
-// The command named by the positional words; `consumed` = how many words it used.
-std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std::size_t& consumed,
-                                     std::string& error) {
-  consumed = 1;
-  const std::string& verb = words[0];
-  if (verb == "status") return CtlCommand::kStatus;
-  if (verb == "zones") return CtlCommand::kZones;
-  if (verb == "devices") return CtlCommand::kDevices;
-  if (verb == "troubles") return CtlCommand::kTroubles;
-  if (verb == "arm") return CtlCommand::kArm;
-  if (verb == "disarm") return CtlCommand::kDisarm;
-  if (verb == "events") return CtlCommand::kEvents;
-  if (verb == "bypass") return CtlCommand::kBypass;
-  if (verb == "unbypass") return CtlCommand::kUnbypass;
-  if (verb == "pair") return CtlCommand::kPair;
-  if (verb == "walk-test") return CtlCommand::kWalkTest;
-  if (verb == "memory") return CtlCommand::kMemory;
-  if (verb == "explain") return CtlCommand::kExplain;
-  if (verb == "dry-run") return CtlCommand::kDryRun;
-  if (verb == "help") return CtlCommand::kHelp;
-  if (verb == "user") {
-    consumed = 2;
-    const std::string sub = words.size() > 1 ? words[1] : "";
-    if (sub == "add") return CtlCommand::kUserAdd;
-    if (sub == "list") return CtlCommand::kUserList;
-    if (sub == "remove") return CtlCommand::kUserRemove;
-    error = sub.empty() ? "user: missing subcommand (add, list or remove)"
-                        : "user: unknown subcommand '" + sub + "' (add, list or remove)";
-    return std::nullopt;
+Cli BuildCli() {
+  Cli cli;
+  cli.app = std::make_unique<CLI::App>(
+      "homesecctl: the resident's and installer's command line for homesecd", "homesecctl");
+  CLI::App& app = *cli.app;
+  // Each verb's options are collected raw; args_check.cpp reads the last value (or all of
+  // --type's) and checks it.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  auto formatter = std::make_shared<CtlFormatter>();
+  formatter->column_width(34);
+  app.formatter(formatter);      // before the subcommands: they take it when they are made
+  app.require_subcommand(0, 1);  // a word after the verb is never a second verb
+  app.allow_extras();            // what no verb takes is reported here, in our words
+  for (const CtlOptionSpec& option : CtlGlobalOptions()) AddOption(app, option);
+  for (const CtlVerbSpec& spec : CtlVerbSpecs()) {
+    const std::string path = spec.path;
+    CLI::App* parent = &app;
+    std::string name = path;
+    if (const std::size_t space = path.find(' '); space != std::string::npos) {
+      const std::string group = path.substr(0, space);
+      name = path.substr(space + 1);
+      CLI::App*& holder = cli.groups[group];
+      if (holder == nullptr) {
+        holder = app.add_subcommand(group, group == "user" ? "users: add, list, remove"
+                                                           : "the vacant-house watch: start, "
+                                                             "show, extend, cancel");
+        holder->fallthrough()->require_subcommand(0, 1);
+      }
+      parent = holder;
+    }
+    CLI::App* verb = parent->add_subcommand(name, spec.help);
+    verb->fallthrough();  // --config and --json after the verb
+    if (*spec.footer != '\0') verb->footer(spec.footer);
+    AddOperands(*verb, spec);
+    for (const CtlOptionSpec& option : spec.options) AddOption(*verb, option);
+    cli.verbs[verb] = &spec;
   }
-  if (verb == "watch") {
-    consumed = 2;
-    const std::string sub = words.size() > 1 ? words[1] : "";
-    if (sub == "start") return CtlCommand::kWatchStart;
-    if (sub == "show") return CtlCommand::kWatchShow;
-    if (sub == "extend") return CtlCommand::kWatchExtend;
-    if (sub == "cancel") return CtlCommand::kWatchCancel;
-    error = sub.empty() ? "watch: missing subcommand (start, show, extend or cancel)"
-                        : "watch: unknown subcommand '" + sub + "' (start, show, extend or cancel)";
-    return std::nullopt;
+  cli.help = app.add_subcommand("help", "this help, or a verb's: help VERB");
+  cli.help->fallthrough();
+  const std::string verb_help = "the verb, as in the list above";
+  cli.help->add_option("VERB", verb_help)->expected(0, -1)->allow_extra_args();
+  // Last: a subcommand takes its parent's footer when it is made.
+  app.footer(kTopFooter);
+  return cli;
+}
+
+// The hand parser took a verb's options before the verb too ("homesecctl --force arm away",
+// "homesecctl user --pin-stdin add bob"); CLI11 takes them only after it. Moves such options
+// (with their values) behind the verb's words; the global ones stay where they are.
+std::vector<std::string> VerbOptionsAfterVerb(const Cli& cli,
+                                              const std::vector<std::string>& argv) {
+  std::vector<std::string> words;
+  std::vector<std::string> moved;
+  std::size_t i = 0;
+  bool group = false;  // the verb so far is "user" or "watch": one more word to come
+  for (; i < argv.size(); ++i) {
+    const std::string& word = argv[i];
+    if (!word.starts_with("--") || word == "--") {  // a word of the verb
+      words.push_back(word);
+      if (group || !cli.groups.contains(word)) break;
+      group = true;
+      continue;
+    }
+    const std::string name = word.substr(0, word.find('='));
+    std::vector<std::string>& to = cli.app->get_option_no_throw(name) ? words : moved;
+    to.push_back(word);
+    const CtlOptionSpec* spec = FindCtlOption(name);
+    if (spec && spec->value && name == word && i + 1 < argv.size()) to.push_back(argv[++i]);
   }
-  error = "unknown command '" + verb +
-          "' (status, zones, devices, troubles, arm, disarm, bypass, unbypass, pair, walk-test, "
-          "memory, events, explain, dry-run, user or watch)";
-  return std::nullopt;
+  if (i < argv.size()) words.insert(words.end(), argv.begin() + std::ptrdiff_t(i) + 1, argv.end());
+  words.insert(words.end(), moved.begin(), moved.end());
+  return words;
+}
+
+// "--since=": CLI11 would take the next word as the value; the hand parser said it was missing.
+std::string EmptyValueError(const std::vector<std::string>& words) {
+  for (const std::string& word : words) {
+    if (!word.starts_with("--") || !word.ends_with("=")) continue;
+    const std::string name = word.substr(0, word.size() - 1);
+    const CtlOptionSpec* spec = FindCtlOption(name);
+    if (spec && spec->value) return name + " needs a value";
+  }
+  return "";
+}
+
+// "a, b, c or d"
+std::string Alternatives(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) text += i + 1 == names.size() ? " or " : ", ";
+    text += names[i];
+  }
+  return text;
+}
+
+std::string UnknownCommand(const std::string& word) {
+  std::vector<std::string> verbs;
+  for (const CtlVerbSpec& spec : CtlVerbSpecs()) {
+    const std::string verb = std::string(spec.path).substr(0, std::string(spec.path).find(' '));
+    if (verbs.empty() || verbs.back() != verb) verbs.push_back(verb);
+  }
+  return "unknown command '" + PrintableText(word, 40) + "' (" + Alternatives(verbs) + ")";
+}
+
+// What is wrong with a word no verb took: an option of another verb, an unknown option, or a
+// positional word.
+std::string ExtraWordError(const std::string& word) {
+  if (!word.starts_with("-")) return "unexpected argument '" + PrintableText(word, 40) + "'";
+  const std::string name = word.substr(0, word.find('='));
+  if (FindCtlOption(name)) return name + " does not apply to this command";
+  return "unknown option " + PrintableText(name, 40);
+}
+
+// CLI11's own errors, in the words the rest of homesecctl uses. Its messages start with the
+// option's name ("--last: 1 required TEXT missing", "--json was given a disallowed flag
+// override").
+std::string ParseErrorText(const CLI::ParseError& error) {
+  const std::string what = error.what();
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) {
+    std::string name = what.substr(0, what.find_first_of(": "));
+    if (!name.starts_with("-")) name = "--" + name;  // a flag's is named without its dashes
+    if (const CtlOptionSpec* spec = FindCtlOption(name)) {
+      return name + (spec->value ? " needs a value" : " takes no value");
+    }
+  }
+  return PrintableText(what, 200);
+}
+
+// The deepest verb CLI11 selected (the top app when none).
+const CLI::App* Selected(const CLI::App& app) {
+  const CLI::App* selected = &app;
+  while (!selected->get_subcommands().empty()) selected = selected->get_subcommands().front();
+  return selected;
+}
+
+std::vector<std::string> Operands(const CLI::App& verb) {
+  for (const CLI::Option* option : verb.get_options()) {
+    if (option->get_positional()) return option->results();
+  }
+  return {};
+}
+
+CtlWords WordsOf(const CLI::App& app, const CLI::App& verb, CtlCommand command) {
+  CtlWords words;
+  words.command = command;
+  words.operands = Operands(verb);
+  for (const CLI::App* from : {&app, &verb}) {
+    for (const CLI::Option* option : from->get_options()) {
+      if (option->get_positional() || option->count() == 0 || option == from->get_help_ptr()) {
+        continue;
+      }
+      const std::string name = option->get_name();
+      const std::vector<std::string>& results = option->results();
+      const CtlOptionSpec* spec = FindCtlOption(name);
+      if (spec == nullptr || spec->value == nullptr || results.empty()) {
+        words.options[name] = "";
+      } else if (name == "--type") {  // repeatable: the types add up, as a comma list does
+        std::string joined;
+        for (const std::string& value : results) joined += (joined.empty() ? "" : ",") + value;
+        words.options[name] = joined;
+      } else {
+        words.options[name] = results.back();
+      }
+    }
+  }
+  return words;
+}
+
+CtlParseResult Help(std::string usage) {
+  CtlArgs args;
+  args.command = CtlCommand::kHelp;
+  return CtlParseResult{args, "", std::move(usage)};
+}
+
+CtlParseResult Failure(std::string error, std::string usage) {
+  return CtlParseResult{std::nullopt, std::move(error), std::move(usage)};
+}
+
+// The list of verbs (App::help() would show the selected verb's help instead).
+std::string TopHelp(const CLI::App& app) {
+  return app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
+}
+
+// `homesecctl help [VERB]`: the verb's help, found by its words ("user add").
+CtlParseResult HelpVerb(const Cli& cli, const std::vector<std::string>& words) {
+  if (words.empty()) return Help(TopHelp(*cli.app));
+  const CLI::App* at = cli.app.get();
+  std::string prev;
+  for (const std::string& word : words) {
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : at->get_subcommands({})) {
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) return Failure(UnknownCommand(word), TopHelp(*cli.app));
+    prev += (prev.empty() ? "" : " ") + at->get_name();
+    at = next;
+  }
+  return Help(at->help(prev));
+}
+
+CtlParseResult Parse(const Cli& cli, const std::vector<std::string>& argv) {
+  CLI::App& app = *cli.app;
+  const std::vector<std::string> words = VerbOptionsAfterVerb(cli, argv);
+  if (const std::string error = EmptyValueError(words); !error.empty()) {
+    return Failure(error, app.help());
+  }
+  std::vector<std::string> reversed(words.rbegin(), words.rend());  // as CLI11 reads them
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    return Help(app.help());
+  } catch (const CLI::ParseError& error) {
+    return Failure(ParseErrorText(error), app.help());
+  }
+  const CLI::App* selected = Selected(app);
+  const std::vector<std::string> extras = app.remaining(true);
+  if (selected == &app) {  // no verb
+    for (const std::string& word : extras) {
+      if (!word.starts_with("-")) return Failure(UnknownCommand(word), app.help());
+    }
+    if (!extras.empty()) return Failure(ExtraWordError(extras.front()), app.help());
+    return Help(app.help());
+  }
+  if (selected == cli.help) return HelpVerb(cli, Operands(*selected));
+  for (const auto& [group, holder] : cli.groups) {
+    if (selected != holder) continue;
+    std::vector<std::string> subs;
+    for (const CLI::App* sub : holder->get_subcommands({})) subs.push_back(sub->get_name());
+    for (const std::string& word : extras) {
+      if (word.starts_with("-")) continue;
+      return Failure(group + ": unknown subcommand '" + PrintableText(word, 40) + "' (" +
+                         Alternatives(subs) + ")",
+                     app.help());
+    }
+    return Failure(group + ": missing subcommand (" + Alternatives(subs) + ")", app.help());
+  }
+  if (!extras.empty()) return Failure(ExtraWordError(extras.front()), app.help());
+  CtlParseResult result = CheckCtlWords(WordsOf(app, *selected, cli.verbs.at(selected)->command));
+  if (!result.args) result.usage = app.help();
+  return result;
 }
 
 }  // namespace
-
-const std::vector<std::string>& KnownEventTypes() {
-  return kEventTypes;
-}
-
-const std::vector<std::string>& KnownEventCategories() {
-  return kEventCategories;
-}
-
-std::optional<Seconds> ParseAge(const std::string& text) {
-  if (text.size() < 2) return std::nullopt;
-  long long n = 0;
-  const char* end = text.data() + text.size() - 1;
-  const auto [stop, ec] = std::from_chars(text.data(), end, n);
-  if (ec != std::errc() || stop != end || n <= 0) return std::nullopt;
-  long long unit = 0;
-  switch (text.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = 86400;
-      break;
-    default:
-      return std::nullopt;
-  }
-  constexpr long long kTenYears = 10LL * 366 * 86400;
-  if (n > kTenYears / unit) return std::nullopt;
-  return Seconds(n * unit);
-}
-
-bool IsValidUserName(const std::string& name) {
-  if (name.empty() || name.size() > 32) return false;
-  for (const char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
   // Everything typed here may end up in a JSON request, which must be UTF-8.
   for (std::size_t i = 0; i < argv.size(); ++i) {
     if (!IsValidUtf8(argv[i])) {
-      return Fail("argument " + std::to_string(i + 1) + " ('" + PrintableText(argv[i], 40) +
-                  "') is not valid UTF-8 text");
+      return Failure("argument " + std::to_string(i + 1) + " ('" + PrintableText(argv[i], 40) +
+                         "') is not valid UTF-8 text",
+                     "");
     }
   }
-  Tokens tokens;
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    const std::string& word = argv[i];
-    if (!word.starts_with("--") || word == "--") {
-      tokens.positional.push_back(word);
-      continue;
-    }
-    std::string name = word;
-    std::optional<std::string> value;
-    if (const auto eq = word.find('='); eq != std::string::npos) {
-      name = word.substr(0, eq);
-      value = word.substr(eq + 1);
-    }
-    if (kValueOptions.contains(name) || kFilterValueOptions.contains(name)) {
-      if (!value) {
-        if (i + 1 >= argv.size()) return Fail(name + " needs a value");
-        value = argv[++i];
-      }
-    } else if (kFlagOptions.contains(name) || kFilterFlagOptions.contains(name)) {
-      if (value) return Fail(name + " takes no value");
-      value = "";
-    } else {
-      return Fail("unknown option " + name);
-    }
-    // --type may be given more than once: the types add up (as a comma list does).
-    if (name == "--type" && tokens.options.contains(name)) {
-      tokens.options[name] += "," + *value;
-    } else {
-      tokens.options[name] = *value;
-    }
+  try {
+    const Cli cli = BuildCli();
+    CtlParseResult result = Parse(cli, argv);
+    if (result.usage.empty()) result.usage = cli.app->help();
+    return result;
+  } catch (const CLI::Error& error) {  // a mistake in the table (a name given twice)
+    return Failure(PrintableText(error.what(), 200), "");
   }
-
-  CtlArgs args;
-  if (tokens.options.contains("--help") || tokens.positional.empty()) {
-    args.command = CtlCommand::kHelp;
-    return CtlParseResult{args, ""};
-  }
-  std::size_t consumed = 0;
-  std::string error;
-  const std::optional<CtlCommand> command = CommandFor(tokens.positional, consumed, error);
-  if (!command) return Fail(error);
-  args.command = *command;
-  const std::vector<std::string> operands(tokens.positional.begin() + consumed,
-                                          tokens.positional.end());
-
-  for (const auto& [name, value] : tokens.options) {
-    const auto allowed = kOptionCommands.find(name);
-    if (allowed != kOptionCommands.end() && !allowed->second.contains(args.command)) {
-      return Fail(name + " does not apply to this command");
-    }
-  }
-  const auto option = [&](const std::string& name) -> const std::string* {
-    const auto it = tokens.options.find(name);
-    return it == tokens.options.end() ? nullptr : &it->second;
-  };
-  if (const std::string* path = option("--config")) {
-    if (path->empty()) return Fail("--config needs a path");
-    args.config_path = *path;
-  }
-  args.json = option("--json") != nullptr;
-  args.pin_stdin = option("--pin-stdin") != nullptr;
-  args.force = option("--force") != nullptr;
-  args.replace = option("--replace") != nullptr;
-  args.until_disarm = option("--until-disarm") != nullptr;
-  args.walk_stop = option("--stop") != nullptr;
-  args.memory_clear = option("--clear") != nullptr;
-
-  switch (args.command) {
-    case CtlCommand::kArm: {
-      if (operands.size() != 1) return Fail("arm: give one mode: home, night, away or vacation");
-      const std::optional<CommandAction> action = ArmActionFor(operands[0]);
-      if (!action) {
-        return Fail("arm: unknown mode '" + operands[0] + "' (home, night, away or vacation)");
-      }
-      args.arm_action = *action;
-      break;
-    }
-    case CtlCommand::kBypass:
-    case CtlCommand::kUnbypass: {
-      const char* what = args.command == CtlCommand::kBypass ? "bypass" : "unbypass";
-      if (operands.size() != 1) return Fail(std::string(what) + ": give one zone id");
-      args.zone = operands[0];
-      if (!IsCommandZoneId(args.zone)) {
-        return Fail(std::string(what) + ": invalid zone id '" + PrintableText(args.zone, 40) +
-                    "' (letters, digits, '_' and '-', as in the config)");
-      }
-      break;
-    }
-    case CtlCommand::kPair: {
-      if (!operands.empty()) return Fail("pair: unexpected argument '" + operands[0] + "'");
-      if (const std::string* text = option("--seconds")) {
-        int s = 0;
-        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), s);
-        if (ec != std::errc() || end != text->data() + text->size() || s < 1 ||
-            s > kMaxPairTime.count()) {
-          return Fail("--seconds: expected 1 to " + std::to_string(kMaxPairTime.count()) +
-                      " (Zigbee2MQTT's limit), got '" + PrintableText(*text, 40) + "'");
-        }
-        args.pair_seconds = s;
-      }
-      if (const std::string* device = option("--device")) {
-        if (!IsPairDeviceName(*device)) {
-          return Fail("--device: expected a Zigbee friendly name (printable text, at most " +
-                      std::to_string(kMaxPairDeviceBytes) + " bytes, no '+' or '#')");
-        }
-        args.pair_device = *device;
-      }
-      break;
-    }
-    case CtlCommand::kWalkTest: {
-      if (!operands.empty()) return Fail("walk-test: unexpected argument '" + operands[0] + "'");
-      const std::string* minutes = option("--minutes");
-      const std::string* seconds = option("--seconds");
-      if (args.walk_stop && (minutes || seconds || option("--zones"))) {
-        return Fail("walk-test: --stop takes no --zones, --minutes or --seconds");
-      }
-      if (minutes && seconds) return Fail("walk-test: give --minutes or --seconds, not both");
-      if (minutes || seconds) {
-        const std::string& text = minutes ? *minutes : *seconds;
-        const int unit = minutes ? 60 : 1;
-        const int max = static_cast<int>(kMaxWalkTestTime.count()) / unit;
-        int n = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-        if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > max) {
-          return Fail(std::string(minutes ? "--minutes" : "--seconds") + ": expected 1 to " +
-                      std::to_string(max) + " (4 hours), got '" + PrintableText(text, 40) + "'");
-        }
-        args.walk_seconds = n * unit;
-      }
-      if (const std::string* zones = option("--zones")) {
-        std::size_t start = 0;
-        while (start <= zones->size()) {
-          const std::size_t comma = std::min(zones->find(',', start), zones->size());
-          const std::string zone = zones->substr(start, comma - start);
-          if (!IsCommandZoneId(zone)) {
-            return Fail("--zones: invalid zone id '" + PrintableText(zone, 40) +
-                        "' (a comma-separated list of zone ids as in the config)");
-          }
-          if (args.walk_zones.size() >= kMaxWalkTestZones) {
-            return Fail("--zones: at most " + std::to_string(kMaxWalkTestZones) + " zones");
-          }
-          args.walk_zones.push_back(zone);
-          start = comma + 1;
-        }
-      }
-      break;
-    }
-    case CtlCommand::kEvents:
-      if (!operands.empty()) return Fail("events: unexpected argument '" + operands[0] + "'");
-      if (const std::string* last = option("--last")) {
-        std::size_t n = 0;
-        const auto [end, ec] = std::from_chars(last->data(), last->data() + last->size(), n);
-        if (ec != std::errc() || end != last->data() + last->size() || n == 0 || n > 100000) {
-          return Fail("--last: expected a count from 1 to 100000, got '" + *last + "'");
-        }
-        args.last = n;
-        args.last_given = true;
-      }
-      args.follow = option("--follow") != nullptr;
-      if (const std::string* types = option("--type")) {
-        std::string_view rest = *types;
-        while (true) {
-          const std::size_t comma = rest.find(',');
-          const std::string type(rest.substr(0, comma));
-          if (type.empty())
-            return Fail("--type: an empty type in '" + PrintableText(*types, 60) + "'");
-          if (std::find(kEventTypes.begin(), kEventTypes.end(), type) == kEventTypes.end() &&
-              std::find(kEventCategories.begin(), kEventCategories.end(), type) ==
-                  kEventCategories.end()) {
-            std::vector<std::string> candidates = kEventTypes;
-            candidates.insert(candidates.end(), kEventCategories.begin(), kEventCategories.end());
-            const std::string hint = ClosestMatch(type, candidates);
-            return Fail("--type: unknown event type '" + PrintableText(type, 40) + "'" +
-                        (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                        "; the types are listed in docs/events.md, or give a category: alarm, "
-                        "restore, trouble, trouble_restore, arming, disarming, bypass, access, "
-                        "watch, system");
-          }
-          if (std::find(args.event_types.begin(), args.event_types.end(), type) ==
-              args.event_types.end()) {
-            args.event_types.push_back(type);
-          }
-          if (comma == std::string_view::npos) break;
-          rest = rest.substr(comma + 1);
-        }
-      }
-      if (const std::string* zone = option("--zone")) {
-        if (!IsCommandZoneId(*zone)) {
-          return Fail("--zone: invalid zone id '" + PrintableText(*zone, 40) +
-                      "' (letters, digits, '_' and '-', as in the config)");
-        }
-        args.event_zone = *zone;
-      }
-      if (const std::string* since = option("--since")) {
-        if (const std::optional<Seconds> age = ParseAge(*since)) {
-          args.since_age = age;
-        } else if (const std::optional<WallTime> time = ParseRfc3339(*since)) {
-          args.since = time;
-        } else {
-          return Fail(
-              "--since: expected an RFC 3339 time such as 2026-12-01T08:00:00+08:00 or an "
-              "age such as 30m, 2h or 1d, got '" +
-              PrintableText(*since, 40) + "'");
-        }
-      }
-      break;
-    case CtlCommand::kTroubles:
-      if (!operands.empty()) return Fail("unexpected argument '" + operands[0] + "'");
-      args.ack = option("--ack") != nullptr;
-      if (const std::string* id = option("--trouble")) {
-        if (!args.ack) return Fail("--trouble ID applies only with --ack");
-        if (!IsTroubleId(*id)) {
-          return Fail(
-              "--trouble: expected a trouble id as `homesecctl troubles` shows it (such "
-              "as battery_low:front_door), got '" +
-              PrintableText(*id, 40) + "'");
-        }
-        args.trouble_id = *id;
-      }
-      if (args.pin_stdin && !args.ack) return Fail("--pin-stdin applies only with --ack");
-      break;
-    case CtlCommand::kExplain:
-      if (operands.size() != 1) {
-        return Fail("explain: give one event: its SEQ as homesecctl events shows it");
-      }
-      args.event_ref = operands[0];
-      break;
-    case CtlCommand::kDryRun:
-      if (!operands.empty()) {
-        return Fail("dry-run: unexpected argument '" + PrintableText(operands[0], 40) +
-                    "' (the config to try is --config NEW.json)");
-      }
-      if (const std::string* text = option("--since")) {
-        args.since = ParseRfc3339(*text);
-        if (!args.since) {
-          return Fail(
-              "--since: expected an RFC 3339 time such as 2026-12-01T08:00:00+01:00, "
-              "got '" +
-              PrintableText(*text, 40) + "'");
-        }
-      }
-      break;
-    case CtlCommand::kUserAdd:
-    case CtlCommand::kUserRemove: {
-      const char* what = args.command == CtlCommand::kUserAdd ? "user add" : "user remove";
-      if (operands.size() != 1) return Fail(std::string(what) + ": give one user name");
-      args.user_name = operands[0];
-      if (!IsValidUserName(args.user_name)) {
-        return Fail(std::string(what) + ": invalid name '" + args.user_name +
-                    "' (letters, digits, '.', '_' and '-', at most 32)");
-      }
-      if (args.command == CtlCommand::kUserRemove) break;
-      const std::string* role = option("--role");
-      if (role == nullptr) {
-        return Fail("user add: --role is required (master, user, arm_only, keyholder, duress)");
-      }
-      const std::optional<Role> parsed = ParseRole(*role);
-      if (!parsed) {
-        return Fail("user add: unknown role '" + *role +
-                    "' (master, user, arm_only, keyholder or duress)");
-      }
-      args.role = *parsed;
-      for (const char* name : {"--from", "--until"}) {
-        const std::string* text = option(name);
-        if (text == nullptr) continue;
-        const std::optional<WallTime> time = ParseRfc3339(*text);
-        if (!time) {
-          return Fail(std::string(name) + ": expected an RFC 3339 time such as " +
-                      "2026-12-01T08:00:00+08:00, got '" + *text + "'");
-        }
-        (std::string(name) == "--from" ? args.valid_from : args.valid_until) = time;
-      }
-      // A keyholder's PIN is valid only inside its window (the neighbour who waters the plants
-      // while the family travels); other roles have none.
-      const bool has_window = args.valid_from || args.valid_until;
-      if (args.role == Role::kKeyholder && !(args.valid_from && args.valid_until)) {
-        return Fail("user add: a keyholder needs --from and --until");
-      }
-      if (args.role != Role::kKeyholder && has_window) {
-        return Fail("user add: --from/--until apply only to --role keyholder");
-      }
-      if (args.valid_from && args.valid_until && *args.valid_until <= *args.valid_from) {
-        return Fail("user add: --until must be after --from");
-      }
-      break;
-    }
-    case CtlCommand::kWatchStart:
-    case CtlCommand::kWatchExtend: {
-      if (!operands.empty()) return Fail("unexpected argument '" + operands[0] + "'");
-      const char* what = args.command == CtlCommand::kWatchStart ? "watch start" : "watch extend";
-      // RFC 3339, and "now" for the departure.
-      const auto time_option = [&](const char* name, std::optional<WallTime>& out,
-                                   bool allow_now) -> std::string {
-        const std::string* text = option(name);
-        if (text == nullptr) return {};
-        if (allow_now && *text == "now") return {};
-        out = ParseRfc3339(*text);
-        if (!out) {
-          return std::string(name) + ": expected an RFC 3339 time such as " +
-                 "2026-10-28T18:00:00+01:00" + (allow_now ? " or 'now'" : "") + ", got '" + *text +
-                 "'";
-        }
-        return {};
-      };
-      for (const std::string& e : {time_option("--return", args.watch_return, false),
-                                   time_option("--depart", args.watch_departure, true),
-                                   time_option("--keyholder-from", args.keyholder_from, false),
-                                   time_option("--keyholder-until", args.keyholder_until, false)}) {
-        if (!e.empty()) return Fail(e);
-      }
-      if (!args.watch_return) return Fail(std::string(what) + ": --return TIME is required");
-      if (args.command == CtlCommand::kWatchExtend) break;
-      if (const std::string* phone = option("--phone")) args.watch_phone = *phone;
-      if (args.watch_phone.empty()) {
-        return Fail("watch start: --phone is required (the patrol calls it)");
-      }
-      if (const std::string* notes = option("--notes")) args.watch_notes = *notes;
-      if (const std::string* name = option("--keyholder")) args.keyholder = *name;
-      if (const std::string* hours = option("--keyholder-hours")) args.keyholder_hours = *hours;
-      if (const std::string* rearm = option("--rearm-after")) {
-        int s = 0;
-        const auto [end, ec] = std::from_chars(rearm->data(), rearm->data() + rearm->size(), s);
-        if (ec != std::errc() || end != rearm->data() + rearm->size() || s <= 0) {
-          return Fail("--rearm-after: expected seconds, got '" + *rearm + "'");
-        }
-        args.rearm_after_s = s;
-      }
-      const bool keyholder_details = args.keyholder_from || args.keyholder_until ||
-                                     !args.keyholder_hours.empty() || args.rearm_after_s;
-      if (args.keyholder.empty() && keyholder_details) {
-        return Fail(
-            "watch start: --keyholder-from/--keyholder-until/--keyholder-hours/"
-            "--rearm-after need --keyholder NAME");
-      }
-      if (!args.keyholder.empty() && !(args.keyholder_from && args.keyholder_until)) {
-        return Fail("watch start: a keyholder needs --keyholder-from and --keyholder-until");
-      }
-      break;
-    }
-    case CtlCommand::kMemory:
-    case CtlCommand::kWatchShow:
-    case CtlCommand::kWatchCancel:
-    case CtlCommand::kStatus:
-    case CtlCommand::kZones:
-    case CtlCommand::kDevices:
-    case CtlCommand::kDisarm:
-    case CtlCommand::kUserList:
-    case CtlCommand::kHelp:
-      if (!operands.empty()) return Fail("unexpected argument '" + operands[0] + "'");
-      break;
-  }
-  return CtlParseResult{args, ""};
-}
-
-std::string CtlUsage() {
-  return R"(usage: homesecctl [--config PATH] [--json] COMMAND
-
-  status                             the panel's state, troubles and every zone (from homesecd)
-  zones                              every zone: type, device, state in words, flags
-  devices                            every device: model, online, battery, link quality, last
-                                     seen, the zones it feeds (and those that feed none)
-  troubles [--ack [--trouble ID] [--pin-stdin]]
-                                     the active troubles, since when and whether acknowledged,
-                                     the Zigbee bridge and the platform; --ack acknowledges
-                                     them all (or the one ID) with your PIN
-  arm home|night|away|vacation [--force] [--pin-stdin]
-                                     arm; --force bypasses open zones
-  disarm [--pin-stdin]               disarm
-  bypass ZONE [--until-disarm] [--pin-stdin]
-                                     bypass a zone while disarmed (not fire, gas, water,
-                                     tamper, panic or lock zones) until unbypassed, or with
-                                     --until-disarm until the next disarm
-  unbypass ZONE [--pin-stdin]        end a zone's bypass
-  pair [--seconds N] [--device NAME] [--pin-stdin]
-                                     open the Zigbee network to new devices for N s (default
-                                     120, at most 254; needs a master PIN, disarmed only),
-                                     show what joins and whether a zone uses it; Ctrl-C
-                                     closes it early; --device: the friendly name expected
-  walk-test [--zones Z1,Z2] [--minutes N | --seconds N] [--pin-stdin]
-                                     walk test (needs a master PIN, disarmed only): the zones
-                                     under test (default: all but fire, gas, water and panic,
-                                     which are tested only when named) raise no alarm; shows
-                                     live which were seen open, closed and tampered, and at the
-                                     end those never seen or seen one way only; ends after N
-                                     minutes (default 15, at most 240) or on Ctrl-C
-  walk-test --stop [--pin-stdin]     end the walk test running now, and print its report
-  memory [--clear] [--pin-stdin]     the alarm memory (what alarmed while armed); --clear
-                                     acknowledges it (arming clears it too)
-  events [--last N] [--type TYPE,...] [--zone ZONE] [--since TIME] [--follow]
-                                     the event log, newest last (default 20; with --since
-                                     every match since TIME), with the platform's dispatch
-                                     statuses under their alarms; --type (repeatable): event
-                                     types (docs/events.md) or categories; --since: RFC 3339
-                                     or an age (30m, 2h, 1d); filters combine with AND;
-                                     --follow then prints new events live until Ctrl-C
-                                     (--json: one JSON object per line)
-  explain EVENT                      why an event happened: replays the input journal up to
-                                     it (EVENT: its SEQ in events) and prints the chain: mode,
-                                     who armed, the readings, the delays, the rules applied
-  dry-run [--since TIME]             what the config given with --config NEW.json would have
-                                     done differently with the recorded inputs (alarms,
-                                     delays, zone types, bypasses) before you reload it
-  user add NAME --role ROLE [--pin-stdin] [--replace] [--from TIME --until TIME]
-                                     ROLE: master, user, arm_only, keyholder, duress;
-                                     a keyholder needs --from/--until (RFC 3339)
-  user list                          users and roles (never PINs)
-  user remove NAME
-  watch start --return TIME [--depart TIME] --phone PHONE [--notes TEXT]
-              [--keyholder NAME --keyholder-from TIME --keyholder-until TIME
-               [--keyholder-hours HH:MM-HH:MM] [--rearm-after SECONDS]] [--pin-stdin]
-                                     register a vacant-house watch (trip); TIME is RFC 3339,
-                                     --depart defaults to now; asks for your PIN, then the
-                                     keyholder's PIN (--pin-stdin: one line each)
-  watch show                         the watch, its state and the platform's confirmation
-  watch extend --return TIME [--pin-stdin]
-                                     move the expected return
-  watch cancel [--pin-stdin]         end the watch without disarming
-
-  --config PATH   the homesecd config (default /etc/homesec/homesec.json)
-  --json          machine-readable output
-  --pin-stdin     read the PIN as one line from stdin instead of the terminal (watch start
-                  with a keyholder: a second line with the keyholder's PIN)
-
-exit status: 0 ok, 1 refused (walk-test: or zones never seen or seen one way only), 2 usage
-or config error, 3 homesecd unreachable
-)";
 }
 
 }  // namespace homesec
