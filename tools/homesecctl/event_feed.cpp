@@ -13,10 +13,6 @@
 namespace homesec {
 namespace {
 
-std::string OrDash(const std::string& text) {
-  return text.empty() ? "-" : text;
-}
-
 std::string ContactIdText(const Event& event) {
   return event.cid.code == 0 ? "-" : ToString(event.cid);
 }
