@@ -5,12 +5,12 @@
 #include <variant>
 
 #include "daemon/config.hpp"
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "daemon/ha_discovery.hpp"
 #include "sensors/zigbee2mqtt_decoder.hpp"
 #include "tests/fuzz/fuzz_hub.hpp"
 #include "tests/fuzz/fuzz_targets.hpp"
+#include "tools/homesecctl/format.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec::fuzz {
 

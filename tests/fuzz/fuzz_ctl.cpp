@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/config.hpp"
-#include "daemon/ctl_args.hpp"
-#include "daemon/ctl_events.hpp"
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "tests/fuzz/fuzz_hub.hpp"
 #include "tests/fuzz/fuzz_targets.hpp"
+#include "tools/homesecctl/args.hpp"
+#include "tools/homesecctl/event_feed.hpp"
+#include "tools/homesecctl/format.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec::fuzz {
 namespace {

@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/ctl_format.hpp"
 #include "daemon/local_command.hpp"
 #include "rules/codes.hpp"
 #include "rules/event_json.hpp"
@@ -15,6 +14,7 @@
 #include "rules/text.hpp"
 #include "sensors/zigbee2mqtt_commands.hpp"
 #include "tests/unit/rules/panel_test_support.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec::fuzz {
 namespace {

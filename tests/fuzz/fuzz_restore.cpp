@@ -5,13 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/ctl_format.hpp"
 #include "rules/event_json.hpp"
 #include "rules/json_limits.hpp"
 #include "rules/panel.hpp"
 #include "rules/vacant_watch.hpp"
 #include "tests/fuzz/fuzz_hub.hpp"
 #include "tests/fuzz/fuzz_targets.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec::fuzz {
 namespace {

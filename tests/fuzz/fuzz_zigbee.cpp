@@ -2,13 +2,13 @@
 // as LocalInterface::HandleZigbee does. Input: "<topic>\n<payload>", several separated by NUL.
 #include <string>
 
-#include "daemon/ctl_format.hpp"
 #include "daemon/pairing_relay.hpp"
 #include "rules/json_limits.hpp"
 #include "sensors/zigbee2mqtt_commands.hpp"
 #include "sensors/zigbee2mqtt_decoder.hpp"
 #include "tests/fuzz/fuzz_hub.hpp"
 #include "tests/fuzz/fuzz_targets.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec::fuzz {
 namespace {

@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/config.hpp"
-#include "daemon/ctl_args.hpp"
 #include "store/store.hpp"
+#include "tools/homesecctl/args.hpp"
 
 namespace homesec::ctl {
 
@@ -72,12 +72,11 @@ int ReadRetained(
     std::string* where);
 // Prints "homesecctl: <message>" and returns kExitUnreachable.
 int Unreachable(const std::string& message);
+// Unreachable() for a command homesecd did not answer: `error` when there is one, else that it
+// did not answer within 10 s.
+int NoAnswer(const MqttSession& session, const std::string& error);
 // The database named in the config; nullptr after saying why it cannot be opened.
 std::unique_ptr<Store> OpenStore(const AppConfig& config);
-// SIGINT / SIGTERM set a flag (Interrupted()) instead of ending homesecctl, so that a command
-// that waits (pair, events --follow) can end cleanly.
-void CatchInterrupts();
-bool Interrupted();
 int RunUserAdd(const CtlArgs& args, const AppConfig& config);
 int RunUserList(const CtlArgs& args, const AppConfig& config);
 int RunUserRemove(const CtlArgs& args, const AppConfig& config);
@@ -96,5 +95,7 @@ std::optional<std::string> ReadPin(const std::string& prompt, bool from_stdin, b
 bool RandomBytes(std::span<std::uint8_t> out);
 // 16 random hex digits (MQTT request ids and client ids).
 std::string RandomHex();
+// "homesecctl-<16 hex digits>": a command's request_id.
+std::string NewRequestId();
 
 }  // namespace homesec::ctl

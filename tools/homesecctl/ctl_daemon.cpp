@@ -5,10 +5,10 @@
 #include <chrono>
 #include <iostream>
 
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "tools/homesecctl/ctl.hpp"
+#include "tools/homesecctl/format.hpp"
 #include "tools/homesecctl/mqtt_session.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec::ctl {
 namespace {
@@ -21,6 +21,12 @@ constexpr std::chrono::seconds kAnswerTimeout{10};
 int Unreachable(const std::string& message) {
   std::cerr << "homesecctl: " << message << "\n";
   return kExitUnreachable;
+}
+
+int NoAnswer(const MqttSession& session, const std::string& error) {
+  return Unreachable(error.empty() ? "homesecd did not answer on " + session.Where() +
+                                         " within 10 s — is it running?"
+                                   : error);
 }
 
 int ReadRetained(
@@ -193,7 +199,7 @@ nlohmann::json Stamped(nlohmann::json body) {
 int SendCommand(const CtlArgs& args, const AppConfig& config,
                 const std::function<nlohmann::json(const std::string& request_id)>& request) {
   const std::string& prefix = config.local_mqtt.topic_prefix;
-  const std::string request_id = "homesecctl-" + RandomHex();
+  const std::string request_id = NewRequestId();
   const auto deadline = MqttSession::Clock::now() + kAnswerTimeout;
   MqttSession session(config.local_mqtt.broker);
   std::optional<CommandResult> result;
@@ -210,9 +216,7 @@ int SendCommand(const CtlArgs& args, const AppConfig& config,
     return Unreachable(error);
   }
   if (!session.RunUntil([&] { return result.has_value(); }, deadline, &error)) {
-    return Unreachable(error.empty() ? "homesecd did not answer on " + session.Where() +
-                                           " within 10 s — is it running?"
-                                     : error);
+    return NoAnswer(session, error);
   }
   if (args.json) {
     nlohmann::json out{{"request_id", result->request_id}, {"accepted", result->accepted},

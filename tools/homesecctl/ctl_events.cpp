@@ -1,16 +1,17 @@
 // homesecctl events: the event log read from the database (so it works while homesecd is
 // stopped), each event with the platform's dispatch statuses for it, filtered by type, zone and
 // time; with --follow it then stays on the local broker and prints every new event and dispatch
-// notice from <prefix>/event as it comes, joined to the history by seq (daemon/ctl_events.hpp).
+// notice from <prefix>/event as it comes, joined to the history by seq
+// (tools/homesecctl/event_feed.hpp).
 #include <chrono>
 #include <deque>
 #include <iostream>
 #include <limits>
 
-#include "daemon/ctl_events.hpp"
-#include "daemon/ctl_format.hpp"
 #include "rules/event_json.hpp"
 #include "tools/homesecctl/ctl.hpp"
+#include "tools/homesecctl/event_feed.hpp"
+#include "tools/homesecctl/format.hpp"
 #include "tools/homesecctl/mqtt_session.hpp"
 
 namespace homesec::ctl {

@@ -4,10 +4,10 @@
 #include <iostream>
 #include <set>
 
-#include "daemon/ctl_format.hpp"
 #include "rules/codes.hpp"
 #include "store/store.hpp"
 #include "tools/homesecctl/ctl.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec::ctl {
 

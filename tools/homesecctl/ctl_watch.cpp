@@ -3,9 +3,9 @@
 // PIN for start) and wait for its result; show reads the retained <topic_prefix>/watch.
 #include <iostream>
 
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "tools/homesecctl/ctl.hpp"
+#include "tools/homesecctl/format.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec::ctl {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "daemon/config.hpp"
-#include "daemon/ctl_args.hpp"
+#include "tools/homesecctl/args.hpp"
 #include "tools/homesecctl/ctl.hpp"
 
 int main(int argc, char** argv) {
@@ -13,12 +13,12 @@ int main(int argc, char** argv) {
   const std::vector<std::string> words(argv + 1, argv + argc);
   const CtlParseResult parsed = ParseCtlArgs(words);
   if (!parsed.args) {
-    std::cerr << "homesecctl: " << parsed.error << "\n\n" << CtlUsage();
+    std::cerr << "homesecctl: " << parsed.error << "\n\n" << parsed.usage;
     return ctl::kExitUsage;
   }
   const CtlArgs& args = *parsed.args;
   if (args.command == CtlCommand::kHelp) {
-    std::cout << CtlUsage();
+    std::cout << parsed.usage;
     return ctl::kExitOk;
   }
 

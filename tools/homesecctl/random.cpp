@@ -27,4 +27,8 @@ std::string RandomHex() {
   return out;
 }
 
+std::string NewRequestId() {
+  return "homesecctl-" + RandomHex();
+}
+
 }  // namespace homesec::ctl

@@ -2,9 +2,9 @@
 // (the friendly name expected) only for PAIR, each misuse refused saying why.
 #include <doctest/doctest.h>
 
-#include "daemon/ctl_args.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "daemon/local_command.hpp"
+#include "tools/homesecctl/args.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/ctl_format.hpp"
 #include "daemon/pairing_relay.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec {
 namespace {

@@ -4,10 +4,10 @@
 // disarm result as homesecctl reads and prints it.
 #include <doctest/doctest.h>
 
-#include "daemon/ctl_args.hpp"
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "daemon/local_command.hpp"
+#include "tools/homesecctl/args.hpp"
+#include "tools/homesecctl/format.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec {
 namespace {

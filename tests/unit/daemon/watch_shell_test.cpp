@@ -1,5 +1,6 @@
 // The vacant-house watch in the shell: the config section, the local WATCH_* commands, the
-// platform's watch ack and patrol check-in (homesecctl watch: homesecctl_watch_test.cpp).
+// platform's watch ack and patrol check-in (homesecctl watch:
+// tests/unit/homesecctl/watch_test.cpp).
 #include <doctest/doctest.h>
 
 #include "daemon/config.hpp"

@@ -4,17 +4,13 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/ctl_format.hpp"
 #include "rules/text.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec {
 namespace {
 
 using nlohmann::json;
-
-std::string Text(const json& message, const char* key, std::size_t max = 128) {
-  return PrintableText(StringField(message, key), max);
-}
 
 bool Flag(const json& message, const char* key, bool otherwise) {
   return OptionalBool(message, key).value_or(otherwise);
@@ -23,8 +19,8 @@ bool Flag(const json& message, const char* key, bool otherwise) {
 // "0x00158d0001a2b3c4" or "0x00158d0001a2b3c4 (front_door)" when Zigbee2MQTT already has a
 // friendly name other than the address.
 std::string Who(const json& device) {
-  const std::string ieee = Text(device, "ieee_address");
-  const std::string name = Text(device, "friendly_name");
+  const std::string ieee = MessageText(device, "ieee_address");
+  const std::string name = MessageText(device, "friendly_name");
   if (ieee.empty()) return name.empty() ? "a device" : name;
   return name.empty() || name == ieee ? ieee : ieee + " (" + name + ")";
 }
@@ -38,9 +34,9 @@ std::string Model(const json& device) {
     if (!out.empty()) out += ' ';
     out.append(before).append(part).append(after);
   };
-  add("", Text(device, "vendor"), "");
-  add("", Text(device, "model"), "");
-  add("(", Text(device, "description"), ")");
+  add("", MessageText(device, "vendor"), "");
+  add("", MessageText(device, "model"), "");
+  add("(", MessageText(device, "description"), ")");
   return out.empty() ? "unknown model" : out;
 }
 
@@ -57,7 +53,7 @@ std::string Zones(const json& device) {
 }
 
 std::string Summary(const json& message) {
-  const std::string reason = Text(message, "reason", 32);
+  const std::string reason = MessageText(message, "reason", 32);
   std::string out = "pairing closed";
   if (reason == "timeout") out += ": the window ended";
   if (reason == "stopped") out += ": stopped";
@@ -72,7 +68,7 @@ std::string Summary(const json& message) {
            " joined:\n";
     for (const json& device : *devices) {
       if (!device.is_object()) continue;
-      const std::string interview = Text(device, "interview", 16);
+      const std::string interview = MessageText(device, "interview", 16);
       std::string line = "  " + Who(device) + "  ";
       if (interview == "successful") {
         line += Model(device);
@@ -86,7 +82,7 @@ std::string Summary(const json& message) {
       out += line + "  " + Zones(device) + "\n";
     }
   }
-  const std::string expected = Text(message, "device");
+  const std::string expected = MessageText(message, "device");
   if (!expected.empty()) {
     out += Flag(message, "device_joined", false)
                ? "expected device " + expected + " joined\n"
@@ -99,23 +95,23 @@ std::string Summary(const json& message) {
 
 std::string FormatPairingMessage(const json& message) {
   if (!message.is_object()) return {};
-  const std::string type = Text(message, "type", 32);
+  const std::string type = MessageText(message, "type", 32);
   if (type == "opened") {
     const double seconds = std::clamp(OptionalNumber(message, "seconds").value_or(0), 0.0, 1e6);
     std::string out = "Zigbee network open to joins for " +
                       std::to_string(static_cast<long long>(seconds)) +
                       " s: put the device in pairing mode";
-    const std::string expected = Text(message, "device");
+    const std::string expected = MessageText(message, "device");
     if (!expected.empty()) out += " (expecting " + expected + ")";
     return out + "\n";
   }
   if (type == "confirmed") return "Zigbee2MQTT permits joining\n";
-  if (type == "error") return "Zigbee2MQTT refused: " + Text(message, "error", 200) + "\n";
+  if (type == "error") return "Zigbee2MQTT refused: " + MessageText(message, "error", 200) + "\n";
   if (type == "device_joined") return "joined " + Who(message) + "\n";
   if (type == "device_announce") return "announced " + Who(message) + "\n";
   if (type == "device_leave") return "left " + Who(message) + "\n";
   if (type == "device_interview") {
-    const std::string status = Text(message, "status", 16);
+    const std::string status = MessageText(message, "status", 16);
     if (status == "started") return "interviewing " + Who(message) + "\n";
     if (status == "failed") {
       return "interview failed: " + Who(message) + ": reset the device and pair it again\n";

@@ -1,7 +1,7 @@
 // homesecctl's command line: every command, its options, and a one-line error for each misuse.
 #include <doctest/doctest.h>
 
-#include "daemon/ctl_args.hpp"
+#include "tools/homesecctl/args.hpp"
 
 namespace homesec {
 namespace {

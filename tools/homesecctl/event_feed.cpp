@@ -1,21 +1,17 @@
-// `homesecctl events`: filters, lines and the history/live join; see ctl_events.hpp.
-#include "daemon/ctl_events.hpp"
+// `homesecctl events`: filters, lines and the history/live join; see event_feed.hpp.
+#include "tools/homesecctl/event_feed.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "rules/event_json.hpp"
 #include "rules/text.hpp"
+#include "tools/homesecctl/format.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec {
 namespace {
-
-std::string OrDash(const std::string& text) {
-  return text.empty() ? "-" : text;
-}
 
 std::string ContactIdText(const Event& event) {
   return event.cid.code == 0 ? "-" : ToString(event.cid);

@@ -1,67 +1,17 @@
-// homesecctl's argument parser: options may appear anywhere ("homesecctl arm away --force" and
-// "homesecctl --force arm away" are the same), "--opt value" and "--opt=value" both work, and
-// every misuse is one line saying what is wrong.
-#include "daemon/ctl_args.hpp"
+// homesecctl's arguments checked and turned into CtlArgs: what CLI11 collected for the verb
+// (args.cpp) is read here the way each command needs it, and every misuse is one line saying what
+// is wrong (the ranges, the ids, the options that need or exclude one another).
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+
 #include "daemon/config_reader.hpp"
 #include "daemon/local_command.hpp"
 #include "rules/text.hpp"
-
-#include <algorithm>
-#include <charconv>
-#include <map>
-#include <set>
+#include "tools/homesecctl/args_check.hpp"
 
 namespace homesec {
 namespace {
-
-// Which command may use which option (the global ones are always allowed).
-const std::map<std::string, std::set<CtlCommand>> kOptionCommands{
-    {"--force", {CtlCommand::kArm}},
-    {"--until-disarm", {CtlCommand::kBypass}},
-    {"--pin-stdin",
-     {CtlCommand::kArm, CtlCommand::kDisarm, CtlCommand::kUserAdd, CtlCommand::kWatchStart,
-      CtlCommand::kWatchExtend, CtlCommand::kWatchCancel, CtlCommand::kBypass,
-      CtlCommand::kUnbypass, CtlCommand::kPair, CtlCommand::kWalkTest, CtlCommand::kMemory,
-      CtlCommand::kTroubles}},
-    {"--seconds", {CtlCommand::kPair, CtlCommand::kWalkTest}},
-    {"--zones", {CtlCommand::kWalkTest}},
-    {"--minutes", {CtlCommand::kWalkTest}},
-    {"--stop", {CtlCommand::kWalkTest}},
-    {"--clear", {CtlCommand::kMemory}},
-    {"--device", {CtlCommand::kPair}},
-    {"--last", {CtlCommand::kEvents}},
-    {"--follow", {CtlCommand::kEvents}},
-    {"--type", {CtlCommand::kEvents}},
-    {"--zone", {CtlCommand::kEvents}},
-    {"--since", {CtlCommand::kEvents, CtlCommand::kDryRun}},
-    {"--ack", {CtlCommand::kTroubles}},
-    {"--trouble", {CtlCommand::kTroubles}},
-    {"--role", {CtlCommand::kUserAdd}},
-    {"--from", {CtlCommand::kUserAdd}},
-    {"--until", {CtlCommand::kUserAdd}},
-    {"--replace", {CtlCommand::kUserAdd}},
-    {"--return", {CtlCommand::kWatchStart, CtlCommand::kWatchExtend}},
-    {"--depart", {CtlCommand::kWatchStart}},
-    {"--phone", {CtlCommand::kWatchStart}},
-    {"--notes", {CtlCommand::kWatchStart}},
-    {"--keyholder", {CtlCommand::kWatchStart}},
-    {"--keyholder-from", {CtlCommand::kWatchStart}},
-    {"--keyholder-until", {CtlCommand::kWatchStart}},
-    {"--keyholder-hours", {CtlCommand::kWatchStart}},
-    {"--rearm-after", {CtlCommand::kWatchStart}},
-};
-const std::set<std::string> kValueOptions{
-    "--config",          "--last",        "--role",           "--from",
-    "--until",           "--return",      "--depart",         "--phone",
-    "--notes",           "--keyholder",   "--keyholder-from", "--keyholder-until",
-    "--keyholder-hours", "--rearm-after", "--seconds",        "--device",
-    "--zones",           "--minutes"};
-const std::set<std::string> kFlagOptions{"--json",         "--pin-stdin", "--force", "--replace",
-                                         "--until-disarm", "--help",      "--stop",  "--clear"};
-// The options of events' filters and of troubles --ack.
-const std::set<std::string> kFilterValueOptions{"--type", "--zone", "--since", "--trouble"};
-const std::set<std::string> kFilterFlagOptions{"--follow", "--ack"};
-
 // Every event type the panel records (docs/events.md), silent ones left out: they are never
 // shown locally, so a filter for them could only ever print nothing.
 const std::vector<std::string> kEventTypes{
@@ -82,13 +32,8 @@ const std::vector<std::string> kEventCategories{"alarm",  "restore",   "trouble"
                                                 "arming", "disarming", "bypass",  "access",
                                                 "watch",  "system",    "test"};
 
-struct Tokens {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;  // flags map to ""
-};
-
 CtlParseResult Fail(std::string error) {
-  return CtlParseResult{std::nullopt, std::move(error)};
+  return CtlParseResult{std::nullopt, std::move(error), ""};
 }
 
 std::optional<CommandAction> ArmActionFor(const std::string& mode) {
@@ -99,51 +44,16 @@ std::optional<CommandAction> ArmActionFor(const std::string& mode) {
   return std::nullopt;
 }
 
-// The command named by the positional words; `consumed` = how many words it used.
-std::optional<CtlCommand> CommandFor(const std::vector<std::string>& words, std::size_t& consumed,
-                                     std::string& error) {
-  consumed = 1;
-  const std::string& verb = words[0];
-  if (verb == "status") return CtlCommand::kStatus;
-  if (verb == "zones") return CtlCommand::kZones;
-  if (verb == "devices") return CtlCommand::kDevices;
-  if (verb == "troubles") return CtlCommand::kTroubles;
-  if (verb == "arm") return CtlCommand::kArm;
-  if (verb == "disarm") return CtlCommand::kDisarm;
-  if (verb == "events") return CtlCommand::kEvents;
-  if (verb == "bypass") return CtlCommand::kBypass;
-  if (verb == "unbypass") return CtlCommand::kUnbypass;
-  if (verb == "pair") return CtlCommand::kPair;
-  if (verb == "walk-test") return CtlCommand::kWalkTest;
-  if (verb == "memory") return CtlCommand::kMemory;
-  if (verb == "explain") return CtlCommand::kExplain;
-  if (verb == "dry-run") return CtlCommand::kDryRun;
-  if (verb == "help") return CtlCommand::kHelp;
-  if (verb == "user") {
-    consumed = 2;
-    const std::string sub = words.size() > 1 ? words[1] : "";
-    if (sub == "add") return CtlCommand::kUserAdd;
-    if (sub == "list") return CtlCommand::kUserList;
-    if (sub == "remove") return CtlCommand::kUserRemove;
-    error = sub.empty() ? "user: missing subcommand (add, list or remove)"
-                        : "user: unknown subcommand '" + sub + "' (add, list or remove)";
-    return std::nullopt;
+// "a,b,c" as its parts; an empty text is one empty part (a missing list item is an error to
+// report, not something to skip).
+std::vector<std::string> SplitCommas(std::string_view text) {
+  std::vector<std::string> parts;
+  while (true) {
+    const std::size_t comma = text.find(',');
+    parts.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) return parts;
+    text = text.substr(comma + 1);
   }
-  if (verb == "watch") {
-    consumed = 2;
-    const std::string sub = words.size() > 1 ? words[1] : "";
-    if (sub == "start") return CtlCommand::kWatchStart;
-    if (sub == "show") return CtlCommand::kWatchShow;
-    if (sub == "extend") return CtlCommand::kWatchExtend;
-    if (sub == "cancel") return CtlCommand::kWatchCancel;
-    error = sub.empty() ? "watch: missing subcommand (start, show, extend or cancel)"
-                        : "watch: unknown subcommand '" + sub + "' (start, show, extend or cancel)";
-    return std::nullopt;
-  }
-  error = "unknown command '" + verb +
-          "' (status, zones, devices, troubles, arm, disarm, bypass, unbypass, pair, walk-test, "
-          "memory, events, explain, dry-run, user or watch)";
-  return std::nullopt;
 }
 
 }  // namespace
@@ -194,68 +104,13 @@ bool IsValidUserName(const std::string& name) {
   return true;
 }
 
-CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
-  // Everything typed here may end up in a JSON request, which must be UTF-8.
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    if (!IsValidUtf8(argv[i])) {
-      return Fail("argument " + std::to_string(i + 1) + " ('" + PrintableText(argv[i], 40) +
-                  "') is not valid UTF-8 text");
-    }
-  }
-  Tokens tokens;
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    const std::string& word = argv[i];
-    if (!word.starts_with("--") || word == "--") {
-      tokens.positional.push_back(word);
-      continue;
-    }
-    std::string name = word;
-    std::optional<std::string> value;
-    if (const auto eq = word.find('='); eq != std::string::npos) {
-      name = word.substr(0, eq);
-      value = word.substr(eq + 1);
-    }
-    if (kValueOptions.contains(name) || kFilterValueOptions.contains(name)) {
-      if (!value) {
-        if (i + 1 >= argv.size()) return Fail(name + " needs a value");
-        value = argv[++i];
-      }
-    } else if (kFlagOptions.contains(name) || kFilterFlagOptions.contains(name)) {
-      if (value) return Fail(name + " takes no value");
-      value = "";
-    } else {
-      return Fail("unknown option " + name);
-    }
-    // --type may be given more than once: the types add up (as a comma list does).
-    if (name == "--type" && tokens.options.contains(name)) {
-      tokens.options[name] += "," + *value;
-    } else {
-      tokens.options[name] = *value;
-    }
-  }
-
+CtlParseResult CheckCtlWords(const CtlWords& words) {
   CtlArgs args;
-  if (tokens.options.contains("--help") || tokens.positional.empty()) {
-    args.command = CtlCommand::kHelp;
-    return CtlParseResult{args, ""};
-  }
-  std::size_t consumed = 0;
-  std::string error;
-  const std::optional<CtlCommand> command = CommandFor(tokens.positional, consumed, error);
-  if (!command) return Fail(error);
-  args.command = *command;
-  const std::vector<std::string> operands(tokens.positional.begin() + consumed,
-                                          tokens.positional.end());
-
-  for (const auto& [name, value] : tokens.options) {
-    const auto allowed = kOptionCommands.find(name);
-    if (allowed != kOptionCommands.end() && !allowed->second.contains(args.command)) {
-      return Fail(name + " does not apply to this command");
-    }
-  }
+  args.command = words.command;
+  const std::vector<std::string>& operands = words.operands;
   const auto option = [&](const std::string& name) -> const std::string* {
-    const auto it = tokens.options.find(name);
-    return it == tokens.options.end() ? nullptr : &it->second;
+    const auto it = words.options.find(name);
+    return it == words.options.end() ? nullptr : &it->second;
   };
   if (const std::string* path = option("--config")) {
     if (path->empty()) return Fail("--config needs a path");
@@ -332,10 +187,7 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
         args.walk_seconds = n * unit;
       }
       if (const std::string* zones = option("--zones")) {
-        std::size_t start = 0;
-        while (start <= zones->size()) {
-          const std::size_t comma = std::min(zones->find(',', start), zones->size());
-          const std::string zone = zones->substr(start, comma - start);
+        for (const std::string& zone : SplitCommas(*zones)) {
           if (!IsCommandZoneId(zone)) {
             return Fail("--zones: invalid zone id '" + PrintableText(zone, 40) +
                         "' (a comma-separated list of zone ids as in the config)");
@@ -344,7 +196,6 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
             return Fail("--zones: at most " + std::to_string(kMaxWalkTestZones) + " zones");
           }
           args.walk_zones.push_back(zone);
-          start = comma + 1;
         }
       }
       break;
@@ -362,10 +213,7 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
       }
       args.follow = option("--follow") != nullptr;
       if (const std::string* types = option("--type")) {
-        std::string_view rest = *types;
-        while (true) {
-          const std::size_t comma = rest.find(',');
-          const std::string type(rest.substr(0, comma));
+        for (const std::string& type : SplitCommas(*types)) {
           if (type.empty())
             return Fail("--type: an empty type in '" + PrintableText(*types, 60) + "'");
           if (std::find(kEventTypes.begin(), kEventTypes.end(), type) == kEventTypes.end() &&
@@ -384,8 +232,6 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
               args.event_types.end()) {
             args.event_types.push_back(type);
           }
-          if (comma == std::string_view::npos) break;
-          rest = rest.substr(comma + 1);
         }
       }
       if (const std::string* zone = option("--zone")) {
@@ -553,81 +399,7 @@ CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv) {
       if (!operands.empty()) return Fail("unexpected argument '" + operands[0] + "'");
       break;
   }
-  return CtlParseResult{args, ""};
-}
-
-std::string CtlUsage() {
-  return R"(usage: homesecctl [--config PATH] [--json] COMMAND
-
-  status                             the panel's state, troubles and every zone (from homesecd)
-  zones                              every zone: type, device, state in words, flags
-  devices                            every device: model, online, battery, link quality, last
-                                     seen, the zones it feeds (and those that feed none)
-  troubles [--ack [--trouble ID] [--pin-stdin]]
-                                     the active troubles, since when and whether acknowledged,
-                                     the Zigbee bridge and the platform; --ack acknowledges
-                                     them all (or the one ID) with your PIN
-  arm home|night|away|vacation [--force] [--pin-stdin]
-                                     arm; --force bypasses open zones
-  disarm [--pin-stdin]               disarm
-  bypass ZONE [--until-disarm] [--pin-stdin]
-                                     bypass a zone while disarmed (not fire, gas, water,
-                                     tamper, panic or lock zones) until unbypassed, or with
-                                     --until-disarm until the next disarm
-  unbypass ZONE [--pin-stdin]        end a zone's bypass
-  pair [--seconds N] [--device NAME] [--pin-stdin]
-                                     open the Zigbee network to new devices for N s (default
-                                     120, at most 254; needs a master PIN, disarmed only),
-                                     show what joins and whether a zone uses it; Ctrl-C
-                                     closes it early; --device: the friendly name expected
-  walk-test [--zones Z1,Z2] [--minutes N | --seconds N] [--pin-stdin]
-                                     walk test (needs a master PIN, disarmed only): the zones
-                                     under test (default: all but fire, gas, water and panic,
-                                     which are tested only when named) raise no alarm; shows
-                                     live which were seen open, closed and tampered, and at the
-                                     end those never seen or seen one way only; ends after N
-                                     minutes (default 15, at most 240) or on Ctrl-C
-  walk-test --stop [--pin-stdin]     end the walk test running now, and print its report
-  memory [--clear] [--pin-stdin]     the alarm memory (what alarmed while armed); --clear
-                                     acknowledges it (arming clears it too)
-  events [--last N] [--type TYPE,...] [--zone ZONE] [--since TIME] [--follow]
-                                     the event log, newest last (default 20; with --since
-                                     every match since TIME), with the platform's dispatch
-                                     statuses under their alarms; --type (repeatable): event
-                                     types (docs/events.md) or categories; --since: RFC 3339
-                                     or an age (30m, 2h, 1d); filters combine with AND;
-                                     --follow then prints new events live until Ctrl-C
-                                     (--json: one JSON object per line)
-  explain EVENT                      why an event happened: replays the input journal up to
-                                     it (EVENT: its SEQ in events) and prints the chain: mode,
-                                     who armed, the readings, the delays, the rules applied
-  dry-run [--since TIME]             what the config given with --config NEW.json would have
-                                     done differently with the recorded inputs (alarms,
-                                     delays, zone types, bypasses) before you reload it
-  user add NAME --role ROLE [--pin-stdin] [--replace] [--from TIME --until TIME]
-                                     ROLE: master, user, arm_only, keyholder, duress;
-                                     a keyholder needs --from/--until (RFC 3339)
-  user list                          users and roles (never PINs)
-  user remove NAME
-  watch start --return TIME [--depart TIME] --phone PHONE [--notes TEXT]
-              [--keyholder NAME --keyholder-from TIME --keyholder-until TIME
-               [--keyholder-hours HH:MM-HH:MM] [--rearm-after SECONDS]] [--pin-stdin]
-                                     register a vacant-house watch (trip); TIME is RFC 3339,
-                                     --depart defaults to now; asks for your PIN, then the
-                                     keyholder's PIN (--pin-stdin: one line each)
-  watch show                         the watch, its state and the platform's confirmation
-  watch extend --return TIME [--pin-stdin]
-                                     move the expected return
-  watch cancel [--pin-stdin]         end the watch without disarming
-
-  --config PATH   the homesecd config (default /etc/homesec/homesec.json)
-  --json          machine-readable output
-  --pin-stdin     read the PIN as one line from stdin instead of the terminal (watch start
-                  with a keyholder: a second line with the keyholder's PIN)
-
-exit status: 0 ok, 1 refused (walk-test: or zones never seen or seen one way only), 2 usage
-or config error, 3 homesecd unreachable
-)";
+  return CtlParseResult{args, "", ""};
 }
 
 }  // namespace homesec

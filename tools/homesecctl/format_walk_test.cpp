@@ -3,17 +3,13 @@
 #include <string>
 #include <vector>
 
-#include "daemon/ctl_format.hpp"
 #include "rules/text.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec {
 namespace {
 
 using nlohmann::json;
-
-std::string Text(const json& message, const char* key, std::size_t max = 128) {
-  return PrintableText(StringField(message, key), max);
-}
 
 struct Seen {
   std::string zone;
@@ -28,7 +24,8 @@ std::vector<Seen> ZonesOf(const json& message) {
   if (it == message.end() || !it->is_array()) return zones;
   for (const json& zone : *it) {
     if (!zone.is_object() || zones.size() >= 1000) continue;
-    zones.push_back(Seen{Text(zone, "zone", 100), OptionalBool(zone, "opened").value_or(false),
+    zones.push_back(Seen{MessageText(zone, "zone", 100),
+                         OptionalBool(zone, "opened").value_or(false),
                          OptionalBool(zone, "closed").value_or(false),
                          OptionalBool(zone, "tamper").value_or(false)});
   }
@@ -47,7 +44,7 @@ std::string Clock(const std::string& time) {
 }
 
 std::string Report(const json& message) {
-  const std::string reason = Text(message, "reason", 32);
+  const std::string reason = MessageText(message, "reason", 32);
   std::string out = "walk test ended";
   if (reason == "timeout") out += ": its time ran out";
   if (reason == "stopped") out += ": stopped";
@@ -83,7 +80,7 @@ std::string Report(const json& message) {
 }  // namespace
 
 bool WalkTestPassed(const json& message) {
-  if (!message.is_object() || Text(message, "type", 16) != "ended") return false;
+  if (!message.is_object() || MessageText(message, "type", 16) != "ended") return false;
   const std::vector<Seen> zones = ZonesOf(message);
   if (zones.empty()) return false;
   for (const Seen& zone : zones) {
@@ -94,19 +91,19 @@ bool WalkTestPassed(const json& message) {
 
 std::string FormatWalkTestMessage(const json& message) {
   if (!message.is_object()) return {};
-  const std::string type = Text(message, "type", 32);
+  const std::string type = MessageText(message, "type", 32);
   if (type == "started" || type == "resumed") {
     const std::vector<Seen> zones = ZonesOf(message);
     std::vector<std::string> ids;
     for (const Seen& zone : zones) ids.push_back(zone.zone);
     return std::string(type == "started" ? "walk test running" : "walk test resumed") + " until " +
-           Clock(Text(message, "ends", 40)) + " on " + std::to_string(zones.size()) +
+           Clock(MessageText(message, "ends", 40)) + " on " + std::to_string(zones.size()) +
            (zones.size() == 1 ? " zone: " : " zones: ") + Join(ids) +
            "\nopen and close each zone (and open its cover for tamper); Ctrl-C ends the test\n";
   }
   if (type == "seen") {
-    const std::string zone = Text(message, "zone", 100);
-    const std::string direction = Text(message, "direction", 16);
+    const std::string zone = MessageText(message, "zone", 100);
+    const std::string direction = MessageText(message, "direction", 16);
     std::string line = zone + "  " + direction;
     for (const Seen& z : ZonesOf(message)) {
       if (z.zone != zone) continue;

@@ -2,8 +2,8 @@
 // own reply, assembling the status from retained messages, and the tables people read.
 #include <doctest/doctest.h>
 
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
+#include "tools/homesecctl/format.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec {
 namespace {

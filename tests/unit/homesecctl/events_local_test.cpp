@@ -2,7 +2,7 @@
 // and no gap where one was.
 #include <doctest/doctest.h>
 
-#include "daemon/ctl_format.hpp"
+#include "tools/homesecctl/format.hpp"
 
 namespace homesec {
 namespace {

@@ -96,12 +96,18 @@ struct CtlArgs {
 struct CtlParseResult {
   std::optional<CtlArgs> args;
   std::string error;  // set when args is not: what is wrong, one line
+  // The help to print: with kHelp the one asked for (a verb's, or the list of verbs), after an
+  // error that of the verb it concerns, so the user sees what it takes.
+  std::string usage;
 };
 
-// `argv` without the program name.
+// `argv` without the program name. Never throws: CLI11's errors become `error`.
 CtlParseResult ParseCtlArgs(const std::vector<std::string>& argv);
 
-std::string CtlUsage();
+// The verbs as typed ("status", "user add", "watch start", ...), in the order --help lists them,
+// and the long options each accepts (its own and the global ones): for shell completion.
+std::vector<std::string> CtlVerbs();
+std::vector<std::string> CtlVerbOptions(const std::string& verb);
 
 // The event types `homesecctl events --type` accepts (docs/events.md), and the categories.
 const std::vector<std::string>& KnownEventTypes();

@@ -20,9 +20,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/ctl_args.hpp"
 #include "rules/types.hpp"
 #include "store/store.hpp"
+#include "tools/homesecctl/args.hpp"
 
 namespace homesec {
 

@@ -7,11 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/ctl_protocol.hpp"
 #include "rules/event_json.hpp"
 #include "rules/local_time.hpp"
 #include "rules/panel_config.hpp"
 #include "rules/types.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec {
 
@@ -21,6 +21,10 @@ std::string FormatTable(const std::vector<std::string>& headers,
 
 // "2026-11-28T17:10:46.123Z" -> "2026-11-28 17:10:46Z": seconds are enough in a table.
 std::string ShortTime(WallTime time);
+// A table cell: the text, or "-" for none.
+std::string OrDash(const std::string& text);
+// A string field of a message homesecd published, made safe to print (at most `max` bytes).
+std::string MessageText(const nlohmann::json& message, const char* key, std::size_t max = 128);
 
 std::string FormatUsers(const std::vector<User>& users);
 // [{"name", "number", "role", "valid_from"?, "valid_until"?}]

@@ -3,10 +3,10 @@
 // line).
 #include <doctest/doctest.h>
 
-#include "daemon/ctl_args.hpp"
-#include "daemon/ctl_format.hpp"
-#include "daemon/ctl_protocol.hpp"
 #include "rules/local_time.hpp"
+#include "tools/homesecctl/args.hpp"
+#include "tools/homesecctl/format.hpp"
+#include "tools/homesecctl/protocol.hpp"
 
 namespace homesec {
 namespace {

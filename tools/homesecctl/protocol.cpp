@@ -1,5 +1,5 @@
-// homesecctl's messages on the local MQTT interface; see ctl_protocol.hpp.
-#include "daemon/ctl_protocol.hpp"
+// homesecctl's messages on the local MQTT interface; see protocol.hpp.
+#include "tools/homesecctl/protocol.hpp"
 
 #include <algorithm>
 

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/config.hpp"
-#include "daemon/ctl_args.hpp"
 #include "rules/types.hpp"
+#include "tools/homesecctl/args.hpp"
 
 namespace homesec {
 

@@ -9,9 +9,9 @@
 #include <set>
 #include <sstream>
 
-#include "daemon/ctl_args.hpp"
-#include "daemon/ctl_events.hpp"
 #include "rules/event_json.hpp"
+#include "tools/homesecctl/args.hpp"
+#include "tools/homesecctl/event_feed.hpp"
 
 namespace homesec {
 namespace {

@@ -1,7 +1,8 @@
-// homesecctl's tables and JSON; see ctl_format.hpp.
-#include "daemon/ctl_format.hpp"
+// homesecctl's tables and JSON; see format.hpp.
+#include "tools/homesecctl/format.hpp"
 
-#include "daemon/ctl_events.hpp"
+#include "rules/text.hpp"
+#include "tools/homesecctl/event_feed.hpp"
 
 #include <cstdio>
 
@@ -14,11 +15,15 @@ std::string TimeOrDash(const std::optional<WallTime>& time) {
   return time ? FormatRfc3339(*time) : "-";
 }
 
+}  // namespace
+
 std::string OrDash(const std::string& text) {
   return text.empty() ? "-" : text;
 }
 
-}  // namespace
+std::string MessageText(const nlohmann::json& message, const char* key, std::size_t max) {
+  return PrintableText(StringField(message, key), max);
+}
 
 std::string ShortTime(WallTime time) {
   std::string text = FormatRfc3339(time);
