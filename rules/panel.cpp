@@ -290,6 +290,17 @@ std::vector<ActiveTrouble> Panel::troubles() const {
   return ActiveTroubles(config_, *state_);
 }
 
+std::vector<User> Panel::UsersWhoMayDisarm(WallTime now) const {
+  std::vector<User> users = config_.users;
+  if (state_->watch) {
+    if (std::optional<User> keyholder = state_->watch->KeyholderUser()) {
+      users.push_back(std::move(*keyholder));
+    }
+  }
+  std::erase_if(users, [&](const User& user) { return !MayDisarm(user, *state_, now); });
+  return users;
+}
+
 const std::vector<AlarmMemoryEntry>& Panel::alarm_memory() const {
   return state_->alarm_memory;
 }
