@@ -139,13 +139,8 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   engine.SyncDeterrent();
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
-  // Troubles change only with their events (and their restores).
-  const bool troubles_changed = std::any_of(out.begin(), out.end(), [](const Action& action) {
-    const auto* record = std::get_if<RecordEvent>(&action);
-    return record != nullptr && (record->event.category == EventCategory::kTrouble ||
-                                 record->event.category == EventCategory::kTroubleRestore);
-  });
-  if (troubles_changed) SyncTroubleMarks(config_, *state_, now.wall);
+  // The marks follow the trouble flags, whichever rule changed them.
+  SyncTroubleMarks(config_, *state_, now.wall);
   statuses_ = Statuses();
   AppendZoneChanges(config_, before, statuses_, out);
   return out;
