@@ -10,6 +10,8 @@
 #include <charconv>
 #include <cstddef>
 
+#include "rules/panel_state.hpp"
+
 namespace homesec {
 namespace {
 
@@ -161,7 +163,7 @@ Seconds LockoutDuration(const CodePolicy& policy, int lockouts) {
   return std::min(duration, std::max(policy.lockout, policy.lockout_max));
 }
 
-AuthResult Authenticate(std::string_view code, bool for_disarm, const std::vector<User>& users,
+AuthResult Authenticate(std::string_view code, const std::vector<User>& users,
                         const CodePolicy& policy, WallTime now, CodeCheckerState& state,
                         const std::string& source) {
   // Forget sources with nothing left to remember; the shared one (the base) always stays.
@@ -201,13 +203,7 @@ AuthResult Authenticate(std::string_view code, bool for_disarm, const std::vecto
 
   if (match != nullptr) {
     result.user = *match;
-    if (for_disarm && match->role == Role::kArmOnly) {
-      result.outcome = AuthOutcome::kNotAllowed;
-    } else if (match->role == Role::kDuress) {
-      result.outcome = AuthOutcome::kDuress;
-    } else {
-      result.outcome = AuthOutcome::kOk;
-    }
+    result.outcome = match->role == Role::kDuress ? AuthOutcome::kDuress : AuthOutcome::kOk;
     // Someone at this source knows a code: the escalation starts afresh. (The wrong codes
     // inside the window still count: a valid code between guesses must not reset the count.)
     attempts.lockouts = 0;
@@ -229,6 +225,26 @@ AuthResult Authenticate(std::string_view code, bool for_disarm, const std::vecto
     result.lockout_remaining = duration;
   }
   return result;
+}
+
+bool MayDisarm(const User& user, const PanelState& state, WallTime now) {
+  switch (user.role) {
+    case Role::kMaster:
+    case Role::kUser:
+    case Role::kDuress:
+      return true;
+    case Role::kArmOnly:
+      return false;
+    case Role::kKeyholder:
+      break;
+  }
+  if (!InsideKeyholderWindow(user, now)) return false;
+  // The watch's keyholder is no configured user: a user only while the watch lasts, inside its
+  // dates and daily hours.
+  const std::optional<User> watch_keyholder =
+      state.watch ? state.watch->KeyholderUser() : std::nullopt;
+  if (watch_keyholder && *watch_keyholder == user) return state.watch->IsKeyholderCodeValid(now);
+  return true;
 }
 
 std::optional<User> DuressImitation(const std::vector<User>& users, const CodePolicy& policy) {

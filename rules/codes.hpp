@@ -30,7 +30,7 @@ enum class AuthOutcome {
   kDuress,      // valid duress code: act as a normal disarm, raise silent 121
   kWrongCode,   // includes a keyholder code outside its window
   kLockedOut,   // too many wrong codes; refused without checking
-  kNotAllowed,  // valid code whose role cannot do this (arm_only disarming)
+  kNotAllowed,  // valid code whose user may not do this (MayDisarm false for a disarm)
 };
 
 struct AuthResult {
@@ -77,12 +77,23 @@ std::string LockoutSource(std::string_view command_source);
 // at most policy.lockout_max.
 Seconds LockoutDuration(const CodePolicy& policy, int lockouts);
 
-// Checks a code for an action. `for_disarm` selects the permission check (arm_only users cannot
-// disarm). Updates `state` (wrong-code history, lockout) for `source` (see LockoutSource): a
-// lockout refuses only codes from the source that earned it.
-AuthResult Authenticate(std::string_view code, bool for_disarm, const std::vector<User>& users,
+// Checks a code: whose it is (a keyholder's outside its window is a wrong code), or kDuress.
+// What the user may then do is the caller's check (MayDisarm for a disarm). Updates `state`
+// (wrong-code history, lockout) for `source` (see LockoutSource): a lockout refuses only codes
+// from the source that earned it.
+AuthResult Authenticate(std::string_view code, const std::vector<User>& users,
                         const CodePolicy& policy, WallTime now, CodeCheckerState& state,
                         const std::string& source = {});
+
+struct PanelState;
+
+// Whether `user`'s own code disarms the panel in `state` at `now` — the one rule both the code
+// check of a disarm (PanelEngine::CheckCode) and explain's "could have disarmed" use, so that the
+// two cannot disagree. Masters and users always; a duress code too (it disarms, and raises the
+// silent 121); an arm-only code never; a keyholder only inside its validity window, and the
+// vacant-house watch's keyholder only while that watch is on and inside its daily hours
+// (VacantWatch::IsKeyholderCodeValid).
+bool MayDisarm(const User& user, const PanelState& state, WallTime now);
 
 // The user a duress code passes itself off as, locally: the user named by
 // policy.duress_imitates when there is one (a master or user: only their own codes disarm at any

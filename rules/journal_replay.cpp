@@ -356,13 +356,11 @@ std::optional<Explanation> Explain(const std::vector<JournalEntry>& entries, con
                                        : ""));
         }
       }
-      for (const User& user : config.users) {
-        const bool in_window = (!user.valid_from || *user.valid_from <= recorded.time) &&
-                               (!user.valid_until || recorded.time <= *user.valid_until);
-        if (user.role == Role::kMaster || user.role == Role::kUser ||
-            (user.role == Role::kKeyholder && in_window)) {
-          out.could_disarm.push_back(user.name + " (" + std::string(ToString(user.role)) + ")");
-        }
+      // The code check's own rule (MayDisarm), the watch's keyholder included. A duress code
+      // is left out: locally it passes itself off as the user it imitates, who is listed.
+      for (const User& user : replay->panel().UsersWhoMayDisarm(recorded.time)) {
+        if (user.role == Role::kDuress) continue;
+        out.could_disarm.push_back(user.name + " (" + std::string(ToString(user.role)) + ")");
       }
       return out;
     }

@@ -139,13 +139,8 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   engine.SyncDeterrent();
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
-  // Troubles change only with their events (and their restores).
-  const bool troubles_changed = std::any_of(out.begin(), out.end(), [](const Action& action) {
-    const auto* record = std::get_if<RecordEvent>(&action);
-    return record != nullptr && (record->event.category == EventCategory::kTrouble ||
-                                 record->event.category == EventCategory::kTroubleRestore);
-  });
-  if (troubles_changed) SyncTroubleMarks(config_, *state_, now.wall);
+  // The marks follow the trouble flags, whichever rule changed them.
+  SyncTroubleMarks(config_, *state_, now.wall);
   statuses_ = Statuses();
   AppendZoneChanges(config_, before, statuses_, out);
   return out;
@@ -288,6 +283,17 @@ std::optional<ZoneChanged> Panel::zone_view(const std::string& zone_id) const {
 
 std::vector<ActiveTrouble> Panel::troubles() const {
   return ActiveTroubles(config_, *state_);
+}
+
+std::vector<User> Panel::UsersWhoMayDisarm(WallTime now) const {
+  std::vector<User> users = config_.users;
+  if (state_->watch) {
+    if (std::optional<User> keyholder = state_->watch->KeyholderUser()) {
+      users.push_back(std::move(*keyholder));
+    }
+  }
+  std::erase_if(users, [&](const User& user) { return !MayDisarm(user, *state_, now); });
+  return users;
 }
 
 const std::vector<AlarmMemoryEntry>& Panel::alarm_memory() const {

@@ -74,6 +74,9 @@ class Panel {
   std::optional<ZoneChanged> zone_view(const std::string& zone_id) const;
   // The troubles active now, devices' first, then zones', then the hub's.
   std::vector<ActiveTrouble> troubles() const;
+  // The users whose own code disarms the panel at `now` (MayDisarm, rules/codes.hpp): of the
+  // configured users and the vacant-house watch's keyholder, in that order.
+  std::vector<User> UsersWhoMayDisarm(WallTime now) const;
   // What alarmed since the panel was last armed, until acknowledged (panel_memory.cpp).
   const std::vector<AlarmMemoryEntry>& alarm_memory() const;
   bool walk_test_running() const;

@@ -54,6 +54,10 @@ void PanelEngine::Arm(const Command& command, Mode target, const std::string& us
     Reply(command, false, "zones_open", message, user, ids);
     return;
   }
+  // A user arming acknowledges the alarm memory (DSC: "cleared each time the system is armed").
+  // Only a user: the vacant-house watch arming by itself (departure, re-arm after a visit) goes
+  // through BeginArming alone and keeps what the resident is to be told at the disarm.
+  ClearAlarmMemory();
   BeginArming(target, open, user, user_number);
   std::string message = "arming " + std::string(ToString(target));
   if (!ids.empty()) message += " with bypassed zones: " + JoinIds(ids);
@@ -64,8 +68,6 @@ void PanelEngine::BeginArming(Mode target, const std::vector<const ZoneConfig*>&
                               const std::string& user, int user_number) {
   // No device joins an armed panel: arming closes a pairing window still open.
   ClosePairing("armed", user, "Zigbee pairing closed: the panel is arming");
-  // Arming acknowledges the alarm memory (DSC: cleared each time the system is armed).
-  ClearAlarmMemory();
   // A new armed period counts swinger alarms afresh (24-hour zones may have counted while
   // disarmed; a zone shut down then must not stay blind while armed).
   for (auto& [id, zone] : state_.zones) {

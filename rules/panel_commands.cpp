@@ -106,8 +106,13 @@ std::optional<Authorised> PanelEngine::CheckCode(const Command& command, bool fo
     }
   }
   const std::string source = LockoutSource(command.source);
-  const AuthResult auth = Authenticate(*command.code, for_disarm, *users, config_.codes, now.wall,
-                                       state_.codes, source);
+  AuthResult auth =
+      Authenticate(*command.code, *users, config_.codes, now.wall, state_.codes, source);
+  // What a valid code may do: a disarm by the one rule explain's "could have disarmed" uses.
+  if (for_disarm && auth.user && auth.outcome != AuthOutcome::kLockedOut &&
+      auth.outcome != AuthOutcome::kWrongCode && !MayDisarm(*auth.user, state_, now.wall)) {
+    auth.outcome = AuthOutcome::kNotAllowed;
+  }
   const std::string user = auth.user ? auth.user->name : std::string();
   const int number = auth.user ? auth.user->number : 0;
   const Role role = auth.user ? auth.user->role : Role::kUser;

@@ -45,7 +45,9 @@ struct AlarmSpec {
 // marks (panel_troubles.cpp).
 std::vector<ActiveTrouble> ActiveTroubles(const PanelConfig& config, const PanelState& state);
 // Keeps exactly one mark per active trouble: a new one begins at `now` unacknowledged, a cleared
-// one's mark is dropped (so it is unacknowledged again when it comes back).
+// one's mark is dropped (so it is unacknowledged again when it comes back). The one place the
+// marks follow the trouble flags: Panel calls it at the end of Start, of every input and of
+// Reconfigure, whichever rule set or cleared a flag (TROUBLE_ACK only sets `acknowledged`).
 void SyncTroubleMarks(const PanelConfig& config, PanelState& state, WallTime now);
 
 // Who a valid code belongs to (PanelEngine::CheckCode).
@@ -173,7 +175,7 @@ class PanelEngine {
   void RememberAlarm(const ZoneConfig& zone, const std::string& type, int code);
   // The zone's alarm restore was recorded (ZoneNormal).
   void RememberRestore(const ZoneConfig& zone);
-  // Acknowledges the memory (arming, MEMORY_CLEAR); false when it was empty.
+  // Acknowledges the memory (a user arming, MEMORY_CLEAR); false when it was empty.
   bool ClearAlarmMemory();
   // MEMORY_CLEAR: any valid code, while disarmed.
   void HandleMemoryCommand(const Command& command);

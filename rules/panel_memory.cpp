@@ -6,10 +6,11 @@
 // - Remembered: every zone alarm shown locally, burglary while armed and 24-hour alarms in any
 //   mode (a silent panic never: it must not show locally). One entry per zone, with the time of
 //   its first alarm; a zone that alarms again counts up and is no longer restored.
-// - Acknowledged as DSC does, when the system is next armed (PowerSeries: "the alarm memory is
-//   cleared each time the system is armed"), or explicitly with a code (MEMORY_CLEAR, like
-//   Vista's "code + OFF" a second time). While armed it cannot be cleared: it is the current
-//   alarm's story.
+// - Acknowledged as DSC does, when a user next arms the system (PowerSeries: "the alarm memory is
+//   cleared each time the system is armed"; the vacant-house watch arming by itself at the
+//   departure or after a keyholder's visit is no user arming, and keeps it), or explicitly with a
+//   code (MEMORY_CLEAR, like Vista's "code + OFF" a second time). While armed it cannot be cleared:
+//   it is the current alarm's story.
 // - In the snapshot: a restart between the alarm and the disarm loses nothing.
 #include <string>
 

@@ -12,11 +12,13 @@
 //   reported) and relayed live (WalkTestChanged). DSC's installer walk test and Vista's test
 //   mode do the same: the bell chirps, the central station hears only the test mode itself.
 // - Zones not under test keep their normal behaviour, 24-hour zones raise their alarms, and
-//   troubles are reported as ever.
+//   troubles are reported as ever. With no zones named, every zone but the 24-hour ones (fire,
+//   gas, water, panic and tamper: Is24Hour) is under test, so that nothing that is live at all
+//   hours is silenced by default; a 24-hour zone is tested only when named.
 // - Life safety (fire, gas, water and panic zones, those the swinger limit never shuts down):
 //   Vista and DSC test fire zones without reporting them, which leaves a house without smoke
 //   detection for the length of the test. homesec errs on the side of life safety: such a zone
-//   is under test only when named (the default, every zone, leaves them live), and only once:
+//   is under test only when named (the default leaves every 24-hour zone live), and only once:
 //   its first fault is recorded without an alarm, and from its restore on it is live again, so
 //   that the next smoke is a fire. One still in alarm when the test ends raises its alarm then.
 // - Lock zones are tested by locking and unlocking; a forced or picked cylinder is an attack,
@@ -138,7 +140,7 @@ void PanelEngine::HandleWalkTestCommand(const Command& command) {
   std::vector<const ZoneConfig*> zones;
   if (command.walk_zones.empty()) {
     for (const ZoneConfig& zone : config_.zones) {
-      if (!IsLifeSafety(zone)) zones.push_back(&zone);
+      if (!Is24Hour(zone.type)) zones.push_back(&zone);
     }
   } else {
     if (command.walk_zones.size() > kMaxWalkTestZones) {

@@ -139,7 +139,7 @@ struct Command {
   // not Zigbee2MQTT's "join through this router" parameter).
   Seconds pair_time{0};
   std::string pair_device;
-  // WALK_TEST: the zones to test (empty: every zone but the life-safety ones, see
+  // WALK_TEST: the zones to test (empty: every zone but the 24-hour ones, see
   // rules/panel_walk_test.cpp) and how long the test lasts (1..kMaxWalkTestTime).
   std::vector<std::string> walk_zones;
   Seconds walk_time{0};

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rules/codes.hpp"
+#include "rules/panel_state.hpp"
 
 namespace homesec {
 namespace {
@@ -113,7 +114,7 @@ TEST_CASE("codes: PIN format requires digits and the minimum length") {
 
 TEST_CASE("codes: a correct code authenticates its user") {
   CodeCheckerState state;
-  const auto result = Authenticate("2345", true, Household(), CodePolicy{}, kStart, state);
+  const auto result = Authenticate("2345", Household(), CodePolicy{}, kStart, state);
   CHECK(result.outcome == AuthOutcome::kOk);
   REQUIRE(result.user.has_value());
   CHECK(result.user->name == "ben");
@@ -125,11 +126,11 @@ TEST_CASE("codes: five wrong codes within 10 minutes lock code entry out") {
   const auto users = Household();
   const CodePolicy policy;
   for (int i = 0; i < 4; ++i) {
-    const auto r = Authenticate("0000", true, users, policy, kStart + Seconds(60 * i), state);
+    const auto r = Authenticate("0000", users, policy, kStart + Seconds(60 * i), state);
     CHECK(r.outcome == AuthOutcome::kWrongCode);
     CHECK_FALSE(r.lockout_started);
   }
-  const auto fifth = Authenticate("0000", true, users, policy, kStart + Seconds(300), state);
+  const auto fifth = Authenticate("0000", users, policy, kStart + Seconds(300), state);
   CHECK(fifth.outcome == AuthOutcome::kLockedOut);
   CHECK(fifth.lockout_started);
   CHECK(fifth.lockout_remaining == Seconds(90));
@@ -144,7 +145,7 @@ TEST_CASE("codes: five wrong codes spread over more than 10 minutes do not lock 
   const CodePolicy policy;
   // 0, 3, 6, 9, 12 minutes: at the fifth the first is older than the window.
   for (int i = 0; i < 5; ++i) {
-    const auto r = Authenticate("0000", true, users, policy, kStart + Seconds(180 * i), state);
+    const auto r = Authenticate("0000", users, policy, kStart + Seconds(180 * i), state);
     CHECK(r.outcome == AuthOutcome::kWrongCode);
     CHECK_FALSE(r.lockout_started);
   }
@@ -156,9 +157,9 @@ TEST_CASE("codes: during a lockout even the correct code is refused without star
   CodeCheckerState state;
   const auto users = Household();
   const CodePolicy policy;
-  for (int i = 0; i < 5; ++i) Authenticate("0000", true, users, policy, kStart, state);
+  for (int i = 0; i < 5; ++i) Authenticate("0000", users, policy, kStart, state);
   REQUIRE(state.locked_until.has_value());
-  const auto r = Authenticate("1234", true, users, policy, kStart + Seconds(30), state);
+  const auto r = Authenticate("1234", users, policy, kStart + Seconds(30), state);
   CHECK(r.outcome == AuthOutcome::kLockedOut);
   CHECK_FALSE(r.lockout_started);
   CHECK(r.lockout_remaining == Seconds(60));
@@ -171,10 +172,10 @@ TEST_CASE("codes: the lockout expires after 90 seconds") {
   CodeCheckerState state;
   const auto users = Household();
   const CodePolicy policy;
-  for (int i = 0; i < 5; ++i) Authenticate("0000", true, users, policy, kStart, state);
-  CHECK(Authenticate("1234", true, users, policy, kStart + Seconds(89), state).outcome ==
+  for (int i = 0; i < 5; ++i) Authenticate("0000", users, policy, kStart, state);
+  CHECK(Authenticate("1234", users, policy, kStart + Seconds(89), state).outcome ==
         AuthOutcome::kLockedOut);
-  const auto r = Authenticate("1234", true, users, policy, kStart + Seconds(90), state);
+  const auto r = Authenticate("1234", users, policy, kStart + Seconds(90), state);
   CHECK(r.outcome == AuthOutcome::kOk);
   CHECK_FALSE(state.locked_until.has_value());
 }
@@ -188,37 +189,50 @@ TEST_CASE("codes: a keyholder code works only inside its window") {
   const CodePolicy policy;
 
   CodeCheckerState before;
-  CHECK(Authenticate("5678", true, users, policy, kStart, before).outcome ==
-        AuthOutcome::kWrongCode);
+  CHECK(Authenticate("5678", users, policy, kStart, before).outcome == AuthOutcome::kWrongCode);
   CHECK(before.recent_wrong.size() == 1);  // counts as a wrong code
 
   CodeCheckerState inside;
-  const auto ok =
-      Authenticate("5678", true, users, policy, kStart + std::chrono::minutes(90), inside);
+  const auto ok = Authenticate("5678", users, policy, kStart + std::chrono::minutes(90), inside);
   CHECK(ok.outcome == AuthOutcome::kOk);
   REQUIRE(ok.user.has_value());
   CHECK(ok.user->name == "neighbour");
 
   CodeCheckerState after;
-  CHECK(Authenticate("5678", true, users, policy, kStart + std::chrono::hours(3), after).outcome ==
+  CHECK(Authenticate("5678", users, policy, kStart + std::chrono::hours(3), after).outcome ==
         AuthOutcome::kWrongCode);
 }
 
-TEST_CASE("codes: an arm-only code arms but cannot disarm") {
+TEST_CASE("codes: an arm-only code authenticates but may not disarm") {
   const auto users = Household();
   CodeCheckerState state;
-  const auto arm = Authenticate("3456", false, users, CodePolicy{}, kStart, state);
+  const auto arm = Authenticate("3456", users, CodePolicy{}, kStart, state);
   CHECK(arm.outcome == AuthOutcome::kOk);
-  const auto disarm = Authenticate("3456", true, users, CodePolicy{}, kStart, state);
-  CHECK(disarm.outcome == AuthOutcome::kNotAllowed);
-  REQUIRE(disarm.user.has_value());
-  CHECK(disarm.user->name == "cleaner");
+  REQUIRE(arm.user.has_value());
+  CHECK(arm.user->name == "cleaner");
+  CHECK_FALSE(MayDisarm(*arm.user, PanelState{}, kStart));
   CHECK(state.recent_wrong.empty());  // a valid code is not a wrong code
+}
+
+TEST_CASE("codes: MayDisarm lets masters, users, duress and keyholders inside their window") {
+  PanelState panel;
+  for (const User& user : Household()) {
+    CAPTURE(user.name);
+    const bool expected = user.role != Role::kArmOnly;
+    CHECK(MayDisarm(user, panel, kStart) == expected);
+  }
+  User keyholder;
+  keyholder.role = Role::kKeyholder;
+  keyholder.valid_from = kStart + std::chrono::hours(1);
+  keyholder.valid_until = kStart + std::chrono::hours(2);
+  CHECK_FALSE(MayDisarm(keyholder, panel, kStart));
+  CHECK(MayDisarm(keyholder, panel, kStart + std::chrono::minutes(90)));
+  CHECK_FALSE(MayDisarm(keyholder, panel, kStart + std::chrono::hours(3)));
 }
 
 TEST_CASE("codes: a duress code authenticates with the duress outcome") {
   CodeCheckerState state;
-  const auto r = Authenticate("9999", true, Household(), CodePolicy{}, kStart, state);
+  const auto r = Authenticate("9999", Household(), CodePolicy{}, kStart, state);
   CHECK(r.outcome == AuthOutcome::kDuress);
   REQUIRE(r.user.has_value());
   CHECK(r.user->name == "anna-duress");

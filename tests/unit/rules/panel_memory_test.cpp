@@ -1,11 +1,11 @@
 // Alarm memory: the zones that alarmed while armed (or in a 24-hour alarm), with the kind and
 // time of the first alarm and the restore, from the alarm until acknowledged: told in the
-// disarm result, kept across a restart, cleared when the panel is next armed or by
-// MEMORY_CLEAR with a code.
+// disarm result, kept across a restart, cleared when a user next arms the panel (never by the
+// vacant-house watch arming on its own) or by MEMORY_CLEAR with a code.
 #include <doctest/doctest.h>
 
 #include "rules/contact_id_codes.hpp"
-#include "tests/unit/rules/panel_test_support.hpp"
+#include "tests/unit/rules/panel_watch_test_support.hpp"
 
 namespace homesec::test {
 namespace {
@@ -102,7 +102,7 @@ TEST_CASE("alarm memory: a silent panic is never remembered (it must not show lo
   CHECK(Result(h.Disarm())->alarm_memory.empty());
 }
 
-TEST_CASE("alarm memory: cleared when the panel is next armed") {
+TEST_CASE("alarm memory: cleared when a user next arms the panel") {
   Harness h;
   BurglaryWhileAway(h);
   h.Disarm();
@@ -114,6 +114,55 @@ TEST_CASE("alarm memory: cleared when the panel is next armed") {
   REQUIRE(change);
   CHECK(change->entries.empty());
   CHECK(h.panel.alarm_memory().empty());
+}
+
+TEST_CASE(
+    "alarm memory: the vacant-house watch re-arming after a visit keeps it for the resident") {
+  WatchHarness h;
+  h.Watch(CommandAction::kWatchStart, WeekTrip());
+  h.RunUntil("2026-10-21T07:01:00Z");
+  REQUIRE(h.panel.mode() == Mode::kArmedVacation);
+  // Thursday night a window is forced; the siren time ends, the panel stays armed.
+  h.RunUntil("2026-10-22T02:00:00Z");
+  REQUIRE(FindEvent(h.Read("kitchen_window", "latch", "open"), "burglary"));
+  h.Read("kitchen_window", "latch", "closed");
+  h.Advance(minutes(4));
+  REQUIRE(h.panel.mode() == Mode::kArmedVacation);
+  // Saturday: Nina lets herself in and is told at her disarm.
+  h.RunUntil("2026-10-24T10:00:00Z");
+  h.Open("front_door");
+  const auto visit = Result(h.Disarm("4711"));
+  REQUIRE(visit);
+  REQUIRE(visit->accepted);
+  REQUIRE(visit->alarm_memory.size() == 1);
+  // She leaves; the watch re-arms the house by itself: nobody armed it with a code.
+  h.Advance(minutes(5));
+  h.Close("front_door");
+  const auto rearm = h.Advance(minutes(10) + seconds(31));
+  REQUIRE(FindEvent(rearm, "watch_rearmed"));
+  REQUIRE(h.panel.mode() == Mode::kArmedVacation);
+  CHECK(h.panel.alarm_memory().size() == 1);
+  if (const auto change = MemoryChange(rearm)) CHECK_FALSE(change->entries.empty());
+  // The family is back: anna's disarm still tells of Thursday's window.
+  h.RunUntil("2026-10-29T08:00:00Z");
+  h.Open("front_door");
+  const auto back = Result(h.Disarm("1234"));
+  REQUIRE(back);
+  CHECK(back->accepted);
+  REQUIRE(back->alarm_memory.size() == 1);
+  CHECK(back->alarm_memory[0].zone == "kitchen_window");
+  CHECK(back->alarm_memory[0].time == Utc("2026-10-22T02:00:00Z"));
+}
+
+TEST_CASE("alarm memory: the watch arming at the departure does not acknowledge it") {
+  WatchHarness h;
+  h.Read("leak_sensor", "water_leak", true);
+  h.Read("leak_sensor", "water_leak", false);
+  REQUIRE(h.panel.alarm_memory().size() == 1);
+  h.Watch(CommandAction::kWatchStart, WeekTrip());
+  h.RunUntil("2026-10-21T07:01:00Z");
+  REQUIRE(h.panel.mode() == Mode::kArmedVacation);
+  CHECK(h.panel.alarm_memory().size() == 1);
 }
 
 TEST_CASE("alarm memory: MEMORY_CLEAR with a code acknowledges it while disarmed") {

@@ -59,7 +59,7 @@ std::vector<Event> Reported(const std::vector<Action>& actions) {
   return out;
 }
 
-TEST_CASE("walk test: a master code starts it, 1 607 with the user, every non-life-safety zone") {
+TEST_CASE("walk test: a master code starts it, 1 607 with the user, every zone but the 24-hour") {
   Harness h;
   const auto actions = WalkTest(h, "1234");
   const auto result = Result(actions);
@@ -67,7 +67,7 @@ TEST_CASE("walk test: a master code starts it, 1 607 with the user, every non-li
   CHECK(result->accepted);
   CHECK(result->action == CommandAction::kWalkTest);
   CHECK(result->user == "anna");
-  CHECK(result->message == "walk test running: 6 zones for 15 min");
+  CHECK(result->message == "walk test running: 5 zones for 15 min");
   const auto started = FindEvent(actions, "walk_test_started");
   REQUIRE(started);
   CHECK(started->cid == ContactId{cid::kNew, cid::kWalkTest, 0, 1});
@@ -80,9 +80,9 @@ TEST_CASE("walk test: a master code starts it, 1 607 with the user, every non-li
   CHECK(progress->ends == h.now.wall + 15min);
   std::vector<std::string> zones;
   for (const WalkTestZone& z : progress->zones) zones.push_back(z.zone);
-  // Fire, water, gas and panic stay live unless named.
+  // Every 24-hour zone (fire, water, gas, panic and tamper) stays live unless named.
   CHECK(zones == std::vector<std::string>{"front_door", "hall_motion", "kitchen_window",
-                                          "living_motion", "door_tamper", "front_lock"});
+                                          "living_motion", "front_lock"});
   CHECK(h.panel.walk_test_running());
   CHECK(h.panel.mode() == Mode::kDisarmed);
 }
@@ -177,9 +177,22 @@ TEST_CASE("walk test: a zone under test is recorded both ways, locally, with no 
   CHECK_FALSE(FindEvent(actions, "walk_test_zone"));
 }
 
-TEST_CASE("walk test: a tamper zone under test raises no alarm, no siren, nothing reported") {
+TEST_CASE("walk test: a tamper zone not named stays live and raises its tamper alarm") {
   Harness h;
   WalkTest(h, "1234");
+  const auto actions = h.Read("front_door", "tamper", true);
+  const auto tamper = FindEvent(actions, "tamper");
+  REQUIRE(tamper);
+  CHECK(tamper->zone == "door_tamper");
+  CHECK(tamper->report);
+  const auto progress = Progress(actions);
+  REQUIRE(progress);
+  CHECK_FALSE(Tested(*progress, "door_tamper"));
+}
+
+TEST_CASE("walk test: a named tamper zone under test raises no alarm, no siren, nothing reported") {
+  Harness h;
+  WalkTest(h, "1234", {"front_door", "door_tamper"});
   const auto actions = h.Read("front_door", "tamper", true);
   CHECK_FALSE(FindEvent(actions, "tamper"));
   CHECK_FALSE(SirenTurnedOn(actions));
@@ -328,7 +341,7 @@ TEST_CASE("walk test: WALK_TEST_STOP with any valid code ends it, and is accepte
 
 TEST_CASE("walk test: leaving it, a 24-hour zone still active raises its alarm") {
   Harness h;
-  WalkTest(h, "1234");
+  WalkTest(h, "1234", {"door_tamper"});
   CHECK_FALSE(FindEvent(h.Read("front_door", "tamper", true), "tamper"));
   const auto actions = WalkTestStop(h, "1234");
   const auto tamper = FindEvent(actions, "tamper");
