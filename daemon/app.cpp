@@ -20,16 +20,10 @@ namespace {
 constexpr const char* kTag = "homesecd";
 
 // The journal's periodic checkpoint: a replay starts from the nearest one, and retention cuts
-// whole days. It runs on a timer of its own, in a transaction of its own (never in the commit of
-// an alarm); the first soon after the start, so a daemon restarted daily still prunes.
+// whole days.
 constexpr Millis kJournalCheckpointEvery{24LL * 3600 * 1000};
-constexpr Millis kJournalFirstMaintenance{60 * 1000};
-// The rows of inputs that led to no action (nothing to commit with them) are committed on their
-// own this long after the first of them: a kill -9 loses at most this much of the journal.
-constexpr Millis kJournalFlushEvery{1000};
-// Rows kept in memory while the store refuses writes; past it the oldest are dropped (a tenth
-// at a time, counted and logged) and the next commit writes a restore row, where a replay
-// resumes instead of crossing the hole.
+// Rows kept in memory while the store refuses writes; past it they are dropped and the next
+// commit writes a restore row (a replay resumes there instead of crossing the hole).
 constexpr std::size_t kMaxPendingJournalRows = 20000;
 
 // This boot of the machine: a different id means a reboot, after which commits that were not yet
@@ -126,7 +120,6 @@ bool App::Init() {
   AppendJournalState(JournalKind::kRestore, now);
   AppendJournalRow(JournalKind::kStart, now, panel_->next_seq(), "");
   CommitAndExecute(panel_->Start(now), now);
-  ScheduleJournalCheckpoint(kJournalFirstMaintenance);
   OpenGpio(ClockNow());
   ConnectAdapters();
   return true;
@@ -273,18 +266,11 @@ void App::NoteJournalConfig(const PanelConfig& config) {
 }
 
 void App::AppendJournalRow(JournalKind kind, Now now, std::uint64_t next_seq, std::string body) {
-  if (journal_failing_ && journal_.rows.size() >= kMaxPendingJournalRows) {
-    // The store has refused writes for a long time: keep memory bounded by dropping the oldest,
-    // and resume with a restore row at the next commit (JournalResumeIfDropped).
-    const std::size_t drop = kMaxPendingJournalRows / 10;
-    journal_.rows.erase(journal_.rows.begin(),
-                        journal_.rows.begin() + static_cast<std::ptrdiff_t>(drop));
-    journal_rows_dropped_ += drop;
+  if (journal_.rows.size() >= kMaxPendingJournalRows) {
+    // The store has refused writes for a long time: keep memory bounded, resume with a restore
+    // row at the next commit (CommitEvents).
+    journal_.rows.clear();
     journal_checkpoint_.reset();
-    LogMessage(LogLevel::kWarning, kTag,
-               "journal: the store refuses writes; dropped the " + std::to_string(drop) +
-                   " oldest uncommitted rows (" + std::to_string(journal_rows_dropped_) +
-                   " since start): explain cannot replay across that gap");
   }
   JournalRow row;
   row.kind = kind;
@@ -295,71 +281,6 @@ void App::AppendJournalRow(JournalKind kind, Now now, std::uint64_t next_seq, st
     row.config_hash = journal_config_hash_;
   }
   journal_.rows.push_back(std::move(row));
-  if (journal_flush_timer_ == 0 && loop_) {
-    journal_flush_timer_ = loop_->After(kJournalFlushEvery, [this] {
-      journal_flush_timer_ = 0;
-      FlushJournal();
-    });
-  }
-}
-
-void App::JournalResumeIfDropped(Now now) {
-  if (!journal_checkpoint_) AppendJournalState(JournalKind::kRestore, now);
-}
-
-void App::JournalCommitted(bool committed, const std::string& error) {
-  if (committed) {
-    journal_ = JournalBatch{};
-    if (journal_failing_) LogMessage(LogLevel::kInfo, kTag, "journal: committed again");
-    journal_failing_ = false;
-    return;
-  }
-  if (!journal_failing_) {
-    LogMessage(LogLevel::kError, kTag, "journal: commit failed, rows kept in memory: " + error);
-  }
-  journal_failing_ = true;
-}
-
-void App::FlushJournal() {
-  // Rows that went with an events commit meanwhile are gone already. While events wait in memory
-  // for the store, their rows wait with them (RetryCommit writes both): the journal and the
-  // events never disagree.
-  if (journal_.empty() || !uncommitted_.empty()) return;
-  JournalResumeIfDropped(ClockNow());
-  std::string error;
-  JournalCommitted(store_->CommitJournal(journal_, &error), error);
-  // Still refused: the next row, or this retry, tries again.
-  if (journal_failing_ && journal_flush_timer_ == 0) {
-    journal_flush_timer_ = loop_->After(kJournalFlushEvery, [this] {
-      journal_flush_timer_ = 0;
-      FlushJournal();
-    });
-  }
-}
-
-void App::ScheduleJournalCheckpoint(Millis after) {
-  journal_checkpoint_timer_ = loop_->After(after, [this] {
-    journal_checkpoint_timer_ = 0;
-    JournalCheckpoint();
-  });
-}
-
-void App::JournalCheckpoint() {
-  const Now now = ClockNow();
-  // A day after the last restore or checkpoint row (or after rows were dropped), the whole
-  // state: a replay starts there, and the retention cuts the rows before it.
-  if (!journal_checkpoint_ || now.wall - *journal_checkpoint_ >= kJournalCheckpointEvery) {
-    AppendJournalState(JournalKind::kCheckpoint, now);
-  }
-  std::string error;
-  JournalCommitted(store_->CheckpointJournal(journal_, now.wall, &error), error);
-  Millis next = kJournalCheckpointEvery;
-  if (journal_checkpoint_) {
-    next = std::max(kJournalFirstMaintenance,
-                    kJournalCheckpointEvery -
-                        std::chrono::duration_cast<Millis>(now.wall - *journal_checkpoint_));
-  }
-  ScheduleJournalCheckpoint(next);
 }
 
 void App::AppendJournalState(JournalKind kind, Now now) {
@@ -447,10 +368,15 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
   // must also survive a power cut, but its fsync comes after the uplink publish, off the path
   // to the platform; the seq reservation (Store::BeginRun) keeps that safe.
   std::string error;
-  JournalResumeIfDropped(now);
+  // A day after the last checkpoint (or after rows were dropped), the whole state: a replay
+  // starts there, and the retention cuts the rows before it.
+  if (!journal_checkpoint_) {
+    AppendJournalState(JournalKind::kRestore, now);
+  } else if (now.wall - *journal_checkpoint_ >= kJournalCheckpointEvery) {
+    AppendJournalState(JournalKind::kCheckpoint, now);
+  }
   const PanelSnapshot snapshot = panel_->SnapshotForStore(now);
   if (!store_->Commit(snapshot, batch, journal_, config_->hub.id, Durability::kNormal, &error)) {
-    JournalCommitted(false, error);
     store_error_ = error;
     if (store_ok_) {
       LogMessage(LogLevel::kError, kTag,
@@ -472,7 +398,7 @@ bool App::CommitEvents(const std::vector<Event>& events, Now now) {
     return false;
   }
   panel_->Stored(snapshot);
-  JournalCommitted(true, "");
+  journal_ = JournalBatch{};
   bool report = false;
   for (const Event& event : batch) report = report || event.report;
   if (uplink_) {

@@ -57,20 +57,10 @@ class App {
   void Shutdown();
   void StartWatchdog();
   // The input journal (docs/storage.md "Input journal"): rows wait in journal_ until the next
-  // commit writes them with the snapshot and events they led to, or, when no commit comes,
-  // until FlushJournal commits them alone (kJournalFlushEvery after the first of them).
+  // commit writes them with the snapshot and events they led to.
   void NoteJournalConfig(const PanelConfig& config);
   void AppendJournalRow(JournalKind kind, Now now, std::uint64_t next_seq, std::string body);
   void AppendJournalState(JournalKind kind, Now now);
-  void FlushJournal();
-  // After rows were dropped: a restore row first, where a replay resumes.
-  void JournalResumeIfDropped(Now now);
-  // The outcome of a commit that carried journal_: emptied, or kept with the failure logged once.
-  void JournalCommitted(bool committed, const std::string& error);
-  // The daily checkpoint row and the retention's cut, on a timer and in a transaction of their
-  // own (Store::CheckpointJournal).
-  void ScheduleJournalCheckpoint(Millis after);
-  void JournalCheckpoint();
   // Handle(input) with its journal row: every input but a tick that changed nothing.
   std::vector<Action> HandleJournaled(const Input& input, Now now);
   std::vector<Action> ReconfigureJournaled(PanelConfig config, Now now);
@@ -97,10 +87,6 @@ class App {
   JournalBatch journal_;                        // rows and configs for the next commit
   std::string journal_config_hash_;             // the config in effect, as stored
   std::optional<WallTime> journal_checkpoint_;  // the newest restore / checkpoint row
-  EventLoop::TimerId journal_flush_timer_ = 0;
-  EventLoop::TimerId journal_checkpoint_timer_ = 0;
-  bool journal_failing_ = false;          // the last commit carrying journal rows failed
-  std::size_t journal_rows_dropped_ = 0;  // oldest rows dropped at the cap, since start
 };
 
 }  // namespace homesec

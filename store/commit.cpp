@@ -16,6 +16,10 @@ namespace {
 constexpr std::uint64_t kPruneCheckEvery = 1000;
 constexpr std::size_t kPruneSlack = 1000;
 
+std::int64_t ToMillis(WallTime t) {
+  return t.time_since_epoch().count();
+}
+
 // dump() throws on invalid UTF-8 (a device name from a misbehaving bridge); replace such bytes
 // with U+FFFD instead, so a bad string can never abort a commit or escape as an exception.
 std::string Serialise(const nlohmann::json& json) {
@@ -68,7 +72,7 @@ bool AppendEvents(sqlite::StatementCache& statements, const std::vector<Event>& 
     const auto priority = static_cast<std::int64_t>(event.priority);
     log.Reset();
     log.Bind(1, seq)
-        .Bind(2, WallMs(event.time))
+        .Bind(2, ToMillis(event.time))
         .Bind(3, ToString(event.category))
         .Bind(4, priority)
         .Bind(5, std::int64_t{event.report ? 1 : 0})
@@ -121,7 +125,7 @@ bool PruneLog(sqlite::StatementCache& statements, std::string* error) {
 }  // namespace
 
 bool AppendJournal(sqlite::StatementCache& statements, const JournalBatch& journal,
-                   std::string* error);
+                   Millis retention, std::string* error);
 
 bool Store::Commit(const PanelSnapshot& snapshot, const std::vector<Event>& events,
                    const std::string& hub_id, Durability durability, std::string* error) {
@@ -160,7 +164,7 @@ bool Store::CommitParts(const nlohmann::json& panel_snapshot, bool replace_zones
   if (!SaveZones(*statements_, replace_zones, zones, error)) return false;
   if (!AppendEvents(*statements_, events, hub_id, error)) return false;
   if (CrossesPruneCheck(events) && !PruneLog(*statements_, error)) return false;
-  if (journal != nullptr && !AppendJournal(*statements_, *journal, error)) {
+  if (journal != nullptr && !AppendJournal(*statements_, *journal, journal_retention_, error)) {
     return false;
   }
   if (reserve && !PutMeta(kSeqReservedKey, std::to_string(reserved), error)) return false;

@@ -2,7 +2,6 @@
 // commit that stores the events they produced, read back by homesecctl explain / dry-run, and
 // cut to the retention at each checkpoint.
 #include <algorithm>
-#include <functional>
 #include <limits>
 
 #include "store/sqlite_statement.hpp"
@@ -11,6 +10,10 @@
 
 namespace homesec {
 namespace {
+
+std::int64_t Ms(WallTime t) {
+  return t.time_since_epoch().count();
+}
 
 constexpr const char* kRowColumns = "id, kind, mono_ms, wall_ms, next_seq, config, body";
 
@@ -38,7 +41,7 @@ std::optional<JournalRow> ReadRow(sqlite3* db, const sqlite::Statement& stmt, st
 }  // namespace
 
 bool AppendJournal(sqlite::StatementCache& statements, const JournalBatch& journal,
-                   std::string* error) {
+                   Millis retention, std::string* error) {
   if (!journal.configs.empty()) {
     sqlite::Statement config(statements,
                              "INSERT INTO journal_config (hash, config) VALUES (?1, ?2) "
@@ -53,11 +56,13 @@ bool AppendJournal(sqlite::StatementCache& statements, const JournalBatch& journ
   sqlite::Statement insert(statements,
                            "INSERT INTO journal (kind, mono_ms, wall_ms, next_seq, config, body) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  bool checkpoint = false;
+  WallTime newest{};
   for (const JournalRow& row : journal.rows) {
     insert.Reset();
     insert.Bind(1, ToString(row.kind))
         .Bind(2, std::int64_t{row.now.mono.time_since_epoch().count()})
-        .Bind(3, WallMs(row.now.wall))
+        .Bind(3, Ms(row.now.wall))
         .Bind(4, static_cast<std::int64_t>(row.next_seq));
     if (row.config_hash.empty()) {
       insert.BindNull(5);
@@ -68,37 +73,22 @@ bool AppendJournal(sqlite::StatementCache& statements, const JournalBatch& journ
     if (insert.Step() != SQLITE_DONE) {
       return sqlite::Fail(statements.db(), "commit: append journal row", error);
     }
+    checkpoint =
+        checkpoint || row.kind == JournalKind::kRestore || row.kind == JournalKind::kCheckpoint;
+    newest = std::max(newest, row.now.wall);
   }
-  return true;
-}
-
-bool Store::CommitJournal(const JournalBatch& journal, std::string* error) {
-  if (journal.empty()) return true;
-  if (!UseDurability(Durability::kNormal, error)) return false;
-  sqlite::Transaction txn(*statements_);
-  if (!txn.Begin("journal flush", error)) return false;
-  if (!AppendJournal(*statements_, journal, error)) return false;
-  return txn.Commit("journal flush", error);
-}
-
-bool Store::CheckpointJournal(const JournalBatch& journal, WallTime now, std::string* error) {
-  if (!UseDurability(Durability::kNormal, error)) return false;
-  sqlite::Transaction txn(*statements_);
-  if (!txn.Begin("journal checkpoint", error)) return false;
-  if (!AppendJournal(*statements_, journal, error)) return false;
+  if (!checkpoint) return true;
   // Retention: everything before the newest starting point older than the retention goes (the
   // rows from that starting point on still replay on their own).
-  sqlite::Statement cut(*statements_,
+  sqlite::Statement cut(statements,
                         "DELETE FROM journal WHERE id < (SELECT max(id) FROM journal WHERE kind IN "
                         "('restore', 'checkpoint') AND wall_ms <= ?1)");
-  cut.Bind(1, WallMs(now) - journal_retention_.count());
-  if (!cut.Run("journal checkpoint: retention", error)) return false;
-  // journal_by_config (schema step 4) makes this a lookup per config, not a scan per config.
-  sqlite::Statement configs(*statements_,
+  cut.Bind(1, Ms(newest) - retention.count());
+  if (!cut.Run("commit: journal retention", error)) return false;
+  sqlite::Statement configs(statements,
                             "DELETE FROM journal_config WHERE hash NOT IN "
                             "(SELECT config FROM journal WHERE config IS NOT NULL)");
-  if (!configs.Run("journal checkpoint: configs", error)) return false;
-  return txn.Commit("journal checkpoint", error);
+  return configs.Run("commit: journal configs", error);
 }
 
 std::optional<JournalRow> Store::JournalStartFor(std::uint64_t seq, std::string* error) {
@@ -118,7 +108,7 @@ std::optional<JournalRow> Store::JournalStartAt(std::optional<WallTime> since, s
                          std::string("SELECT ") + kRowColumns +
                              " FROM journal WHERE kind IN ('restore', 'checkpoint') AND "
                              "wall_ms >= ?1 ORDER BY id ASC LIMIT 1");
-  stmt.Bind(1, since ? WallMs(*since) : std::numeric_limits<std::int64_t>::min());
+  stmt.Bind(1, since ? Ms(*since) : std::numeric_limits<std::int64_t>::min());
   const int rc = stmt.Step();
   if (rc == SQLITE_ROW) return ReadRow(db_, stmt, error);
   if (rc != SQLITE_DONE) sqlite::Fail(db_, "find the journal's starting point", error);
@@ -139,38 +129,6 @@ std::vector<JournalRow> Store::JournalRows(std::int64_t from_id, std::size_t lim
   }
   if (rc != SQLITE_DONE) sqlite::Fail(db_, "read the journal", error);
   return rows;
-}
-
-std::optional<std::vector<JournalRow>> Store::JournalRowsWhile(
-    std::int64_t from_id, const std::function<bool(const JournalRow&)>& keep, std::size_t max_rows,
-    std::string* error) {
-  // Read in pages, so that the rows of one page are all a statement holds at a time.
-  constexpr std::size_t kRowsPerPage = 1000;
-  std::vector<JournalRow> rows;
-  std::int64_t next = from_id;
-  while (true) {
-    std::string read_error;
-    const std::vector<JournalRow> page = JournalRows(next, kRowsPerPage, &read_error);
-    if (!read_error.empty()) {
-      if (error != nullptr) *error = read_error;
-      return std::nullopt;
-    }
-    for (const JournalRow& row : page) {
-      if (!rows.empty() && !keep(row)) return rows;
-      if (rows.size() == max_rows) {
-        // A replay of part of the rows would explain something else than what happened.
-        if (error != nullptr) {
-          *error = "the journal from row " + std::to_string(from_id) + " holds more than " +
-                   std::to_string(max_rows) + " rows to read (row " + std::to_string(row.id) +
-                   " is past the limit)";
-        }
-        return std::nullopt;
-      }
-      rows.push_back(row);
-    }
-    if (page.size() < kRowsPerPage) return rows;
-    next = page.back().id + 1;
-  }
 }
 
 std::optional<std::string> Store::JournalConfig(const std::string& hash, std::string* error) {

@@ -20,7 +20,7 @@ constexpr int kBusyTimeoutMs = 2000;
 constexpr mode_t kDatabaseFileMode = 0640;
 
 // Append only: never edit a migration that has shipped, add a new one.
-constexpr std::array<const char*, 4> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     // 1: initial schema.
     R"sql(
 CREATE TABLE meta (
@@ -95,11 +95,6 @@ CREATE TABLE journal (
   body     TEXT NOT NULL
 );
 CREATE INDEX journal_starts ON journal (next_seq) WHERE kind IN ('restore', 'checkpoint');
-)sql",
-    // 4: the daily checkpoint drops the configs no journal row names any more; without an index
-    // on journal (config) that is a scan of the whole journal for every stored config.
-    R"sql(
-CREATE INDEX journal_by_config ON journal (config);
 )sql",
 };
 

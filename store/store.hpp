@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,14 +131,8 @@ class Store {
   std::vector<Event> RecentEvents(std::size_t count, std::string* error);
   std::size_t EventCount();
 
-  // Input journal. Its rows go with the commit of the events they led to (Commit above); those
-  // of inputs that led to none, alone in a transaction of their own (CommitJournal), which the
-  // daemon runs within its flush interval so that a kill -9 loses at most that interval.
-  bool CommitJournal(const JournalBatch& journal, std::string* error);
-  // The daily checkpoint, in a transaction of its own: `journal` (with the checkpoint row)
-  // appended, then the rows before the newest restore/checkpoint that is older than the
-  // retention at `now` dropped, and the configs no row names any more.
-  bool CheckpointJournal(const JournalBatch& journal, WallTime now, std::string* error);
+  // Input journal. A commit with a restore or checkpoint row also drops the rows before the
+  // newest restore/checkpoint that is older than the retention (and configs no row names).
   void SetJournalRetention(Millis retention) { journal_retention_ = retention; }
   // The restore/checkpoint row a replay up to event `seq` starts from: the newest whose next_seq
   // is <= seq. nullopt (no error) when the journal does not reach back that far.
@@ -148,12 +141,6 @@ class Store {
   std::optional<JournalRow> JournalStartAt(std::optional<WallTime> since, std::string* error);
   // Up to `limit` rows with id >= from_id, in order.
   std::vector<JournalRow> JournalRows(std::int64_t from_id, std::size_t limit, std::string* error);
-  // The rows from `from_id` on while `keep(row)` holds (the first is always taken), at most
-  // `max_rows`: nullopt and `error` when more rows are to be read than that (never a silently
-  // truncated list) or a row is damaged.
-  std::optional<std::vector<JournalRow>> JournalRowsWhile(
-      std::int64_t from_id, const std::function<bool(const JournalRow&)>& keep,
-      std::size_t max_rows, std::string* error);
   // The serialised config stored under `hash`.
   std::optional<std::string> JournalConfig(const std::string& hash, std::string* error);
   // The restore/checkpoint row newest in the journal (the daemon: when the next is due).

@@ -9,7 +9,7 @@ namespace {
 
 std::optional<std::int64_t> ToMillis(const std::optional<WallTime>& t) {
   if (!t) return std::nullopt;
-  return WallMs(*t);
+  return t->time_since_epoch().count();
 }
 
 std::optional<WallTime> FromColumn(const sqlite::Statement& stmt, int column) {

@@ -1,6 +1,5 @@
-// The input journal's rows in the store: written in the commit's transaction or alone (the
-// daemon's flush), read back in order and never cut short silently, configs kept once, the
-// retention cut by the daily checkpoint's own transaction, damaged rows refused.
+// The input journal's rows in the store: written in the commit's transaction, read back in
+// order, configs kept once, the retention cut at checkpoints, damaged rows refused.
 #include <doctest/doctest.h>
 
 #include "tests/unit/store/store_test_support.hpp"
@@ -44,7 +43,7 @@ const std::string kReading = R"({"t":"reading","d":"front_door","p":"contact","v
 TEST_CASE("store journal: rows and events land in one commit, configs once by hash") {
   TempDir dir;
   auto store = OpenOrFail(dir.DbPath());
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 3);
   JournalBatch first;
   first.configs = {{"h1", R"({"zones":[]})"}};
   first.rows = {Row(JournalKind::kRestore, kTestTime, 1, "{}", "h1"),
@@ -93,18 +92,15 @@ TEST_CASE("store journal: retention cuts whole days before the newest old checkp
   TempDir dir;
   auto store = OpenOrFail(dir.DbPath());
   store->SetJournalRetention(Millis{hours(24 * 2)});
-  std::string error;
   for (int day = 0; day < 6; ++day) {
-    JournalBatch checkpoint;
-    checkpoint.configs = {{"h" + std::to_string(day), "{}"}};
+    JournalBatch batch;
+    batch.configs = {{"h" + std::to_string(day), "{}"}};
     const WallTime at = kTestTime + hours(24 * day);
-    checkpoint.rows = {
-        Row(JournalKind::kCheckpoint, at, 1 + day * 10, "{}", "h" + std::to_string(day))};
-    REQUIRE_MESSAGE(store->CheckpointJournal(checkpoint, at, &error), error);
-    JournalBatch input;
-    input.rows = {Row(JournalKind::kInput, at + hours(1), 2 + day * 10, kReading)};
-    CommitJournal(*store, input);
+    batch.rows = {Row(JournalKind::kCheckpoint, at, 1 + day * 10, "{}", "h" + std::to_string(day)),
+                  Row(JournalKind::kInput, at + hours(1), 2 + day * 10, kReading)};
+    CommitJournal(*store, batch);
   }
+  std::string error;
   const auto rows = store->JournalRows(0, 100, &error);
   // Days 3, 4 and 5 remain: day 3's checkpoint is the newest at least 2 days before day 5's.
   REQUIRE(rows.size() == 6);
@@ -118,88 +114,6 @@ TEST_CASE("store journal: retention cuts whole days before the newest old checkp
   CHECK(since->now.wall == kTestTime + hours(24 * 4));
   CHECK(store->JournalStartAt(std::nullopt, &error)->now.wall == kTestTime + hours(24 * 3));
   CHECK(store->LastJournalCheckpoint() == kTestTime + hours(24 * 5));
-}
-
-TEST_CASE("store journal: an event commit never cuts the retention, only the checkpoint does") {
-  TempDir dir;
-  auto store = OpenOrFail(dir.DbPath());
-  store->SetJournalRetention(Millis{hours(24)});
-  for (int day = 0; day < 4; ++day) {
-    JournalBatch batch;
-    batch.rows = {Row(JournalKind::kRestore, kTestTime + hours(24 * day), 1, "{}")};
-    CommitJournal(*store, batch);
-  }
-  CHECK(QueryInt(dir.DbPath(), "SELECT count(*) FROM journal") == 4);
-  std::string error;
-  REQUIRE_MESSAGE(store->CheckpointJournal({}, kTestTime + hours(24 * 3), &error), error);
-  // Day 2's restore is the newest at least a day old: days 2 and 3 remain.
-  CHECK(QueryInt(dir.DbPath(), "SELECT count(*) FROM journal") == 2);
-}
-
-TEST_CASE("store journal: rows of inputs with no action are committed alone, in a real file") {
-  TempDir dir;
-  {
-    auto store = OpenOrFail(dir.DbPath());
-    CommitOrFail(*store, {MakeEvent(1)});
-    JournalBatch flush;
-    flush.configs = {{"h1", "{}"}};
-    flush.rows = {Row(JournalKind::kInput, kTestTime, 2, kReading),
-                  Row(JournalKind::kInput, kTestTime + Seconds(1), 2, kReading)};
-    std::string error;
-    REQUIRE_MESSAGE(store->CommitJournal(flush, &error), error);
-    CHECK(store->CommitJournal({}, &error));  // nothing to flush: no transaction at all
-  }
-  // Another connection (the store closed as by a kill: nothing kept in memory) reads them.
-  CHECK(QueryInt(dir.DbPath(), "SELECT count(*) FROM journal WHERE kind = 'input'") == 2);
-  CHECK(QueryInt(dir.DbPath(), "SELECT count(*) FROM journal_config") == 1);
-  CHECK(QueryInt(dir.DbPath(), "SELECT count(*) FROM events") == 1);
-}
-
-TEST_CASE("store journal: a read that reaches its limit fails, never returns part of the rows") {
-  TempDir dir;
-  auto store = OpenOrFail(dir.DbPath());
-  JournalBatch batch;
-  batch.rows.push_back(Row(JournalKind::kRestore, kTestTime, 1, "{}"));
-  for (int i = 0; i < 2500; ++i) {
-    batch.rows.push_back(Row(JournalKind::kInput, kTestTime + Seconds(i), 1, kReading));
-  }
-  CommitJournal(*store, batch);
-  const auto all = [](const JournalRow&) { return true; };
-  std::string error;
-  const auto rows = store->JournalRowsWhile(0, all, 2501, &error);
-  REQUIRE_MESSAGE(rows, error);
-  CHECK(rows->size() == 2501);
-  CHECK(rows->back().now.wall == kTestTime + Seconds(2499));
-  const auto capped = store->JournalRowsWhile(0, all, 2000, &error);
-  CHECK_FALSE(capped);
-  CHECK(error.find("more than 2000 rows") != std::string::npos);
-  // Rows past what `keep` accepts end the read before the limit matters.
-  error.clear();
-  const auto first_hour = store->JournalRowsWhile(
-      0, [](const JournalRow& row) { return row.now.wall < kTestTime + Seconds(10); }, 2000,
-      &error);
-  REQUIRE_MESSAGE(first_hour, error);
-  CHECK(first_hour->size() == 11);
-}
-
-TEST_CASE("store journal: a version 3 store gains the index on journal (config)") {
-  TempDir dir;
-  {
-    auto store = OpenOrFail(dir.DbPath());
-    JournalBatch batch;
-    batch.configs = {{"h1", "{}"}};
-    batch.rows = {Row(JournalKind::kRestore, kTestTime, 1, "{}", "h1")};
-    CommitJournal(*store, batch);
-  }
-  ExecRaw(dir.DbPath(), "DROP INDEX journal_by_config; PRAGMA user_version = 3;");
-  CHECK(QueryInt(dir.DbPath(),
-                 "SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_config'") == 0);
-  auto store = OpenOrFail(dir.DbPath());
-  CHECK(store->schema_version() == 4);
-  CHECK(QueryInt(dir.DbPath(),
-                 "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                 "name = 'journal_by_config' AND tbl_name = 'journal'") == 1);
-  CHECK(QueryInt(dir.DbPath(), "SELECT count(*) FROM journal") == 1);
 }
 
 TEST_CASE("store journal: a damaged row is reported, not guessed") {
@@ -233,7 +147,7 @@ TEST_CASE("store journal: a version 2 store is migrated, its data kept") {
   }
   ExecRaw(dir.DbPath(), "DROP TABLE journal; DROP TABLE journal_config; PRAGMA user_version = 2;");
   auto store = OpenOrFail(dir.DbPath());
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 3);
   CHECK(store->EventCount() == 1);
   CHECK(QueryInt(dir.DbPath(), "SELECT count(*) FROM journal") == 0);
 }

@@ -32,9 +32,9 @@ TEST_CASE("store: open creates the schema and sets user_version") {
   TempDir dir;
   {
     auto store = OpenOrFail(dir.DbPath());
-    CHECK(store->schema_version() == 4);
+    CHECK(store->schema_version() == 3);
   }
-  CHECK(QueryInt(dir.DbPath(), "PRAGMA user_version") == 4);
+  CHECK(QueryInt(dir.DbPath(), "PRAGMA user_version") == 3);
   CHECK(QueryInt(dir.DbPath(),
                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                  "('meta', 'panel_state', 'users', 'events', 'outbox', 'dispatch', "
@@ -85,7 +85,7 @@ TEST_CASE("store: an empty version 0 file is migrated to the current schema") {
   ExecRaw(dir.DbPath(), "CREATE TABLE placeholder (x); DROP TABLE placeholder;");
   CHECK(QueryInt(dir.DbPath(), "PRAGMA user_version") == 0);
   auto store = OpenOrFail(dir.DbPath());
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 3);
   CommitOrFail(*store, {MakeEvent(1)});
   CHECK(store->EventCount() == 1);
 }
