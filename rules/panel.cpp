@@ -139,8 +139,8 @@ std::vector<Action> Panel::Handle(const Input& input, Now now) {
   engine.SyncDeterrent();
   engine.WatchAfterInput(watch_open_before, std::holds_alternative<Tick>(input));
   engine.FlushWatch();
-  // The marks follow the trouble flags, whichever rule changed them.
-  SyncTroubleMarks(config_, *state_, now.wall);
+  // The marks follow the trouble flags, whichever rule changed them (each with its event).
+  if (engine.troubles_changed()) SyncTroubleMarks(config_, *state_, now.wall);
   statuses_ = Statuses();
   AppendZoneChanges(config_, before, statuses_, out);
   return out;

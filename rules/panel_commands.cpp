@@ -109,8 +109,8 @@ std::optional<Authorised> PanelEngine::CheckCode(const Command& command, bool fo
   AuthResult auth =
       Authenticate(*command.code, *users, config_.codes, now.wall, state_.codes, source);
   // What a valid code may do: a disarm by the one rule explain's "could have disarmed" uses.
-  if (for_disarm && auth.user && auth.outcome != AuthOutcome::kLockedOut &&
-      auth.outcome != AuthOutcome::kWrongCode && !MayDisarm(*auth.user, state_, now.wall)) {
+  const bool valid = auth.outcome == AuthOutcome::kOk || auth.outcome == AuthOutcome::kDuress;
+  if (for_disarm && valid && !MayDisarm(*auth.user, state_, now.wall)) {
     auth.outcome = AuthOutcome::kNotAllowed;
   }
   const std::string user = auth.user ? auth.user->name : std::string();

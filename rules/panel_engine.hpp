@@ -46,8 +46,10 @@ struct AlarmSpec {
 std::vector<ActiveTrouble> ActiveTroubles(const PanelConfig& config, const PanelState& state);
 // Keeps exactly one mark per active trouble: a new one begins at `now` unacknowledged, a cleared
 // one's mark is dropped (so it is unacknowledged again when it comes back). The one place the
-// marks follow the trouble flags: Panel calls it at the end of Start, of every input and of
-// Reconfigure, whichever rule set or cleared a flag (TROUBLE_ACK only sets `acknowledged`).
+// marks follow the trouble flags: Panel calls it at the end of Start and of Reconfigure, and of
+// an input that changed a flag (PanelEngine::troubles_changed: every flag changes with its
+// event), so that a reading on the sensor-to-alarm path does not walk every zone and device
+// again for nothing. TROUBLE_ACK only sets `acknowledged`.
 void SyncTroubleMarks(const PanelConfig& config, PanelState& state, WallTime now);
 
 // Who a valid code belongs to (PanelEngine::CheckCode).
@@ -241,6 +243,8 @@ class PanelEngine {
   const PanelConfig& config() const { return config_; }
   PanelState& state() { return state_; }
   Now now() const { return now_; }
+  // A trouble or trouble-restore event was emitted during this input: a trouble flag changed.
+  bool troubles_changed() const { return troubles_changed_; }
 
  private:
   const PanelConfig& config_;
@@ -250,6 +254,7 @@ class PanelEngine {
   // The watch's registration changed during this input / the watch ended (its final document).
   bool watch_changed_ = false;
   std::optional<std::string> watch_final_;
+  bool troubles_changed_ = false;
 
   std::optional<ArmResult> ArmForWatch(const ArmVacationRequest& request);
   void StartWatch(const Command& command, const Authorised& who);

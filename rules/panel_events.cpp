@@ -40,6 +40,12 @@ void PanelEngine::Emit(Event event) {
   }
   event.seq = state_.next_seq++;
   if (event.silent) state_.silent.Add(event.seq);
+  // Every trouble flag is set or cleared with its trouble or restore event (panel_troubles.cpp,
+  // panel_locks.cpp, panel_zones.cpp), so this is where the flags are known to have changed.
+  if (event.category == EventCategory::kTrouble ||
+      event.category == EventCategory::kTroubleRestore) {
+    troubles_changed_ = true;
+  }
   event.time = now_.wall;
   // The armed mode the event happened in; kDisarmed when the panel is not armed.
   event.mode = state_.armed_mode;
