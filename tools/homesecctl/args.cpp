@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "daemon/config_reader.hpp"
 #include "rules/text.hpp"
 #include "tools/homesecctl/args_check.hpp"
 #include "tools/homesecctl/verbs.hpp"
@@ -155,23 +156,13 @@ std::string EmptyValueError(const std::vector<std::string>& words) {
   return "";
 }
 
-// "a, b, c or d"
-std::string Alternatives(const std::vector<std::string>& names) {
-  std::string text;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) text += i + 1 == names.size() ? " or " : ", ";
-    text += names[i];
-  }
-  return text;
-}
-
 std::string UnknownCommand(const std::string& word) {
   std::vector<std::string> verbs;
   for (const CtlVerbSpec& spec : CtlVerbSpecs()) {
     const std::string verb = std::string(spec.path).substr(0, std::string(spec.path).find(' '));
     if (verbs.empty() || verbs.back() != verb) verbs.push_back(verb);
   }
-  return "unknown command '" + PrintableText(word, 40) + "' (" + Alternatives(verbs) + ")";
+  return "unknown command '" + PrintableText(word, 40) + "' (" + JoinAlternatives(verbs) + ")";
 }
 
 // What is wrong with a word no verb took: an option of another verb, an unknown option, or a
@@ -301,10 +292,10 @@ CtlParseResult Parse(const Cli& cli, const std::vector<std::string>& argv) {
     for (const std::string& word : extras) {
       if (word.starts_with("-")) continue;
       return Failure(group + ": unknown subcommand '" + PrintableText(word, 40) + "' (" +
-                         Alternatives(subs) + ")",
+                         JoinAlternatives(subs) + ")",
                      app.help());
     }
-    return Failure(group + ": missing subcommand (" + Alternatives(subs) + ")", app.help());
+    return Failure(group + ": missing subcommand (" + JoinAlternatives(subs) + ")", app.help());
   }
   if (!extras.empty()) return Failure(ExtraWordError(extras.front()), app.help());
   CtlParseResult result = CheckCtlWords(WordsOf(app, *selected, cli.verbs.at(selected)->command));
