@@ -7,18 +7,13 @@
 #include "daemon/local_command.hpp"
 #include "daemon/uplink.hpp"
 #include "tests/unit/daemon/config_test_support.hpp"
+#include "tests/utc_support.hpp"
 
 namespace homesec {
 namespace {
 
 using test::MinimalConfig;
 using test::RequireError;
-
-WallTime Utc(const std::string& text) {
-  const auto t = ParseRfc3339(text);
-  REQUIRE(t.has_value());
-  return *t;
-}
 
 TEST_CASE("config watch: report time, POSIX time zone and arm retry are read") {
   nlohmann::json json = MinimalConfig();

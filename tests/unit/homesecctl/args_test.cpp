@@ -1,23 +1,10 @@
 // homesecctl's command line: every command, its options, and a one-line error for each misuse.
 #include <doctest/doctest.h>
 
-#include "tools/homesecctl/args.hpp"
+#include "tests/unit/homesecctl/args_test_support.hpp"
 
 namespace homesec {
 namespace {
-
-CtlArgs Parse(std::vector<std::string> words) {
-  const CtlParseResult result = ParseCtlArgs(words);
-  INFO(result.error);
-  REQUIRE(result.args.has_value());
-  return *result.args;
-}
-
-std::string ErrorOf(std::vector<std::string> words) {
-  const CtlParseResult result = ParseCtlArgs(words);
-  CHECK_FALSE(result.args.has_value());
-  return result.error;
-}
 
 TEST_CASE("homesecctl args: no arguments or --help asks for help") {
   CHECK(Parse({}).command == CtlCommand::kHelp);

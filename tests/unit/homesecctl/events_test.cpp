@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "rules/event_json.hpp"
-#include "tools/homesecctl/args.hpp"
+#include "tests/unit/homesecctl/args_test_support.hpp"
 #include "tools/homesecctl/event_feed.hpp"
 
 namespace homesec {
@@ -42,19 +42,6 @@ std::string DispatchNotice(std::uint64_t seq, const std::string& status, const s
                         {"note", note},
                         {"time", FormatRfc3339(kNow)}}
       .dump();
-}
-
-CtlArgs Parse(std::vector<std::string> words) {
-  const CtlParseResult result = ParseCtlArgs(words);
-  INFO(result.error);
-  REQUIRE(result.args.has_value());
-  return *result.args;
-}
-
-std::string ErrorOf(std::vector<std::string> words) {
-  const CtlParseResult result = ParseCtlArgs(words);
-  CHECK_FALSE(result.args.has_value());
-  return result.error;
 }
 
 TEST_CASE("homesecctl events args: --follow, --type (repeated and comma lists), --zone, --since") {

@@ -3,31 +3,13 @@
 #include <doctest/doctest.h>
 
 #include "daemon/local_command.hpp"
-#include "tools/homesecctl/args.hpp"
+#include "tests/unit/homesecctl/args_test_support.hpp"
+#include "tests/utc_support.hpp"
 #include "tools/homesecctl/format.hpp"
 #include "tools/homesecctl/protocol.hpp"
 
 namespace homesec {
 namespace {
-
-CtlArgs Parse(std::vector<std::string> words) {
-  const CtlParseResult result = ParseCtlArgs(words);
-  INFO(result.error);
-  REQUIRE(result.args.has_value());
-  return *result.args;
-}
-
-std::string ErrorOf(std::vector<std::string> words) {
-  const CtlParseResult result = ParseCtlArgs(words);
-  CHECK_FALSE(result.args.has_value());
-  return result.error;
-}
-
-WallTime Utc(const std::string& text) {
-  const auto t = ParseRfc3339(text);
-  REQUIRE(t.has_value());
-  return *t;
-}
 
 TEST_CASE("homesecctl args: watch start with a keyholder") {
   const CtlArgs args =

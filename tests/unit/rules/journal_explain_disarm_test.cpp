@@ -18,10 +18,7 @@ namespace {
 Recorder TripBurglary(const std::string& entry) {
   Now now{kEpoch.mono, Utc("2026-10-20T10:00:00Z")};
   Recorder recorder(WatchConfigured(), now);
-  recorder.Handle(Read("front_door", "contact", std::string("closed")), now);
-  recorder.Handle(Read("kitchen_window", "latch", std::string("closed")), now);
-  recorder.Handle(Read("hall_pir", "occupancy", false), now);
-  recorder.Handle(Read("living_pir", "occupancy", false), now);
+  AllClosed(recorder, now);
   Command start = Cmd(CommandAction::kWatchStart, "1234", "watch-1");
   start.watch = WeekTrip();
   recorder.Handle(start, now);
@@ -34,12 +31,9 @@ Recorder TripBurglary(const std::string& entry) {
 std::vector<std::string> CouldDisarm(const Recorder& recorder) {
   const std::optional<Event> alarm = recorder.Last("burglary");
   REQUIRE(alarm);
-  std::string error;
-  const std::optional<Explanation> e =
-      Explain(recorder.Entries(), *alarm, recorder.Lookup(), &error);
-  REQUIRE_MESSAGE(e, error);
-  CHECK(e->reproduced);
-  return e->could_disarm;
+  const Explanation e = ExplainOf(recorder, *alarm);
+  CHECK(e.reproduced);
+  return e.could_disarm;
 }
 
 bool Contains(const std::vector<std::string>& list, const std::string& item) {

@@ -215,50 +215,46 @@ TEST_CASE("journal: explain names the reading, the mode, the delays and who coul
   Recorder recorder = AwayAlarm(StandardConfig(), now);
   const std::optional<Event> alarm = recorder.Last("burglary");
   REQUIRE(alarm);
-  std::string error;
-  const std::optional<Explanation> e =
-      Explain(recorder.Entries(), *alarm, recorder.Lookup(), &error);
-  REQUIRE_MESSAGE(e, error);
-  CHECK(e->reproduced);
-  CHECK(e->mismatch.empty());
-  CHECK(e->mode == Mode::kPending);
-  CHECK(e->armed_mode == Mode::kArmedAway);
-  CHECK(e->armed_by == "anna");
-  REQUIRE(e->readings.size() == 1);
-  CHECK(e->readings[0].zone == "front_door");
-  CHECK(e->readings[0].device == "front_door");
-  CHECK(e->readings[0].value == "open");
-  CHECK(e->readings[0].time == kEpoch.wall + minutes(2));
-  REQUIRE(e->delays.size() == 2);
-  CHECK(e->delays[0].kind == "exit");
-  CHECK(e->delays[0].length == seconds(60));
-  CHECK(e->delays[1].kind == "entry");
-  CHECK(e->delays[1].length == seconds(30));
-  CHECK(e->delays[1].started == kEpoch.wall + minutes(2));
+  const Explanation e = ExplainOf(recorder, *alarm);
+  CHECK(e.reproduced);
+  CHECK(e.mismatch.empty());
+  CHECK(e.mode == Mode::kPending);
+  CHECK(e.armed_mode == Mode::kArmedAway);
+  CHECK(e.armed_by == "anna");
+  REQUIRE(e.readings.size() == 1);
+  CHECK(e.readings[0].zone == "front_door");
+  CHECK(e.readings[0].device == "front_door");
+  CHECK(e.readings[0].value == "open");
+  CHECK(e.readings[0].time == kEpoch.wall + minutes(2));
+  REQUIRE(e.delays.size() == 2);
+  CHECK(e.delays[0].kind == "exit");
+  CHECK(e.delays[0].length == seconds(60));
+  CHECK(e.delays[1].kind == "entry");
+  CHECK(e.delays[1].length == seconds(30));
+  CHECK(e.delays[1].started == kEpoch.wall + minutes(2));
   // Master and user may disarm; arm_only and duress are never listed, the keyholder without a
   // window (StandardConfig) is.
-  CHECK(e->could_disarm ==
+  CHECK(e.could_disarm ==
         std::vector<std::string>{"anna (master)", "ben (user)", "keyholder (keyholder)"});
-  const std::string text = FormatExplanation(*e);
+  const std::string text = FormatExplanation(e);
   CHECK(text.find("reproduced exactly") != std::string::npos);
   CHECK(text.find("front_door contact=open") != std::string::npos);
   CHECK(text.find("entry delay 30 s") != std::string::npos);
   CHECK(text.find("duress") == std::string::npos);
-  CHECK(ExplanationToJson(*e)["readings"][0]["value"] == "open");
+  CHECK(ExplanationToJson(e)["readings"][0]["value"] == "open");
 }
 
 TEST_CASE("journal: explain says so when the replay does not reproduce the event") {
   Now now = kEpoch;
   Recorder recorder = AwayAlarm(StandardConfig(), now);
-  Event alarm = *recorder.Last("burglary");
+  const std::optional<Event> recorded = recorder.Last("burglary");
+  REQUIRE(recorded);
+  Event alarm = *recorded;
   alarm.zone = "kitchen_window";  // the log says otherwise than the journal
-  std::string error;
-  const std::optional<Explanation> e =
-      Explain(recorder.Entries(), alarm, recorder.Lookup(), &error);
-  REQUIRE_MESSAGE(e, error);
-  CHECK_FALSE(e->reproduced);
-  CHECK(e->mismatch.find("kitchen_window") != std::string::npos);
-  CHECK(FormatExplanation(*e).find("DOES NOT MATCH") != std::string::npos);
+  const Explanation e = ExplainOf(recorder, alarm);
+  CHECK_FALSE(e.reproduced);
+  CHECK(e.mismatch.find("kitchen_window") != std::string::npos);
+  CHECK(FormatExplanation(e).find("DOES NOT MATCH") != std::string::npos);
 }
 
 TEST_CASE("journal: explain of a cross-zone confirmation names the first zone") {
@@ -266,27 +262,19 @@ TEST_CASE("journal: explain of a cross-zone confirmation names the first zone") 
   PanelConfig config = StandardConfig();
   config.zones[2].cross_zone_group = "ground";
   config.zones[3].cross_zone_group = "ground";
-  Recorder recorder(config, now);
-  recorder.Handle(Read("front_door", "contact", std::string("closed")), now);
-  recorder.Handle(Read("kitchen_window", "latch", std::string("closed")), now);
-  recorder.Handle(Read("hall_pir", "occupancy", false), now);
-  recorder.Handle(Read("living_pir", "occupancy", false), now);
-  recorder.Handle(Cmd(CommandAction::kArmAway, "1234", "r1"), now);
-  recorder.RunUntil(now, now + minutes(2));
+  Recorder recorder = ArmedAway(config, now);
   recorder.Handle(Read("kitchen_window", "latch", std::string("open")), now);
   recorder.RunUntil(now, now + seconds(20));
   recorder.Handle(Read("living_pir", "occupancy", true), now);
   const std::optional<Event> confirmed = recorder.Last("intrusion_confirmed");
   REQUIRE(confirmed);
-  std::string error;
-  const auto e = Explain(recorder.Entries(), *confirmed, recorder.Lookup(), &error);
-  REQUIRE_MESSAGE(e, error);
-  CHECK(e->reproduced);
-  CHECK(e->mode == Mode::kTriggered);
-  REQUIRE(e->readings.size() == 2);
-  CHECK(e->readings[0].zone == "kitchen_window");
-  CHECK(e->readings[1].zone == "living_motion");
-  const std::string text = FormatExplanation(*e);
+  const Explanation e = ExplainOf(recorder, *confirmed);
+  CHECK(e.reproduced);
+  CHECK(e.mode == Mode::kTriggered);
+  REQUIRE(e.readings.size() == 2);
+  CHECK(e.readings[0].zone == "kitchen_window");
+  CHECK(e.readings[1].zone == "living_motion");
+  const std::string text = FormatExplanation(e);
   CHECK(text.find("cross-zone group ground") != std::string::npos);
   CHECK(text.find("kitchen_window alarmed first") != std::string::npos);
   CHECK(text.find("swinger limit 2") != std::string::npos);

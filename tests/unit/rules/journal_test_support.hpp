@@ -158,19 +158,38 @@ inline std::vector<Event> ReplayedEvents(const std::vector<JournalEntry>& entrie
   return events;
 }
 
-// The away alarm every replay test starts from: anna arms away, leaves, the front door opens
-// 2 minutes later, nobody disarms, the entry delay runs out.
-inline Recorder AwayAlarm(const PanelConfig& config, Now& now) {
-  Recorder recorder(config, now);
+// Every zone of StandardConfig reports closed (or no motion): the house before it is armed.
+inline void AllClosed(Recorder& recorder, Now& now) {
   recorder.Handle(Read("front_door", "contact", std::string("closed")), now);
   recorder.Handle(Read("kitchen_window", "latch", std::string("closed")), now);
   recorder.Handle(Read("hall_pir", "occupancy", false), now);
   recorder.Handle(Read("living_pir", "occupancy", false), now);
+}
+
+// anna arms away and leaves: the exit delay has long run out.
+inline Recorder ArmedAway(const PanelConfig& config, Now& now) {
+  Recorder recorder(config, now);
+  AllClosed(recorder, now);
   recorder.Handle(Cmd(CommandAction::kArmAway, "1234", "r1"), now);
   recorder.RunUntil(now, now + minutes(2));
+  return recorder;
+}
+
+// The away alarm every replay test starts from: anna arms away, leaves, the front door opens
+// 2 minutes later, nobody disarms, the entry delay runs out.
+inline Recorder AwayAlarm(const PanelConfig& config, Now& now) {
+  Recorder recorder = ArmedAway(config, now);
   recorder.Handle(Read("front_door", "contact", std::string("open")), now);
   recorder.RunUntil(now, now + seconds(45));
   return recorder;
+}
+
+// explain of `event` from the recorder's journal; the explanation must exist.
+inline Explanation ExplainOf(const Recorder& recorder, const Event& event) {
+  std::string error;
+  std::optional<Explanation> e = Explain(recorder.Entries(), event, recorder.Lookup(), &error);
+  REQUIRE_MESSAGE(e, error);
+  return std::move(*e);
 }
 
 }  // namespace homesec::test

@@ -6,15 +6,10 @@
 #include <string>
 
 #include "rules/local_time.hpp"
+#include "tests/utc_support.hpp"
 
 namespace homesec {
 namespace {
-
-WallTime Utc(const std::string& text) {
-  const auto t = ParseRfc3339(text);
-  REQUIRE(t.has_value());
-  return *t;
-}
 
 TimeZoneRule Zone(const std::string& posix) {
   std::string error;

@@ -11,14 +11,9 @@
 
 #include "rules/local_time.hpp"
 #include "tests/unit/rules/panel_test_support.hpp"
+#include "tests/utc_support.hpp"
 
 namespace homesec::test {
-
-inline WallTime Utc(const std::string& text) {
-  const auto t = ParseRfc3339(text);
-  REQUIRE(t.has_value());
-  return *t;
-}
 
 // Standard installation with its own armed_vacation timings and a Central European report time.
 inline PanelConfig WatchConfigured() {

@@ -11,14 +11,9 @@
 
 #include "rules/local_time.hpp"
 #include "rules/vacant_watch.hpp"
+#include "tests/utc_support.hpp"
 
 namespace homesec::watch_test {
-
-inline WallTime Utc(const std::string& rfc3339) {
-  const auto t = ParseRfc3339(rfc3339);
-  REQUIRE(t.has_value());
-  return *t;
-}
 
 inline TimeZoneRule Zone(const std::string& posix) {
   std::string error;
